@@ -1,0 +1,5 @@
+import sys
+
+from geoconflict.cli import main
+
+sys.exit(main())

@@ -1,0 +1,16 @@
+"""`geoconflict summarize` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("summarize", help="(not yet available)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    print("geoconflict summarize: not yet available")
+    return 2

@@ -1,0 +1,352 @@
+"""The event table: its columns and dtypes, conformance, stable ids and the rejects ledger.
+
+Every reader in :mod:`geoconflict.sources` returns a :class:`ReadResult`: an
+event table that follows the column contract (``../shared/DESIGN.md``) and a
+rejects ledger with one row per record that was not accepted. The invariant is
+``len(events) + rejects["row"].nunique() == records read``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geoconflict.errors import DataError
+
+#: Allowed values of the ``kind`` column.
+KINDS: tuple[str, ...] = ("strike", "civcas", "ground", "other")
+#: Allowed values of the ``grading`` column (Airwars' scale, plus unknown).
+GRADINGS: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discounted", "unknown")
+#: Allowed values of ``date_precision``.
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+
+#: Column name -> pandas dtype of the event table (geometry excluded).
+EVENT_DTYPES: dict[str, str] = {
+    "event_id": "object",
+    "dataset": "object",
+    "kind": "object",
+    "date_start": "datetime64[ns]",
+    "date_end": "datetime64[ns]",
+    "date_precision": "object",
+    "place": "object",
+    "location_precision_m": "float64",
+    "mgrs": "object",
+    "actor": "object",
+    "target": "object",
+    "strikes": "Int64",
+    "civilians_killed_min": "Int64",
+    "civilians_killed_max": "Int64",
+    "fatalities": "Int64",
+    "grading": "object",
+    "source": "object",
+    "source_url": "object",
+    "notes": "object",
+}
+
+#: The contract's columns in order; ``geometry`` is the last one.
+EVENT_COLUMNS: tuple[str, ...] = (*EVENT_DTYPES, "geometry")
+
+#: Columns of the rejects ledger.
+REJECT_COLUMNS: tuple[str, ...] = ("row", "field", "value", "reason")
+
+CRS = "EPSG:4326"
+
+
+def empty_events() -> gpd.GeoDataFrame:
+    """Return an event table with no rows and every contract column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Examples
+    --------
+    >>> empty_events().columns[:3].tolist()
+    ['event_id', 'dataset', 'kind']
+    """
+    frame = pd.DataFrame({name: pd.Series(dtype=dt) for name, dt in EVENT_DTYPES.items()})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+
+
+def conform(frame: pd.DataFrame, *, extra: bool = True) -> gpd.GeoDataFrame:
+    """Coerce a table to the event-table contract.
+
+    Missing contract columns are added (empty), dtypes are coerced, columns are
+    put in contract order, and the CRS is set to EPSG:4326 (reprojected if the
+    frame has another CRS). ``date_end`` defaults to ``date_start``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+        A table with at least a ``geometry`` column of points, or ``lat``/``lon``.
+    extra : bool, default True
+        Keep columns outside the contract after the contract columns.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    DataError
+        When there is no geometry and no lat/lon to make one from.
+
+    Examples
+    --------
+    >>> t = conform(pd.DataFrame({"lat": [36.3], "lon": [43.1], "date_start": ["2017-03-17"]}))
+    >>> bool(t["date_end"].iloc[0] == t["date_start"].iloc[0]), t.crs.to_epsg()
+    (True, 4326)
+    """
+    df = pd.DataFrame(frame).copy()
+    if "geometry" not in df.columns or (df["geometry"].isna().all() and "lat" in df.columns):
+        if "lat" in df.columns and "lon" in df.columns:
+            lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype="float64")
+            lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype="float64")
+            df["geometry"] = gpd.points_from_xy(lon, lat)
+            df = df.drop(columns=["lat", "lon"])
+        elif "geometry" not in df.columns:
+            raise DataError("event table needs a 'geometry' column or 'lat' and 'lon' columns")
+    crs = getattr(frame, "crs", None) or CRS
+    geometry = gpd.GeoSeries(df.pop("geometry"), crs=crs)
+    if geometry.crs is not None and not geometry.crs.equals(CRS):
+        geometry = geometry.to_crs(CRS)
+    for name, dtype in EVENT_DTYPES.items():
+        if name not in df.columns:
+            df[name] = pd.Series([pd.NA if dtype == "Int64" else None] * len(df), index=df.index)
+        df[name] = _coerce(df[name], dtype)
+    if len(df):
+        df["date_end"] = df["date_end"].fillna(df["date_start"])
+    ordered = list(EVENT_DTYPES)
+    if extra:
+        ordered += [c for c in df.columns if c not in EVENT_DTYPES]
+    out = gpd.GeoDataFrame(df[ordered], geometry=geometry.values, crs=CRS)
+    return out
+
+
+def _coerce(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype.startswith("datetime64"):
+        out = pd.to_datetime(values, errors="coerce")
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+        return out.astype(dtype)
+    if dtype == "Int64":
+        return pd.to_numeric(values, errors="coerce").round().astype("Int64")
+    if dtype == "float64":
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    # Text: keep verbatim, missing stays missing (None), everything else str.
+    arr = values.to_numpy(dtype=object, na_value=None)
+    return pd.Series(
+        [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in arr]
+        if len(arr) and not all(isinstance(v, str) for v in arr)
+        else arr,
+        index=values.index,
+        dtype=object,
+    )
+
+
+def validate(events: pd.DataFrame) -> None:
+    """Raise :class:`DataError` when a table breaks the contract.
+
+    Checks the columns, the CRS, unique ``event_id`` and the allowed values of
+    ``kind``, ``grading`` and ``date_precision``.
+
+    Examples
+    --------
+    >>> validate(empty_events())
+    """
+    missing = [c for c in EVENT_COLUMNS if c not in events.columns]
+    if missing:
+        raise DataError(f"event table is missing columns {missing}")
+    crs = getattr(events, "crs", None)
+    if crs is None or not crs.equals(CRS):
+        raise DataError(f"event table must be in {CRS}, got {crs}")
+    dup = events["event_id"][events["event_id"].duplicated()]
+    if len(dup):
+        raise DataError(f"event_id not unique: {dup.iloc[:5].tolist()}")
+    for col, allowed in (
+        ("kind", KINDS),
+        ("grading", GRADINGS),
+        ("date_precision", DATE_PRECISIONS),
+    ):
+        vals = events[col].dropna()
+        bad = vals[~vals.isin(allowed)]
+        if len(bad):
+            raise DataError(f"{col} has values outside {allowed}: {sorted(set(bad))[:5]}")
+
+
+def content_id(prefix: str, *parts: Iterable[Any]) -> np.ndarray:
+    """Stable ids from row contents: ``prefix`` + 16 hex digits of a BLAKE2 hash.
+
+    Used when a source has no id of its own. ``parts`` are equal-length columns;
+    the same values always give the same id, across runs and machines.
+
+    Parameters
+    ----------
+    prefix : str
+        Put in front of each id (for example ``"csv-"``).
+    *parts : iterables of equal length
+        The columns whose values identify a row.
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Examples
+    --------
+    >>> ids = content_id("csv-", ["a", "b"], [1, 2])
+    >>> ids.tolist() == content_id("csv-", ["a", "b"], [1, 2]).tolist(), ids[0] != ids[1]
+    (True, True)
+    >>> len(content_id("x-", ["a"])[0])
+    18
+    """
+    cols = [list(map(_id_text, p)) for p in parts]
+    if not cols:
+        return np.array([], dtype=object)
+    out = np.empty(len(cols[0]), dtype=object)
+    for i, row in enumerate(zip(*cols, strict=True)):
+        digest = hashlib.blake2b("\x1f".join(row).encode("utf-8"), digest_size=8).hexdigest()
+        out[i] = prefix + digest
+    return out
+
+
+def _id_text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
+
+
+def dedupe_ids(ids: Sequence[str]) -> np.ndarray:
+    """Make ids unique by suffixing repeats with ``-2``, ``-3`` … in order of appearance.
+
+    Examples
+    --------
+    >>> dedupe_ids(["a", "b", "a"]).tolist()
+    ['a', 'b', 'a-2']
+    """
+    seen: dict[str, int] = {}
+    out = np.empty(len(ids), dtype=object)
+    for i, v in enumerate(ids):
+        n = seen.get(v, 0) + 1
+        seen[v] = n
+        out[i] = v if n == 1 else f"{v}-{n}"
+    return out
+
+
+@dataclass
+class RejectsLedger:
+    """Collects rejected records: one entry per (record, field, reason).
+
+    ``row`` is the 1-based record number in the input (data rows, header not
+    counted). Add single entries with :meth:`add` or whole vectors with
+    :meth:`add_many`; :meth:`to_frame` gives the ledger table.
+
+    Examples
+    --------
+    >>> ledger = RejectsLedger()
+    >>> ledger.add(3, "latitude", "abc", "not a number")
+    >>> ledger.to_frame().to_dict("records")
+    [{'row': 3, 'field': 'latitude', 'value': 'abc', 'reason': 'not a number'}]
+    """
+
+    _rows: list[int] = field(default_factory=list)
+    _fields: list[str] = field(default_factory=list)
+    _values: list[str | None] = field(default_factory=list)
+    _reasons: list[str] = field(default_factory=list)
+
+    def add(self, row: int, field: str, value: Any, reason: str) -> None:
+        self._rows.append(int(row))
+        self._fields.append(field)
+        self._values.append(None if value is None else _id_text(value))
+        self._reasons.append(reason)
+
+    def add_many(
+        self,
+        rows: Iterable[int],
+        field: str,
+        values: Iterable[Any],
+        reasons: Iterable[str] | str,
+    ) -> None:
+        rows = [int(r) for r in rows]
+        values = list(values)
+        reasons = [reasons] * len(rows) if isinstance(reasons, str) else list(reasons)
+        for r, v, why in zip(rows, values, reasons, strict=True):
+            self.add(r, field, v, why)
+
+    def extend(self, other: RejectsLedger | pd.DataFrame) -> None:
+        frame = other.to_frame() if isinstance(other, RejectsLedger) else other
+        for r, f, v, why in frame[list(REJECT_COLUMNS)].itertuples(index=False):
+            self.add(r, f, v, why)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @property
+    def rows(self) -> set[int]:
+        """The distinct record numbers rejected."""
+        return set(self._rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "row": pd.Series(self._rows, dtype="int64"),
+                "field": pd.Series(self._fields, dtype=object),
+                "value": pd.Series(self._values, dtype=object),
+                "reason": pd.Series(self._reasons, dtype=object),
+            }
+        )
+        return frame.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class ReadResult:
+    """What every reader returns: the accepted events and the rejects ledger.
+
+    Attributes
+    ----------
+    events : geopandas.GeoDataFrame
+        The event table (column contract).
+    rejects : pandas.DataFrame
+        Columns ``row``, ``field``, ``value``, ``reason``.
+    records : int
+        Records read from the input.
+    format : str
+        The format the input was read as.
+    path : str or None
+        The input's name, where it had one.
+    """
+
+    events: gpd.GeoDataFrame
+    rejects: pd.DataFrame
+    records: int
+    format: str
+    path: str | None = None
+
+    @property
+    def accepted(self) -> int:
+        return len(self.events)
+
+    @property
+    def rejected(self) -> int:
+        return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
+
+    def check(self) -> None:
+        """Raise :class:`DataError` unless accepted + rejected == records read."""
+        if self.accepted + self.rejected != self.records:
+            raise DataError(
+                f"{self.path or 'input'}: {self.accepted} accepted + {self.rejected} rejected"
+                f" != {self.records} records read"
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"ReadResult(format={self.format!r}, records={self.records},"
+            f" accepted={self.accepted}, rejected={self.rejected})"
+        )
