@@ -141,6 +141,11 @@ def _coerce(values: pd.Series, dtype: str) -> pd.Series:
         return pd.to_numeric(values, errors="coerce").astype("float64")
     # Text: keep verbatim, missing stays missing (None), everything else str.
     arr = values.to_numpy(dtype=object, na_value=None)
+    if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        # Fast path (same result, no Python loop): only str and missing values.
+        arr = arr.copy()
+        arr[pd.isna(arr)] = None
+        return pd.Series(arr, index=values.index, dtype=object)
     return pd.Series(
         [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in arr]
         if len(arr) and not all(isinstance(v, str) for v in arr)

@@ -1,16 +1,185 @@
-"""`geoconflict summarize` (placeholder until its issue lands)."""
+"""``geoconflict summarize``: events per area and period, as a CSV table.
+
+Examples::
+
+    geoconflict summarize events.parquet --freq month --out table.csv
+    geoconflict summarize airwars.csv --periods obama=2014-08-08:2017-01-19 \\
+        --periods trump=2017-01-20:2017-07-15 --out periods.csv
+    geoconflict summarize events/ --engine dask --scheduler tcp://10.0.0.5:8786 --out t.csv
+
+With ``--engine pandas`` (the default) EVENTS is anything
+:func:`geoconflict.sources.read_events` reads. With ``--engine dask`` it must be
+GeoParquet (a file or a partitioned directory) and is read lazily with
+dask-geopandas; without ``--scheduler`` a local cluster of ``--workers``
+processes starts on 127.0.0.1 for the run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+import pandas as pd
+
+from geoconflict._io import write_text
+from geoconflict.errors import GeoconflictError
+
+#: Words accepted by ``--freq`` and the pandas alias each stands for.
+#: Weeks start on Monday (pandas' "W" periods end on Sunday).
+FREQ_WORDS: dict[str, str] = {"day": "D", "week": "W", "month": "MS", "year": "YS"}
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
-    p: argparse.ArgumentParser = sub.add_parser("summarize", help="(not yet available)")
+    p: argparse.ArgumentParser = sub.add_parser(
+        "summarize",
+        help="events, strikes and casualties per area and period, to CSV",
+        description=(
+            "Summarise events per area and period (or per named period with --periods)"
+            " and write the table as CSV."
+        ),
+    )
+    p.add_argument("events", metavar="EVENTS", help="events file or partitioned directory")
+    p.add_argument("--format", dest="fmt", default=None, help="input format (default: detect)")
+    p.add_argument("--by", default="area", help="grouping column (default: area)")
+    p.add_argument(
+        "--freq",
+        default="month",
+        help="day | week | month | year, or a pandas alias such as MS (default: month)",
+    )
+    p.add_argument(
+        "--periods",
+        action="append",
+        default=None,
+        metavar="NAME=START:END",
+        help="a named period (dates YYYY-MM-DD, inclusive); repeat for more",
+    )
+    p.add_argument("--areas", default=None, help="study areas file (default: the shipped ones)")
+    p.add_argument("--out", required=True, help="output CSV (written atomically)")
+    p.add_argument("--engine", choices=("pandas", "dask"), default="pandas")
+    p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
+    p.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster")
     return p
 
 
+def parse_freq(value: str) -> str:
+    """Map a ``--freq`` word (or a pandas alias) to a pandas frequency alias.
+
+    Examples
+    --------
+    >>> parse_freq("month"), parse_freq("W-SUN")
+    ('MS', 'W-SUN')
+    """
+    from geoconflict.areas import _period_start
+
+    word = value.strip()
+    if word.lower() in FREQ_WORDS:
+        return FREQ_WORDS[word.lower()]
+    try:
+        _period_start(pd.Series([pd.Timestamp("2017-03-17")]), word)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise GeoconflictError(
+            f"--freq {value!r}: expected day, week, month, year or a pandas alias such as MS"
+        ) from exc
+    return word
+
+
+def parse_periods(values: list[str]) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """Parse ``NAME=START:END`` strings into ``{name: (start, end)}``.
+
+    Examples
+    --------
+    >>> parse_periods(["before=2014-08-08:2017-01-19"])
+    {'before': (Timestamp('2014-08-08 00:00:00'), Timestamp('2017-01-19 00:00:00'))}
+    """
+    out: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
+    for text in values:
+        name, eq, span = text.partition("=")
+        start, colon, end = span.partition(":")
+        if not (eq and colon and name.strip()):
+            raise GeoconflictError(f"--periods {text!r}: expected NAME=START:END")
+        try:
+            bounds = (pd.Timestamp(start.strip()), pd.Timestamp(end.strip()))
+        except ValueError as exc:
+            raise GeoconflictError(f"--periods {text!r}: bad date ({exc})") from exc
+        if pd.isna(bounds[0]) or pd.isna(bounds[1]) or bounds[1] < bounds[0]:
+            raise GeoconflictError(f"--periods {text!r}: END must be a date on or after START")
+        if name.strip() in out:
+            raise GeoconflictError(f"--periods: {name.strip()!r} given twice")
+        out[name.strip()] = bounds
+    return out
+
+
+def _is_parquet(path: Path) -> bool:
+    if path.is_dir():
+        return any(path.rglob("*.parquet"))
+    return path.suffix.lower() in {".parquet", ".geoparquet", ".parq"}
+
+
 def run(args: argparse.Namespace) -> int:
-    print("geoconflict summarize: not yet available")
-    return 2
+    freq = parse_freq(args.freq)
+    periods = parse_periods(args.periods) if args.periods else None
+    path = Path(args.events)
+    if not path.exists():
+        raise GeoconflictError(f"{path}: no such file or directory")
+    if args.workers < 1:
+        raise GeoconflictError("--workers must be at least 1")
+    status = 0
+    if args.engine == "dask":
+        table = _run_dask(args, path, freq, periods)
+    else:
+        if args.scheduler:
+            raise GeoconflictError("--scheduler needs --engine dask")
+        table, status = _run_pandas(args, path, freq, periods)
+    write_text(args.out, table.to_csv(index=False, lineterminator="\n"))
+    print(f"{len(table)} rows written to {args.out}")
+    return status
+
+
+def _run_pandas(
+    args: argparse.Namespace, path: Path, freq: str, periods: dict[str, Any] | None
+) -> tuple[pd.DataFrame, int]:
+    from geoconflict import areas as areas_mod
+    from geoconflict.sources import read_events
+
+    result = read_events(path, format=args.fmt)
+    events = result.events
+    if args.by == "area" and "area" not in events.columns:
+        events = areas_mod.assign(events, _load_areas(args.areas))
+    table = areas_mod.summarize(events, by=args.by, freq=freq, periods=periods)
+    if result.rejected:
+        print(
+            f"{path}: {result.rejected} of {result.records} records rejected and left out"
+            " (see `geoconflict ingest --rejects`)",
+            file=sys.stderr,
+        )
+        return table, 1
+    return table, 0
+
+
+def _run_dask(
+    args: argparse.Namespace, path: Path, freq: str, periods: dict[str, Any] | None
+) -> pd.DataFrame:
+    from geoconflict import scale
+
+    if args.fmt not in (None, "parquet", "geoparquet") or not _is_parquet(path):
+        raise GeoconflictError(
+            f"{path}: --engine dask reads GeoParquet (a .parquet file or a partitioned"
+            " directory); convert it first with `geoconflict ingest --partition-by year`"
+        )
+    # Read only the columns the summary needs (the file's schema first, then the data).
+    ddf = scale.read_parquet(
+        path, columns=scale.summary_columns(scale.read_parquet(path).columns, args.by)
+    )
+    areas = _load_areas(args.areas) if args.by == "area" else None
+    lazy = scale.summarize(ddf, by=args.by, freq=freq, periods=periods, areas=areas)
+    with scale.client(args.scheduler, n_workers=args.workers):
+        table: pd.DataFrame = lazy.compute()
+    return table
+
+
+def _load_areas(path: str | None) -> Any:
+    from geoconflict import areas as areas_mod
+
+    return areas_mod.load(path)

@@ -1,0 +1,128 @@
+"""Benchmark ``geoconflict build``: serial vs ``--jobs 2``, and a no-change rebuild.
+
+The specs are the shipped ``maps/*.toml`` plus 12 specs over one file of 100k
+synthetic events (written to a temporary folder, with the specs). Each build
+runs the real command in a fresh process (``python -m geoconflict build``), as a
+user would, so start-up and imports are counted on both sides.
+
+Targets (2 cores): ``--jobs 2`` at least 1.7x faster than ``--jobs 1``; a rebuild
+with nothing changed at most 5% of a full build. Printed as ratios.
+
+Run::
+
+    python benchmarks/bench_build.py            # 100k events, 12 specs
+    python benchmarks/bench_build.py --events 20000 --specs 4   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (areas, start, end, mode, step, chart, basemap): 12 variations of one publication map.
+VARIANTS = [
+    ('["mosul_east", "mosul_west"]', "2016-10-17", "2017-07-20", "cumulative", "week", "events"),
+    ('["raqqa"]', "2017-06-01", "2017-10-20", "cumulative", "week", "events"),
+    ('["western_desert"]', "2016-05-01", "2017-12-09", "cumulative", "month", "events"),
+    ('["mosul", "raqqa", "western_desert"]', "2016-01-01", "2017-12-31", "cumulative", "month",
+     "weapons"),
+    ('["mosul"]', "2014-08-08", "2017-12-31", "window", "month", "events"),
+    ('["raqqa"]', "2014-08-08", "2017-12-31", "window", "week", "weapons"),
+    ('["mosul_west"]', "2017-02-19", "2017-07-20", "window", "day", "events"),
+    ('["mosul_east"]', "2016-10-17", "2017-01-24", "cumulative", "day", "events"),
+    ('"default"', "2015-01-01", "2015-12-31", "cumulative", "week", "events"),
+    ('"default"', "2016-01-01", "2016-12-31", "cumulative", "week", "weapons"),
+    ('"default"', "2017-01-01", "2017-12-31", "window", "week", "events"),
+    ('["western_desert", "raqqa"]', "2017-01-01", "2017-12-31", "cumulative", "month", "none"),
+]  # fmt: skip
+
+
+def write_inputs(folder: Path, n_events: int, n_specs: int) -> Path:
+    """Write the shipped specs, one synthetic event file and ``n_specs`` specs over it."""
+    from geoconflict.synthetic import synthetic_events
+
+    maps = folder / "maps"
+    maps.mkdir(parents=True)
+    for spec in sorted((ROOT / "maps").glob("*.toml")):
+        shutil.copy(spec, maps / spec.name)
+    events = synthetic_events(n_events, seed=42)
+    frame = events.drop(columns="geometry")
+    frame["lat"] = events.geometry.y.round(6)
+    frame["lon"] = events.geometry.x.round(6)
+    frame.to_csv(folder / "synthetic.csv", index=False)
+    for i in range(n_specs):
+        areas, start, end, mode, step, chart = VARIANTS[i % len(VARIANTS)]
+        basemap = "none" if i % 3 == 0 else "osm"
+        (maps / f"synthetic-{i + 1:02d}.toml").write_text(
+            f'title = "Synthetic benchmark map {i + 1}"\n'
+            'subtitle = "100k synthetic events (not real records)"\n'
+            f"areas = {areas}\nstart = {start}\nend = {end}\n"
+            f'basemap = "{basemap}"\nchart = "{chart}"\n'
+            '[[inputs]]\npath = "../synthetic.csv"\nformat = "csv"\n'
+            f'[time]\nmode = "{mode}"\nstep = "{step}"\n',
+            encoding="utf-8",
+        )
+    return maps
+
+
+def build(maps: Path, out: Path, *extra: str) -> float:
+    """Run the build command; returns wall seconds. Fails loudly if the build fails."""
+    cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out), "-q"]
+    cmd += list(extra)
+    asset_dir = ROOT / "node_modules"
+    if asset_dir.is_dir():
+        cmd += ["--asset-dir", str(asset_dir)]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        sys.exit(f"build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    print(f"  {' '.join(extra):<24} {seconds:7.2f} s   {done.stdout.strip()}")
+    return seconds
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    names = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name[0] != ".")
+    others = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name[0] != ".")
+    if names != others:
+        return False
+    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--specs", type=int, default=12)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        folder = Path(tmp)
+        maps = write_inputs(folder, args.events, args.specs)
+        n = len(list(maps.glob("*.toml")))
+        cores = os.cpu_count()
+        print(f"{n} specs ({args.specs} over {args.events:,} synthetic events), {cores} cores")
+        serial = build(maps, folder / "serial", "--jobs", "1")
+        parallel = build(maps, folder / "parallel", "--jobs", "2")
+        nochange = build(maps, folder / "parallel", "--jobs", "2")
+        identical = same_tree(folder / "serial", folder / "parallel")
+        size = sum(p.stat().st_size for p in (folder / "parallel").rglob("*.html"))
+    speedup = serial / parallel
+    share = nochange / parallel
+    print(
+        f"pages: {size / 1e6:.1f} MB in total; serial and parallel outputs identical: {identical}"
+    )
+    print(f"--jobs 2 vs --jobs 1: {speedup:.2f}x faster  (target >= 1.7x)")
+    print(f"no-change rebuild: {share * 100:.1f}% of a full build  (target <= 5%)")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Compact, safe JSON for map pages: columnar typed arrays and escaped data blocks.
+
+Events reach the page as one JSON object of per-column arrays, not one object
+per event: integers as base64 little-endian typed arrays of the smallest width
+that fits (optionally delta-encoded), text as a dictionary of distinct values
+plus integer codes (a column with one value is stored once). The page decodes
+them with ``GC.col`` in ``static/geoconflict.js``.
+
+JSON goes into ``<script type="application/json">`` blocks with ``<``, ``>``,
+``&`` and U+2028/U+2029 escaped, so no text can end the block or start markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_WIDTHS: tuple[tuple[str, int, int], ...] = (
+    ("u1", 0, 255),
+    ("i1", -128, 127),
+    ("u2", 0, 65535),
+    ("i2", -32768, 32767),
+    ("i4", -(2**31), 2**31 - 1),
+)
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic JSON (sorted keys, no spaces, no NaN), safe inside a ``<script>`` block.
+
+    Examples
+    --------
+    >>> to_json({"b": "</script><x>", "a": 1})
+    '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cx\\\\u003e"}'
+    """
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def data_block(element_id: str, obj: Any) -> str:
+    """A ``<script type="application/json">`` block holding ``obj``.
+
+    Examples
+    --------
+    >>> data_block("d1", [1, "<b>"])
+    '<script type="application/json" id="d1">[1,"\\\\u003cb\\\\u003e"]</script>'
+    """
+    return f'<script type="application/json" id="{element_id}">{to_json(obj)}</script>'
+
+
+def pack_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, Any]:
+    """Pack integers as a base64 typed array of the smallest width that holds them.
+
+    Parameters
+    ----------
+    values : array of int
+    delta : bool
+        Store differences from the previous value (first against 0): small for
+        sorted dates.
+
+    Returns
+    -------
+    dict
+        ``{"t": dtype, "b": base64}`` plus ``"d": 1`` when delta-encoded, or
+        ``{"c": value, "n": length}`` when every value is the same.
+
+    Examples
+    --------
+    >>> pack_ints(np.array([1, 2, 3]))
+    {'t': 'u1', 'b': 'AQID'}
+    >>> pack_ints(np.array([17000, 17000, 17001]), delta=True)["t"]
+    'u2'
+    >>> pack_ints(np.array([7, 7, 7]))
+    {'c': 7, 'n': 3}
+    """
+    arr = np.asarray(values, dtype="int64")
+    if delta and len(arr):
+        arr = np.diff(arr, prepend=0)
+    lo = int(arr.min()) if len(arr) else 0
+    hi = int(arr.max()) if len(arr) else 0
+    if len(arr) > 1 and lo == hi and not delta:
+        return {"c": lo, "n": len(arr)}
+    for name, a, b in _WIDTHS:
+        if a <= lo and hi <= b:
+            break
+    else:
+        raise ValueError(f"integers out of 32-bit range: {lo}..{hi}")
+    raw = arr.astype("<" + name).tobytes()
+    out: dict[str, Any] = {"t": name, "b": base64.b64encode(raw).decode("ascii")}
+    if delta:
+        out["d"] = 1
+    return out
+
+
+def arrow_text(values: Any) -> Any:
+    """A column as a pyarrow string array (missing as null), without a Python loop per value.
+
+    Examples
+    --------
+    >>> arrow_text(["a", None, 3]).to_pylist()
+    ['a', None, '3']
+    """
+    import pyarrow as pa
+
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    try:
+        return pa.array(series, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        text = series.astype(object).where(series.isna(), series.astype(str))
+        return pa.array(text, type=pa.string(), from_pandas=True)
+
+
+def pack_text(values: pd.Series | np.ndarray | list[Any]) -> dict[str, Any]:
+    """Dictionary-encode a text column: distinct values (missing as null) and codes.
+
+    Examples
+    --------
+    >>> pack_text(["a", "a"])
+    {'c': 'a'}
+    >>> pack_text(["b", None, "b"])
+    {'k': {'t': 'u1', 'b': 'AAEA'}, 'v': ['b', None]}
+    """
+    import pyarrow.compute as pc
+
+    arr = arrow_text(values)
+    if len(arr) == 0:
+        return {"c": None}
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    distinct = enc.dictionary.to_pylist()
+    if len(distinct) == 1:
+        return {"c": distinct[0]}
+    return {"k": pack_ints(enc.indices.to_numpy(zero_copy_only=False)), "v": distinct}
+
+
+def pack_ids(values: pd.Series) -> dict[str, Any]:
+    """Pack event ids: ``prefix`` + integers when they all have that shape, else text.
+
+    Examples
+    --------
+    >>> pack_ids(pd.Series(["syn-1", "syn-2"]))
+    {'n': {'t': 'u1', 'b': 'AQI='}, 'p': 'syn-'}
+    >>> pack_ids(pd.Series(["a1", "a01"]))
+    {'s': ['a1', 'a01']}
+    """
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = arrow_text(values)
+    first = arr[0].as_py() if len(arr) and arr.null_count == 0 else None
+    match = re.match(r"^(.*?)(0|[1-9][0-9]{0,8})$", first or "")
+    if match:
+        prefix = match.group(1)
+        rest = pc.utf8_slice_codeunits(arr, len(prefix))
+        lengths = pc.utf8_length(rest)
+        ok = (
+            pc.all(pc.starts_with(arr, prefix)).as_py()
+            and pc.all(pc.utf8_is_digit(rest)).as_py()
+            and pc.max(lengths).as_py() <= 9
+            and not pc.any(pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))).as_py()
+        )
+        if ok:
+            nums = pc.cast(rest, pa.int64()).to_numpy(zero_copy_only=False)
+            return {"p": prefix, "n": pack_ints(nums)}
+    return {"s": arr.to_pylist()}
+
+
+def _rounded(geom: Any, digits: int) -> Any:
+    import shapely
+
+    return shapely.transform(geom, lambda c: np.round(c, digits))
+
+
+def features(frame: Any, properties: dict[str, Any], *, digits: int = 5) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (coordinates rounded) for a page data block.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Reprojected to EPSG:4326 when it has another CRS.
+    properties : dict
+        Output property name -> array of values (one per row), already JSON-able
+        (None for missing).
+    digits : int
+        Decimal places kept (5 ≈ 1 m).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(43.123456789, 36.3)], crs=4326)
+    >>> features(g, {"name": ["a"]})["features"][0]["geometry"]["coordinates"]
+    [43.12346, 36.3]
+    """
+    import shapely
+
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    geoms = np.asarray(frame.geometry.values)
+    out = []
+    for i, geom in enumerate(geoms):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        gj = json.loads(shapely.to_geojson(_rounded(geom, digits)))
+        props = {k: _plain(v[i]) for k, v in properties.items()}
+        out.append({"type": "Feature", "geometry": gj, "properties": props})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return str(value)
+
+
+def column(frame: Any, *names: str) -> list[Any]:
+    """The first of ``names`` that ``frame`` has, as a list (Nones if none does).
+
+    Examples
+    --------
+    >>> column(pd.DataFrame({"b": [1]}), "a", "b")
+    [1]
+    """
+    for name in names:
+        if name in frame.columns:
+            return list(frame[name].astype(object).where(frame[name].notna(), None))
+    return [None] * len(frame)
+
+
+def unpack_ints(packed: dict[str, Any]) -> np.ndarray:
+    """Inverse of :func:`pack_ints` (the page does the same in JS).
+
+    Examples
+    --------
+    >>> unpack_ints(pack_ints(np.array([5, 3, 9]), delta=True)).tolist()
+    [5, 3, 9]
+    """
+    if "c" in packed:
+        return np.full(packed["n"], packed["c"], dtype="int64")
+    arr = np.frombuffer(base64.b64decode(packed["b"]), dtype="<" + packed["t"]).astype("int64")
+    return np.cumsum(arr) if packed.get("d") else arr

@@ -1,0 +1,84 @@
+"""Stable element ids, so the same map renders to the same bytes.
+
+branca gives every element a random 32-hex-digit id (``os.urandom``) that ends
+up in variable names and ``div`` ids. Before rendering, :func:`stabilize` walks
+the element tree in a fixed order and gives each element a sequential id; as a
+safety net :func:`replace_random_ids` rewrites any random id that is still in
+the HTML (an element created during rendering) in order of first appearance.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# branca names look like ``map_<32 hex>``; only ids after ``<word>_`` are rewritten,
+# and never inside the JSON data blocks (user text may hold hashes).
+_RANDOM_ID = re.compile(r"(?<=[A-Za-z0-9]_)[0-9a-f]{32}(?![0-9a-f])")
+_DATA_BLOCK = re.compile(r'(<script type="application/json"[^>]*>.*?</script>)', re.S)
+
+
+def _walk(element: Any, seen: set[int]) -> list[Any]:
+    out: list[Any] = []
+    stack = [element]
+    while stack:
+        el = stack.pop()
+        if id(el) in seen:
+            continue
+        seen.add(id(el))
+        out.append(el)
+        children: list[Any] = []
+        for part in ("header", "html", "script"):
+            sub = getattr(el, part, None)
+            if sub is not None and hasattr(sub, "_children"):
+                children.append(sub)
+        children.extend(getattr(el, "_children", {}).values())
+        stack.extend(reversed(children))
+    return out
+
+
+def stabilize(root: Any, prefix: str = "gc") -> int:
+    """Give every element under ``root`` a sequential id; return how many.
+
+    Parameters
+    ----------
+    root : branca.element.Element
+        Usually the map's Figure (``m.get_root()``).
+    prefix : str
+        Put in front of the counter.
+
+    Examples
+    --------
+    >>> import folium
+    >>> m = folium.Map(tiles=None)
+    >>> n = stabilize(m.get_root())
+    >>> m.get_name()
+    'map_gc0002'
+    """
+    elements = _walk(root, set())
+    for n, el in enumerate(elements):
+        el._id = f"{prefix}{n:04d}"
+    return len(elements)
+
+
+def replace_random_ids(html: str, prefix: str = "gr") -> str:
+    """Replace each 32-hex-digit id in ``html`` by a sequential one (first appearance order).
+
+    Examples
+    --------
+    >>> replace_random_ids("a_" + "f" * 32 + " b_" + "0" * 32 + " c_" + "f" * 32)
+    'a_gr0000 b_gr0001 c_gr0000'
+    >>> replace_random_ids("x " + "f" * 32)  # not an element name: kept
+    'x ffffffffffffffffffffffffffffffff'
+    """
+    mapping: dict[str, str] = {}
+
+    def sub(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if key not in mapping:
+            mapping[key] = f"{prefix}{len(mapping):04d}"
+        return mapping[key]
+
+    parts = _DATA_BLOCK.split(html)
+    # Odd items are the JSON data blocks: left alone.
+    return "".join(p if i % 2 else _RANDOM_ID.sub(sub, p) for i, p in enumerate(parts))

@@ -1,0 +1,241 @@
+"""make_map: the map a publication runs, assembled from one function per layer."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+
+from geoconflict.errors import GeoconflictError
+from geoconflict.render.areas_layer import areas_layer
+from geoconflict.render.context_layer import context_layer
+from geoconflict.render.controls import Controls, weapons_series
+from geoconflict.render.events_layer import events_layer, to_days
+from geoconflict.render.grid_layer import grid_layer
+from geoconflict.render.options import MapOptions
+from geoconflict.render.page import GeoconflictMap
+from geoconflict.render.places_layer import places_layer, protected_layer
+from geoconflict.render.rivers_layer import rivers_layer
+from geoconflict.render.territory_layer import STATUS_COLOURS, STATUS_LABELS, territory_layer
+
+#: Colours of the event kinds (also in the legend).
+KIND_COLOURS: dict[str, str] = {
+    "strike": "#d7301f",
+    "civcas": "#7b3294",
+    "ground": "#1a9850",
+    "other": "#525252",
+}
+
+#: Used when nothing else gives an extent: Raqqa to Mosul and the western desert.
+DEFAULT_EXTENT = (38.5, 32.9, 43.6, 36.7)
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+def _load_default(name: str) -> Any:
+    """``geoconflict.datasets.load(name)``; None (with a warning) if the module is absent."""
+    try:
+        from geoconflict import datasets
+    except ImportError:
+        warnings.warn(f"geoconflict.datasets is not available: no default {name!r}", stacklevel=3)
+        return None
+    return datasets.load(name)
+
+
+def _resolve(value: Any, name: str) -> Any:
+    if isinstance(value, str) and value == "default":
+        return _load_default(name)
+    if value is None or value is False:
+        return None
+    return value
+
+
+def _extent(
+    extent: Any, events: Any, areas: Any, zones: Any
+) -> tuple[float, float, float, float]:
+    if extent is not None and not isinstance(extent, str | Sequence):
+        raise GeoconflictError(f"extent must be 4 numbers or area ids, got {extent!r}")
+    if isinstance(extent, str) or (
+        isinstance(extent, Sequence) and extent and all(isinstance(v, str) for v in extent)
+    ):
+        ids = [extent] if isinstance(extent, str) else list(extent)
+        if areas is None or "area_id" not in areas.columns:
+            raise GeoconflictError(f"extent {ids} names areas, but no study areas are loaded")
+        sel = areas[areas["area_id"].isin(ids)]
+        if sel.empty:
+            raise GeoconflictError(f"extent: no study area {ids}; known: {list(areas['area_id'])}")
+        return tuple(float(v) for v in sel.to_crs(4326).total_bounds)  # type: ignore[return-value]
+    if extent is not None:
+        vals = [float(v) for v in extent]
+        if len(vals) != 4 or vals[0] >= vals[2] or vals[1] >= vals[3]:
+            raise GeoconflictError(f"extent must be (lon0, lat0, lon1, lat1), got {extent!r}")
+        return (vals[0], vals[1], vals[2], vals[3])
+    for frame in (events, areas, zones):
+        if frame is not None and len(frame):
+            b = np.asarray(frame.to_crs(4326).total_bounds if frame.crs else frame.total_bounds)
+            if np.all(np.isfinite(b)):
+                pad = max(0.02, 0.05 * max(b[2] - b[0], b[3] - b[1]))
+                return (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+    return DEFAULT_EXTENT
+
+
+def _date_range(start: Any, end: Any, payload: dict[str, Any], zones: Any) -> tuple[int, int]:
+    candidates: list[float] = []
+    if payload["n"]:
+        from geoconflict.render.encode import unpack_ints
+
+        days = unpack_ints(payload["day"])
+        candidates += [float(days[0]), float(days[-1])]
+    if zones is not None and len(zones):
+        for col in ("contested_from", "cleared_on"):
+            if col in zones:
+                d = to_days(zones[col])
+                d = d[~np.isnan(d)]
+                if len(d):
+                    candidates += [float(d.min()), float(d.max())]
+    lo = to_days([start])[0] if start is not None else (min(candidates) if candidates else None)
+    hi = to_days([end])[0] if end is not None else (max(candidates) if candidates else None)
+    if lo is None or hi is None or np.isnan(lo) or np.isnan(hi):
+        today = to_days([pd.Timestamp("2017-12-31")])[0]
+        lo = today if lo is None or np.isnan(lo) else lo
+        hi = today if hi is None or np.isnan(hi) else hi
+    if hi < lo:
+        raise GeoconflictError(f"end {end!r} is before start {start!r}")
+    return int(lo), int(hi)
+
+
+def make_map(
+    events: Any = None,
+    *,
+    areas: Any = "default",
+    territory: Any = "default",
+    places: Any = "default",
+    title: str | None = None,
+    subtitle: str | None = None,
+    credits: str | None = None,
+    start: Any = None,
+    end: Any = None,
+    extent: Any = None,
+    basemap: str = "osm",
+    options: MapOptions | None = None,
+    rivers: Any = "default",
+    context: Any = "default",
+    weapons: Any = "default",
+) -> GeoconflictMap:
+    """Build the map page: events on a time layer, territory, areas, grid, one time control.
+
+    Parameters
+    ----------
+    events : GeoDataFrame or ReadResult, optional
+        The event table (column contract). Default: the shipped incidents.
+    areas, territory, places, rivers : GeoDataFrame, "default" or None
+        Study areas, territory zones, places (towns and protected sites) and
+        rivers; ``"default"`` loads the shipped data, None leaves the layer out.
+    title, subtitle, credits : str, optional
+        Shown on the page as text.
+    start, end : date-like, optional
+        The slider's range; events outside it are left out.
+    extent : (lon0, lat0, lon1, lat1) or area id(s), optional
+        What the page shows first (default: the events' bounds).
+    basemap : "osm", "none" or a tile URL template
+        ``"none"``: no tiles, a vector context layer instead (works offline).
+    options : MapOptions, optional
+        Time control, chart, filters, shown layers, size.
+    context : GeoDataFrame, "default" or None
+        The vector context layer for ``basemap="none"``.
+    weapons : DataFrame, "default" or None
+        Weapons released per month, for ``options.chart == "weapons"``.
+
+    Returns
+    -------
+    GeoconflictMap
+        A ``folium.Map``; events that could not be drawn are in ``m.skipped``.
+
+    Examples
+    --------
+    >>> from geoconflict.synthetic import synthetic_events
+    >>> m = make_map(synthetic_events(100), areas=None, territory=None, places=None,
+    ...              rivers=None, basemap="none", context=None, title="Demo")
+    >>> from geoconflict.render import to_html
+    >>> page = to_html(m, assets="cdn")
+    >>> "geoconflict.min" not in page, len(m.skipped)
+    (True, 0)
+    """
+    options = options or MapOptions()
+    if events is None:
+        events = _load_default("incidents")
+    events = getattr(events, "events", events)
+    areas = _resolve(areas, "areas")
+    zones = _resolve(territory, "territory")
+    places = _resolve(places, "places")
+    rivers = _resolve(rivers, "rivers")
+    bounds = _extent(extent, events, areas, zones)
+
+    m = GeoconflictMap(
+        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        zoom_start=8,
+        tiles=None,
+        width=options.width,
+        height=options.height,
+        control_scale=True,
+    )
+    if basemap == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION).add_to(m)
+    elif basemap == "none":
+        ctx = _resolve(context, "context")
+        if ctx is not None:
+            context_layer(m, ctx)
+    elif isinstance(basemap, str) and basemap.startswith(("http://", "https://", "//")):
+        host = basemap.split("/")[2] if "://" in basemap else basemap
+        folium.TileLayer(basemap, name="Basemap", attr=f"Tiles: {host}").add_to(m)
+    else:
+        raise GeoconflictError(f"basemap must be 'osm', 'none' or a tile URL, got {basemap!r}")
+
+    if zones is not None:
+        territory_layer(m, zones, show=options.territory)
+    if areas is not None:
+        areas_layer(m, areas, show=options.areas)
+    if rivers is not None:
+        rivers_layer(m, rivers, show=options.rivers)
+    grid_layer(m, bounds, show=options.grid)
+    if places is not None:
+        places_layer(m, places, show=options.places)
+        protected_layer(m, places, show=options.protected)
+    if events is None:
+        from geoconflict.events import empty_events
+
+        events = empty_events()
+    layer = events_layer(m, events, start=start, end=end)
+    m.skipped = layer.skipped
+    if len(layer.skipped):
+        warnings.warn(
+            f"{layer.skipped['row'].nunique()} events cannot be drawn (see m.skipped)",
+            stacklevel=2,
+        )
+    lo, hi = _date_range(start, end, layer.data, zones)
+    chart = options.chart
+    series: list[list[int]] = []
+    if chart == "weapons":
+        series = weapons_series(_resolve(weapons, "weapons_monthly"))
+    folium.LayerControl(collapsed=True).add_to(m)
+    date = to_days([options.date])[0] if options.date is not None else hi
+    config = {
+        "title": title,
+        "subtitle": subtitle,
+        "credits": credits,
+        "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+        "start": lo,
+        "end": hi,
+        "date": int(min(max(date, lo), hi)),
+        "options": options.page_config(),
+        "kindColours": KIND_COLOURS,
+        "statusColours": STATUS_COLOURS,
+        "statusLabels": STATUS_LABELS,
+        "weapons": series,
+    }
+    Controls(config).add_to(m)
+    return m

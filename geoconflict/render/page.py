@@ -1,0 +1,255 @@
+"""The page: a folium Map without folium's default CDN assets, and HTML output.
+
+:class:`GeoconflictMap` drops jQuery, Bootstrap, Font Awesome and the awesome
+markers folium loads by default; the page's only dependencies are declared in
+:mod:`geoconflict.render.assets`, and the time layer's own JS/CSS
+(``static/geoconflict.js`` / ``.css``, written for this package) is always
+inlined. :func:`to_html` renders with stable ids (:mod:`geoconflict.render.ids`)
+so the same map gives the same bytes; :func:`save_html` writes atomically.
+
+User text never goes through a Jinja template (branca compiles rendered macro
+output again as a template): data travels in :class:`RawHTML` elements that
+render verbatim JSON blocks (:func:`geoconflict.render.encode.data_block`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, Figure
+
+from geoconflict._io import write_text
+from geoconflict.render import assets as assets_mod
+from geoconflict.render.encode import data_block
+from geoconflict.render.ids import replace_random_ids, stabilize
+
+
+@cache
+def static_text(name: str) -> str:
+    """The text of a file in ``geoconflict/render/static`` (packaged in the wheel).
+
+    Examples
+    --------
+    >>> "geoconflictReady" in static_text("geoconflict.js")
+    True
+    """
+    return resources.files("geoconflict.render").joinpath("static", name).read_text("utf-8")
+
+
+def own_tags() -> str:
+    """The inline ``<style>`` and ``<script>`` of the package's own page code."""
+    css = static_text("geoconflict.css").replace("</style", "<\\/style")
+    js = static_text("geoconflict.js").replace("</script", "<\\/script")
+    return f"<style>{css}</style>\n<script>{js}</script>"
+
+
+class RawHTML(Element):
+    """An element that renders its text verbatim (no Jinja), for data blocks.
+
+    Examples
+    --------
+    >>> RawHTML("<p>{{ x }}</p>").render()
+    '<p>{{ x }}</p>'
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawHTML"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _AssetTags(Element):
+    """The ``<head>`` tags for the page's npm assets and the package's own JS/CSS."""
+
+    def __init__(self, owner: GeoconflictMap) -> None:
+        super().__init__()
+        self._name = "AssetTags"
+        self.owner = owner
+
+    def render(self, **kwargs: Any) -> str:
+        tags = assets_mod.asset_tags(
+            assets_mod.PAGE_ASSETS, self.owner.asset_mode, asset_dir=self.owner.asset_dir
+        )
+        return tags + "\n" + own_tags()
+
+
+class GeoconflictMap(folium.Map):
+    """A ``folium.Map`` whose page loads only the assets geoconflict declares.
+
+    Attributes
+    ----------
+    asset_mode : {"cdn", "inline", "local"}
+        How :meth:`_repr_html_` (Jupyter) places the assets; :func:`to_html`
+        takes its own ``assets`` argument. Default ``"cdn"``.
+    asset_dir : path or None
+        A ``node_modules`` directory for the inline and local modes.
+    skipped : pandas.DataFrame
+        Events that could not be drawn (the rejects-ledger columns).
+
+    Examples
+    --------
+    >>> m = GeoconflictMap(tiles=None)
+    >>> m.default_js, m.asset_mode
+    ([], 'cdn')
+    """
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.asset_mode = "cdn"
+        self.asset_dir: str | os.PathLike[str] | None = None
+        self.skipped: Any = None
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure.header.add_child(_AssetTags(self), name="geoconflict_assets", index=1)
+        super().render(**kwargs)
+
+    def _repr_html_(self, **kwargs: Any) -> str:
+        """Display inline in Jupyter: the page in an iframe ``srcdoc``."""
+        page = to_html(self, assets=self.asset_mode, asset_dir=self.asset_dir)
+        return (
+            '<div style="width:100%;"><div style="position:relative;width:100%;height:0;'
+            'padding-bottom:60%;"><iframe srcdoc="'
+            + html_lib.escape(page, quote=True)
+            + '" style="position:absolute;width:100%;height:100%;left:0;top:0;'
+            'border:none !important;" allowfullscreen></iframe></div></div>'
+        )
+
+
+def add_data(parent: Element, element_id: str, obj: Any) -> RawHTML:
+    """Attach ``obj`` as a JSON data block to the page's body, under ``element_id``."""
+    figure = parent.get_root()
+    block = RawHTML(data_block(element_id, obj))
+    assert isinstance(figure, Figure)
+    figure.html.add_child(block, name=element_id)
+    return block
+
+
+def to_html(
+    m: folium.Map,
+    *,
+    assets: str = "inline",
+    asset_dir: str | os.PathLike[str] | None = None,
+) -> str:
+    """Render a map to one HTML page; the same map gives the same bytes.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Usually from :func:`geoconflict.make_map`.
+    assets : {"inline", "cdn", "local"}
+        Where the page's JS/CSS come from (:mod:`geoconflict.render.assets`).
+        ``"local"`` references files :func:`save_html` writes into ``assets/``.
+    asset_dir : path, optional
+        A ``node_modules`` directory to take the npm files from; without it,
+        inline mode fetches the pinned tarballs once (verified, cached).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> m = GeoconflictMap(tiles=None)
+    >>> page = to_html(m, assets="cdn")
+    >>> page == to_html(m, assets="cdn"), "leaflet@1.9.4" in page, "jquery" in page
+    (True, True, False)
+    """
+    assets_mod.check_mode(assets)
+    figure = m.get_root()
+    if isinstance(m, GeoconflictMap):
+        previous = (m.asset_mode, m.asset_dir)
+        m.asset_mode, m.asset_dir = assets, asset_dir
+    try:
+        stabilize(figure)
+        out = figure.render()
+    finally:
+        if isinstance(m, GeoconflictMap):
+            m.asset_mode, m.asset_dir = previous
+    return replace_random_ids(out)
+
+
+def save_html(
+    m: folium.Map,
+    path: str | os.PathLike[str],
+    *,
+    assets: str = "inline",
+    asset_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write the map's page to ``path`` atomically (and its ``assets/`` in local mode).
+
+    Parameters
+    ----------
+    m : folium.Map
+    path : path
+        The HTML file to write.
+    assets, asset_dir
+        As in :func:`to_html`.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = save_html(GeoconflictMap(tiles=None), pathlib.Path(tempfile.mkdtemp()) / "m.html",
+    ...                 assets="cdn")
+    >>> out.read_text().startswith("<!DOCTYPE html>")
+    True
+    """
+    target = Path(path)
+    page = to_html(m, assets=assets, asset_dir=asset_dir)
+    if assets == "local":
+        assets_mod.write_local_assets(target.parent, asset_dir=asset_dir)
+    write_text(target, page)
+    return target
+
+
+class DataLayer(folium.map.Layer):
+    """A layer drawn by ``static/geoconflict.js`` from one JSON data block.
+
+    ``kind`` names the JS constructor (``GC.layer(kind, map, data)``); ``data``
+    is any JSON-able object, put in the page verbatim (never through Jinja).
+    Listed in the layer control as an overlay named ``name``.
+
+    Examples
+    --------
+    >>> m = GeoconflictMap(tiles=None)
+    >>> _ = DataLayer("areas", {"features": []}, name="Study areas").add_to(m)
+    >>> 'GC.layer("areas"' in to_html(m, assets="cdn")
+    True
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = GC.layer({{ this.kind|tojson }}, {{ this._parent.get_name() }},
+            GC.readJSON({{ (this.get_name() ~ "_data")|tojson }}));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, kind: str, data: Any, *, name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "GcLayer"
+        self.kind = kind
+        self.data = data
+
+    def render(self, **kwargs: Any) -> None:
+        add_data(self, self.get_name() + "_data", self.data)
+        super().render(**kwargs)

@@ -1,0 +1,367 @@
+"""Scale out: the same read → assign → summarize on dask-geopandas.
+
+When the events outgrow one machine's memory (years of global data, hundreds of
+millions of rows) the analysis runs on a Dask cluster and gives the same answers
+as the single-machine path in :mod:`geoconflict.areas`. Nothing here is a
+home-made engine: dask-geopandas reads partitioned GeoParquet lazily,
+``dask.distributed`` schedules the work, and every per-partition step is the
+very pandas function the single-machine path uses, so the two cannot drift.
+
+How each step is distributed
+----------------------------
+assign
+    ``map_partitions`` calls :func:`geoconflict.areas.assign` on each partition
+    with the study-areas GeoDataFrame passed as an argument. The areas table is
+    small (a few polygons) and is wrapped in one ``dask.delayed`` node, so the
+    scheduler ships it once to each worker (a broadcast) instead of embedding
+    it in every task. We do not use ``dask_geopandas.sjoin``: it joins
+    partition against partition and returns every matching pair, while an
+    event must get only its *most specific* area (``mosul_west`` beats its
+    parent ``mosul``) and, with ``how="intersects"``, the area of largest
+    overlap — rules that live in ``areas.assign`` and are reused verbatim.
+summarize
+    ``map_partitions(areas._partial_summary)`` turns each partition into a small
+    table of additive columns (counts and sums per key and period); a tree
+    reduction (``DataFrame.reduction``) adds those partial tables up by key;
+    ``areas._finish_summary`` then gives the final dtypes, order and derived
+    columns. All of it is lazy: these functions only build the task graph and
+    the caller decides when and where to ``.compute()`` it. Only the columns
+    the summary needs are selected first, so Parquet reads skip the others.
+
+Examples
+--------
+>>> from geoconflict import scale
+>>> scale.is_dask([1, 2])
+False
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
+
+#: Columns the per-area summaries read from an event table (besides the grouping key).
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "date_start",
+    "kind",
+    "date_end",
+    "strikes",
+    "fatalities",
+    "civilians_killed_min",
+    "civilians_killed_max",
+)
+#: Columns ``areas.assign`` reads to place an event.
+ASSIGN_COLUMNS: tuple[str, ...] = ("geometry", "location_precision_m", "mgrs")
+
+
+def is_dask(obj: object) -> bool:
+    """Whether ``obj`` is a Dask collection (checked by its class's module, no import).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask(pd.DataFrame())
+    False
+    """
+    module = type(obj).__module__ or ""
+    return module.split(".")[0] in {"dask", "dask_geopandas", "dask_expr"}
+
+
+def read_parquet(path: str | Path, *, columns: list[str] | None = None) -> Any:
+    """Open GeoParquet lazily as a ``dask_geopandas.GeoDataFrame``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoParquet file, or a directory of them (hive-partitioned like
+        ``year=2017/part-0.parquet``, as ``geoconflict ingest --partition-by year``
+        writes). One Dask partition per file (or row group, for large files).
+    columns : list of str, optional
+        Read only these columns (``geometry`` is always kept).
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+        Lazy; in EPSG:4326 (reprojected lazily when the file has another CRS).
+
+    Raises
+    ------
+    DataError
+        When the path does not exist.
+    SourceFormatError
+        When it is not GeoParquet (names the path).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from geoconflict.synthetic import synthetic_events
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> synthetic_events(50, seed=1).to_parquet(d / "events.parquet")
+    >>> ddf = read_parquet(d / "events.parquet")
+    >>> type(ddf).__name__, len(ddf.compute()), ddf.crs.to_epsg()
+    ('GeoDataFrame', 50, 4326)
+    """
+    import dask_geopandas
+
+    from geoconflict.events import CRS
+
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or directory")
+    if path.is_dir() and not any(path.rglob("*.parquet")):
+        raise SourceFormatError("directory holds no .parquet files", path=path)
+    if columns is not None and "geometry" not in columns:
+        columns = [*columns, "geometry"]
+    try:
+        ddf = dask_geopandas.read_parquet(str(path), columns=columns)
+    except Exception as exc:  # pyarrow / dask raise many types for a bad file
+        raise SourceFormatError(f"cannot read as GeoParquet: {exc}", path=path) from exc
+    if ddf.crs is None:
+        raise SourceFormatError("GeoParquet has no CRS in its geo metadata", path=path)
+    if not ddf.crs.equals(CRS):
+        ddf = ddf.to_crs(CRS)
+    return ddf
+
+
+def summary_columns(available: Any, by: str | None = "area") -> list[str]:
+    """The columns :func:`summarize` needs, out of those ``available``.
+
+    Pass them to :func:`read_parquet` so the files are read without the rest
+    (dask-geopandas cannot push a later column selection into the read).
+    With ``by="area"`` and no ``area`` column, the columns the spatial join
+    needs are included.
+
+    Examples
+    --------
+    >>> from geoconflict.events import EVENT_COLUMNS
+    >>> summary_columns(EVENT_COLUMNS)[:3]
+    ['geometry', 'location_precision_m', 'mgrs']
+    >>> summary_columns([*EVENT_COLUMNS, "area"])[:3]
+    ['area', 'date_start', 'kind']
+    """
+    have = list(available)
+    if by == "area" and "area" not in have:
+        keys = [c for c in ASSIGN_COLUMNS if c in have]
+    else:
+        keys = [by] if by is not None and by in have else []
+    return [*keys, *(c for c in SUMMARY_COLUMNS if c in have and c not in keys)]
+
+
+def _areas_table(areas: Any) -> Any:
+    from geoconflict import areas as areas_mod
+
+    if areas is None or isinstance(areas, (str, Path)):
+        return areas_mod.load(areas)
+    return areas
+
+
+def assign(ddf: Any, areas: Any = None, how: str = "within") -> Any:
+    """Add the ``area`` column to a Dask event table, lazily.
+
+    The Dask twin of :func:`geoconflict.areas.assign`: each partition goes
+    through that very function, with the study areas broadcast to the workers.
+
+    Parameters
+    ----------
+    ddf : dask_geopandas.GeoDataFrame
+        Events following the column contract.
+    areas : geopandas.GeoDataFrame or path, optional
+        Study areas (default: the shipped ones, :func:`geoconflict.areas.load`).
+    how : {"within", "intersects"}
+        As in :func:`geoconflict.areas.assign`.
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+        Lazy; ``.compute()`` gives what ``areas.assign`` gives on the whole table.
+
+    Examples
+    --------
+    >>> import dask_geopandas, geopandas as gpd, shapely
+    >>> from geoconflict.synthetic import synthetic_events
+    >>> box = gpd.GeoDataFrame({"area_id": ["box"], "name": ["Box"], "parent": [None],
+    ...     "country": ["IQ"], "source": ["test"]},
+    ...     geometry=[shapely.box(42, 35, 44, 37)], crs="EPSG:4326")
+    >>> ddf = dask_geopandas.from_geopandas(synthetic_events(200, seed=1), npartitions=2)
+    >>> lazy = assign(ddf, box)
+    >>> from geoconflict.areas import assign as assign_pandas
+    >>> expected = assign_pandas(synthetic_events(200, seed=1), box)["area"]
+    >>> lazy.compute()["area"].equals(expected)
+    True
+    """
+    import dask
+
+    from geoconflict import areas as areas_mod
+
+    table = _areas_table(areas)
+    meta = areas_mod.assign(ddf._meta, table, how=how)
+    shared = dask.delayed(table, pure=True)
+    return ddf.map_partitions(areas_mod.assign, shared, how=how, meta=meta)
+
+
+def summarize(
+    ddf: Any,
+    by: str | None = "area",
+    freq: str = "MS",
+    periods: Mapping[str, tuple[Any, Any]] | None = None,
+    *,
+    areas: Any = None,
+    split_every: int | None = 8,
+) -> Any:
+    """Summarise a Dask event table per area and period, lazily.
+
+    The Dask twin of :func:`geoconflict.areas.summarize`: ``map_partitions``
+    of ``areas._partial_summary`` (additive counts and sums), a tree
+    reduction that adds them up, and ``areas._finish_summary``.
+
+    Parameters
+    ----------
+    ddf : dask_geopandas.GeoDataFrame
+        Events; assigned to ``areas`` first when ``by="area"`` and the table
+        has no ``area`` column.
+    by : str or None, default "area"
+        The grouping column (None: per period only).
+    freq : str, default "MS"
+        The period (a pandas frequency alias) when ``periods`` is not given.
+    periods : mapping of name -> (start, end), optional
+        Named periods: totals and per-month rates, as in ``areas.summarize``.
+    areas : geopandas.GeoDataFrame or path, optional
+        Study areas for the assignment step.
+    split_every : int, default 8
+        Fan-in of the reduction tree.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        One partition, lazy; ``.compute()`` equals the pandas summary (values,
+        dtypes and row order).
+
+    Examples
+    --------
+    >>> import dask_geopandas
+    >>> from geoconflict.synthetic import synthetic_events
+    >>> from geoconflict.areas import summarize as summarize_pandas
+    >>> events = synthetic_events(300, seed=2)
+    >>> events["area"] = events["kind"]  # any grouping column will do
+    >>> ddf = dask_geopandas.from_geopandas(events, npartitions=3)
+    >>> lazy = summarize(ddf, freq="YS")
+    >>> lazy.compute().equals(summarize_pandas(events, freq="YS"))
+    True
+    """
+    from geoconflict import areas as areas_mod
+
+    if not is_dask(ddf):
+        raise DataError(f"scale.summarize needs a Dask table, got {type(ddf).__name__}")
+    if by is not None and by != "area" and by not in ddf.columns:
+        raise DataError(f"cannot summarise by {by!r}: the event table has no such column")
+    ddf = ddf[summary_columns(ddf.columns, by)]
+    if by == "area" and "area" not in ddf.columns:
+        ddf = assign(ddf, areas)
+
+    if periods is not None:
+        partial_args: tuple[Any, ...] = (by, periods)
+        partial_fn: Any = areas_mod._partial_periods
+        finish_fn: Any = areas_mod._finish_periods
+    else:
+        partial_args = (by, freq)
+        partial_fn = areas_mod._partial_summary
+        finish_fn = areas_mod._finish_summary
+
+    partial_meta = partial_fn(ddf._meta, *partial_args)
+    partials = ddf.map_partitions(partial_fn, *partial_args, meta=partial_meta)
+    final_meta = finish_fn(partial_meta)
+    return partials.reduction(
+        _combine,
+        combine=_combine,
+        aggregate=finish_fn,
+        meta=final_meta,
+        split_every=split_every,
+        token="geoconflict-summarize",
+    )
+
+
+def _combine(partials: pd.DataFrame) -> pd.DataFrame:
+    """Add up concatenated partial summaries: group by the key columns, sum the rest."""
+    numeric = partials.select_dtypes(include="number").columns
+    keys = [c for c in partials.columns if c not in numeric]  # by, period (start, end)
+    return partials.groupby(keys, dropna=False, observed=True, sort=False, as_index=False)[
+        list(numeric)
+    ].sum()
+
+
+@contextlib.contextmanager
+def client(
+    scheduler: str | None = None,
+    n_workers: int = 2,
+    *,
+    threads_per_worker: int = 1,
+    memory_limit: str | int | None = "auto",
+    processes: bool = True,
+    timeout: float = 30.0,
+) -> Iterator[Any]:
+    """Connect to a Dask scheduler, or start a local cluster on loopback.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://host:8786``). Without it a
+        ``LocalCluster`` starts on 127.0.0.1 with ``n_workers`` workers, random
+        free ports and no dashboard; it is shut down when the block ends.
+    n_workers : int, default 2
+        Workers of the local cluster (ignored with ``scheduler``).
+    threads_per_worker : int, default 1
+        Threads per local worker.
+    memory_limit : str or int, default "auto"
+        Per-worker memory limit of the local cluster (for example ``"2GB"``).
+    processes : bool, default True
+        Local workers as processes (``False``: threads in this process).
+    timeout : float, default 30
+        Seconds to wait for the scheduler.
+
+    Yields
+    ------
+    distributed.Client
+        Set as the default scheduler inside the block.
+
+    Raises
+    ------
+    GeoconflictError
+        When the scheduler cannot be reached.
+
+    Examples
+    --------
+    >>> with client(n_workers=1, processes=False) as c:
+    ...     len(c.scheduler_info()["workers"]), c.scheduler.address.startswith("inproc")
+    (1, True)
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            connected = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise GeoconflictError(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+            ) from exc
+        with connected:
+            yield connected
+        return
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=threads_per_worker,
+            processes=processes,
+            host="127.0.0.1" if processes else None,
+            scheduler_port=0,
+            dashboard_address=None,
+            memory_limit=memory_limit,
+        ) as cluster,
+        Client(cluster, timeout=timeout) as local,
+    ):
+        yield local

@@ -1,0 +1,137 @@
+"""ACLED exports: the 2023+ columns, the older ones and the UPPERCASE legacy headers.
+
+Headers are matched case-insensitively. ``event_date`` is read as ISO, "31 January
+2017", "31-Jan-17" or dd/mm/yyyy (legacy files). ``kind``: sub_event_type
+"Air/drone strike" → strike, event_type "Battles" → ground, "Violence against
+civilians" → civcas, everything else → other. ``geo_precision`` and
+``time_precision`` map through :data:`GEO_PRECISION_M` and :data:`TIME_PRECISION`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geoconflict.errors import SourceFormatError
+from geoconflict.sources._common import (
+    Problems,
+    frame_from,
+    as_text,
+    blank,
+    locate_latlon,
+    lookup,
+    on_uniques,
+    parse_count,
+    parse_dates,
+    text_or_na,
+    text_or_none,
+)
+
+#: ACLED geo_precision -> radius of uncertainty in metres (our reading of ACLED's codebook:
+#: 1 the town itself, 2 near a town or part of a region, 3 a larger region).
+GEO_PRECISION_M: dict[str, float] = {"1": 2_000.0, "2": 15_000.0, "3": 50_000.0}
+#: ACLED time_precision -> date_precision.
+TIME_PRECISION: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
+#: Extra columns kept after the contract columns.
+EXTRA = ("country", "admin1", "event_type", "sub_event_type")
+
+REQUIRED = ("event_date", "latitude", "longitude")
+#: Every column the reader looks at (the others are not parsed at all).
+USED = (
+    "event_id_cnty", "data_id", "event_date", "time_precision", "event_type", "sub_event_type",
+    "latitude", "longitude", "geo_precision", "location", "actor1", "actor2", "fatalities",
+    "source", "notes", *EXTRA,
+)  # fmt: skip
+
+
+def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> pd.DataFrame:
+    """Turn an ACLED table (text columns, any header case) into contract columns.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"EVENT_ID_CNTY": ["IRQ1"], "EVENT_DATE": ["31/01/2017"],
+    ...     "LATITUDE": ["36.34"], "LONGITUDE": ["43.13"], "EVENT_TYPE": ["Battles"],
+    ...     "GEO_PRECISION": ["1"], "TIME_PRECISION": ["1"], "FATALITIES": ["4"]})
+    >>> out = convert(t, Problems(np.array([1])))
+    >>> out[["event_id", "kind", "fatalities", "location_precision_m"]].to_dict("records")
+    [{'event_id': 'IRQ1', 'kind': 'ground', 'fatalities': 4, 'location_precision_m': 2000.0}]
+    """
+    lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+    missing = [c for c in REQUIRED if c not in lower]
+    if missing:
+        raise SourceFormatError(f"ACLED file lacks columns {missing}", path=path)
+    n = len(frame)
+    empty = pd.Series("", index=frame.index, dtype="str")
+
+    def col(name: str) -> pd.Series:
+        return as_text(frame[lower[name]]) if name in lower else empty
+
+    def field(name: str) -> str:
+        return str(lower.get(name, name))
+
+    out: dict[str, Any] = {}
+    if "event_id_cnty" in lower:
+        out["event_id"] = text_or_none(col("event_id_cnty"))
+    elif "data_id" in lower:
+        out["event_id"] = text_or_none(col("data_id"))
+    else:
+        out["event_id"] = None
+    out["dataset"] = "acled"
+    (ev_kind,) = on_uniques(col("event_type"), _event_kind)
+    (strike,) = on_uniques(col("sub_event_type"), _is_strike)
+    kind = np.where(strike, "strike", ev_kind).astype(object)
+    out["kind"] = kind
+
+    date, why = parse_dates(col("event_date"))
+    problems.add_reasons(why, field("event_date"), col("event_date"))
+    out["date_start"] = date
+    out["date_end"] = date
+    if "time_precision" in lower:
+        tp = col("time_precision")
+        prec = lookup(tp, TIME_PRECISION)
+        bad = pd.isna(prec)
+        problems.add(bad, field("time_precision"), tp,
+                     np.where(blank(tp), "missing time_precision", "time_precision not 1, 2 or 3"))  # fmt: skip
+        out["date_precision"] = prec
+    else:
+        out["date_precision"] = "day"
+
+    lat, lon = locate_latlon(col("latitude"), col("longitude"), problems,
+                             field("latitude"), field("longitude"))  # fmt: skip
+    out["lat"] = lat
+    out["lon"] = lon
+    if "geo_precision" in lower:
+        gp = col("geo_precision")
+        metres = lookup(gp, GEO_PRECISION_M, np.nan).astype("float64")
+        bad = np.isnan(metres) & ~blank(gp)
+        problems.add(bad, field("geo_precision"), gp, "geo_precision not 1, 2 or 3")
+        out["location_precision_m"] = metres
+    else:
+        out["location_precision_m"] = np.nan
+    out["place"] = text_or_none(col("location"))
+    out["actor"] = text_or_none(col("actor1"))
+    out["target"] = text_or_none(col("actor2"))
+    fat, why = parse_count(col("fatalities"), missing=("",))
+    problems.add_reasons(why, field("fatalities"), col("fatalities"))
+    out["fatalities"] = fat
+    out["source"] = text_or_none(col("source"))
+    out["notes"] = text_or_none(col("notes"))
+    for name in EXTRA:
+        if name in lower:
+            out[name] = text_or_na(col(name))
+    return frame_from(out, frame.index)
+
+
+def _event_kind(u: pd.Series) -> tuple[np.ndarray]:
+    t = u.str.strip().str.lower()
+    kind = np.full(len(t), "other", dtype=object)
+    kind[t.str.startswith("violence against civilians").to_numpy()] = "civcas"
+    kind[t.str.startswith("battle").to_numpy()] = "ground"
+    return (kind,)
+
+
+def _is_strike(u: pd.Series) -> tuple[np.ndarray]:
+    t = u.str.strip().str.lower()
+    return (t.isin(["air/drone strike", "air strike", "airstrike"]).to_numpy(),)

@@ -1,0 +1,124 @@
+"""UCDP Georeferenced Event Dataset (GED): the 49 columns, with or without a header row.
+
+``fatalities`` is UCDP's ``best`` estimate (``fatalities_low``/``fatalities_high``
+keep ``low``/``high``); civilians killed (min and max) are ``deaths_civilians``.
+``kind``: type_of_violence 3 (one-sided violence, against civilians) → civcas,
+1 and 2 (state-based, non-state) → ground. ``where_prec`` and ``date_prec`` map
+through :data:`WHERE_PREC_M` and :data:`DATE_PREC`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geoconflict.errors import SourceFormatError
+from geoconflict.sources._common import (
+    Problems,
+    frame_from,
+    as_text,
+    blank,
+    locate_latlon,
+    lookup,
+    parse_count,
+    parse_dates,
+    text_or_na,
+    text_or_none,
+)
+
+#: where_prec -> radius in metres (1 exact place, 2 within 25 km, 3 second-order
+#: administrative unit, 4 first-order unit, 5 linear feature / between units,
+#: 6 country, 7 water or airspace). Approximate: the codebook gives kinds, not sizes.
+WHERE_PREC_M: dict[str, float] = {
+    "1": 1_000.0,
+    "2": 25_000.0,
+    "3": 50_000.0,
+    "4": 150_000.0,
+    "5": 150_000.0,
+    "6": 500_000.0,
+    "7": 500_000.0,
+}
+#: date_prec -> date_precision (1 exact day, 2 a few days, 3 a week, 4 a month, 5 a year).
+DATE_PREC: dict[str, str] = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+EXTRA = ("country", "adm_1", "type_of_violence")
+REQUIRED = ("id", "date_start", "latitude", "longitude")
+
+
+def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> pd.DataFrame:
+    """Turn a UCDP GED table (text columns) into contract columns.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"id": ["244657"], "date_start": ["2017-03-17 00:00:00.000"],
+    ...     "date_end": ["2017-03-17 00:00:00.000"], "latitude": ["36.3"], "longitude": ["43.1"],
+    ...     "where_prec": ["1"], "date_prec": ["1"], "best": ["105"], "low": ["105"],
+    ...     "high": ["141"], "deaths_civilians": ["105"], "type_of_violence": ["1"]})
+    >>> out = convert(t, Problems(np.array([1])))
+    >>> out[["event_id", "fatalities", "fatalities_high"]].to_dict("records")
+    [{'event_id': 'ucdp-244657', 'fatalities': 105, 'fatalities_high': 141}]
+    """
+    lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+    missing = [c for c in REQUIRED if c not in lower]
+    if missing:
+        raise SourceFormatError(f"UCDP GED file lacks columns {missing}", path=path)
+    empty = pd.Series("", index=frame.index, dtype="str")
+
+    def col(name: str) -> pd.Series:
+        return as_text(frame[lower[name]]) if name in lower else empty
+
+    def field(name: str) -> str:
+        return str(lower.get(name, name))
+
+    out: dict[str, Any] = {}
+    ids = col("id").str.strip()
+    out["event_id"] = np.where(blank(ids), None, ("ucdp-" + ids).to_numpy(dtype=object))
+    out["dataset"] = "ucdp"
+    tov = col("type_of_violence").str.strip()
+    out["kind"] = np.where(
+        tov == "3", "civcas", np.where(tov.isin(["1", "2"]), "ground", "other")
+    ).astype(object)
+    start, why = parse_dates(col("date_start"))
+    problems.add_reasons(why, field("date_start"), col("date_start"))
+    end, why_end = parse_dates(col("date_end"))
+    why_end = np.where(why_end == "missing date", "", why_end)
+    problems.add_reasons(why_end, field("date_end"), col("date_end"))
+    before = ~pd.isna(end) & ~pd.isna(start) & (end < start)
+    problems.add(before, field("date_end"), col("date_end"), "date_end before date_start")
+    out["date_start"] = start
+    out["date_end"] = np.where(pd.isna(end), start, end)
+    if "date_prec" in lower:
+        dp = col("date_prec")
+        prec = lookup(dp, DATE_PREC)
+        problems.add(pd.isna(prec), field("date_prec"), dp, "date_prec not 1 … 5")
+        out["date_precision"] = prec
+    else:
+        out["date_precision"] = "day"
+    lat, lon = locate_latlon(col("latitude"), col("longitude"), problems,
+                             field("latitude"), field("longitude"))  # fmt: skip
+    out["lat"] = lat
+    out["lon"] = lon
+    wp = col("where_prec")
+    metres = lookup(wp, WHERE_PREC_M, np.nan).astype("float64")
+    problems.add(np.isnan(metres) & ~blank(wp), field("where_prec"), wp, "where_prec not 1 … 7")
+    out["location_precision_m"] = metres
+    out["place"] = text_or_none(col("where_coordinates"))
+    out["actor"] = text_or_none(col("side_a"))
+    out["target"] = text_or_none(col("side_b"))
+    for dst, src in (
+        ("fatalities", "best"),
+        ("fatalities_low", "low"),
+        ("fatalities_high", "high"),
+        ("civilians_killed_min", "deaths_civilians"),
+    ):
+        values, why = parse_count(col(src), missing=("",))
+        problems.add_reasons(why, field(src), col(src))
+        out[dst] = values
+    out["civilians_killed_max"] = out["civilians_killed_min"]
+    out["source"] = text_or_none(col("source_article"))
+    out["notes"] = text_or_none(col("where_description"))
+    for name in EXTRA:
+        if name in lower:
+            out[name] = text_or_na(col(name))
+    return frame_from(out, frame.index)

@@ -1,0 +1,335 @@
+"""The build machinery: reproducible bytes, manifest, incremental rebuilds, failures kept apart.
+
+These tests drive :func:`geoconflict.build.build_maps` with a small stand-in
+renderer (a module-level function, so worker processes can use it) to keep them
+fast; tests/test_build_e2e.py runs the real pipeline (sources -> render -> files).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geoconflict.build import MANIFEST_NAME, STATE_NAME, build_maps
+from geoconflict.build.spec import MapSpec
+from geoconflict.errors import GeoconflictError, SpecError
+
+
+def standin_page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
+    """A tiny deterministic page: the spec's title and its events' ids and days."""
+    if "BOOM" in spec.title:
+        raise RuntimeError("renderer exploded on purpose")
+    ids = [] if events is None else sorted(events["event_id"].tolist())
+    days = [] if events is None else sorted(events["date_start"].dt.strftime("%Y-%m-%d"))
+    data = json.dumps({"title": spec.title, "ids": ids, "days": days}, sort_keys=True)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>x</title></head><body>"
+        f"<script type='application/json' id='data'>{data}</script>"
+        "<script>window.geoconflictReady = true;</script></body></html>"
+    )
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _maps(tmp_path: Path) -> Path:
+    maps = tmp_path / "maps"
+    _write(maps / "alpha.toml", 'title = "Alpha"\n[[inputs]]\nsynthetic = 40\nseed = 1\n')
+    _write(maps / "beta.toml", 'title = "Beta"\n[[inputs]]\nsynthetic = 25\nseed = 2\n')
+    _write(
+        maps / "gamma.toml",
+        'title = "Gamma"\n[[inputs]]\nsynthetic = 10\nseed = 3\n'
+        "[[inputs]]\nsynthetic = 10\nseed = 3\n",
+    )
+    return maps
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _build(maps: Path, out: Path, **kw: Any) -> Any:
+    kw.setdefault("jobs", 1)
+    kw.setdefault("renderer", standin_page)
+    return build_maps(maps, out, **kw)
+
+
+def test_two_builds_give_identical_bytes_and_manifests(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    first = _build(maps, tmp_path / "a", jobs=2)
+    second = _build(maps, tmp_path / "b", jobs=1)
+    assert first.summary() == second.summary() == "built 3, unchanged 0, failed 0"
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert sorted(a) == ["alpha.html", "beta.html", "gamma.html", MANIFEST_NAME]
+    assert a == b
+    # The page holds what the spec asked for (and the ids are unique across inputs).
+    page = a["gamma.html"].decode()
+    data = json.loads(page.split("id='data'>")[1].split("</script>")[0])
+    assert data["title"] == "Gamma" and len(data["ids"]) == len(set(data["ids"])) == 20
+
+
+def test_manifest_lists_outputs_inputs_and_toolkit(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    _build(maps, out)
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    text = (out / MANIFEST_NAME).read_text()
+    assert text == json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert manifest["toolkit"]["name"] == "geoconflict"
+    import geoconflict
+
+    assert manifest["toolkit"]["version"] == geoconflict.__version__
+    assert "built_at" not in manifest
+    assert sorted(manifest["outputs"]) == ["alpha.html", "beta.html", "gamma.html"]
+    for rel, info in manifest["outputs"].items():
+        assert info["sha256"] == _sha(out / rel)
+        assert info["size"] == (out / rel).stat().st_size
+        assert info["maps"] == [rel.removesuffix(".html")]
+    alpha = manifest["maps"]["alpha"]
+    assert alpha["spec"] == {
+        "path": "alpha.toml",
+        "sha256": _sha(maps / "alpha.toml"),
+        "size": (maps / "alpha.toml").stat().st_size,
+    }
+    assert alpha["inputs"] == [{"synthetic": 40, "seed": 1}]
+    assert alpha["outputs"] == ["alpha.html"]
+
+
+def test_timestamp_only_when_asked(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    _build(maps, tmp_path / "dist", timestamp=True)
+    manifest = json.loads((tmp_path / "dist" / MANIFEST_NAME).read_text())
+    assert manifest["built_at"].startswith("20") and manifest["built_at"].endswith("+00:00")
+
+
+def test_broken_spec_beside_good_ones(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    broken = _write(maps / "broken.toml", 'title = "Broken"\nbasemap = "osmm"\n')
+    report = _build(maps, tmp_path / "dist", jobs=2)
+    assert (report.built, report.unchanged, report.failed) == (3, 0, 1)
+    assert report.exit_code == 1
+    (failed,) = [r for r in report.results if r.status == "failed"]
+    assert failed.name == "broken"
+    assert str(broken) in failed.error and "key 'basemap'" in failed.error
+    assert "did you mean 'osm'" in failed.error
+    for name in ("alpha", "beta", "gamma"):
+        assert (tmp_path / "dist" / f"{name}.html").is_file()
+    assert not (tmp_path / "dist" / "broken.html").exists()
+    manifest = json.loads((tmp_path / "dist" / MANIFEST_NAME).read_text())
+    assert sorted(manifest["maps"]) == ["alpha", "beta", "gamma"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_failures_while_building_are_kept_apart(tmp_path: Path, jobs: int) -> None:
+    maps = _maps(tmp_path)
+    boom = _write(maps / "boom.toml", 'title = "BOOM"\n')
+    missing = _write(maps / "missing.toml", 'title = "M"\n[[inputs]]\npath = "nope.csv"\n')
+    report = _build(maps, tmp_path / "dist", jobs=jobs)
+    assert report.summary() == "built 3, unchanged 0, failed 2"
+    errors = {r.name: r.error for r in report.results if r.status == "failed"}
+    assert errors["boom"] == f"{boom}: RuntimeError: renderer exploded on purpose"
+    assert str(missing) in errors["missing"] and "key 'inputs[0].path'" in errors["missing"]
+    assert "no such file" in errors["missing"]
+    # A failed spec is tried again next time; the good ones are not.
+    again = _build(maps, tmp_path / "dist", jobs=jobs)
+    assert again.summary() == "built 0, unchanged 3, failed 2"
+
+
+def test_incremental_rebuilds_only_what_changed(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    assert _build(maps, out).summary() == "built 3, unchanged 0, failed 0"
+    assert _build(maps, out).summary() == "built 0, unchanged 3, failed 0"
+    before = (out / "alpha.html").stat().st_mtime_ns
+
+    # A touched spec rebuilds, alone.
+    _write(maps / "beta.toml", 'title = "Beta, revised"\n[[inputs]]\nsynthetic = 25\nseed = 2\n')
+    report = _build(maps, out)
+    assert [r.name for r in report.results if r.status == "built"] == ["beta"]
+    assert "Beta, revised" in (out / "beta.html").read_text()
+    assert (out / "alpha.html").stat().st_mtime_ns == before
+
+    # A missing or edited output rebuilds its spec.
+    (out / "gamma.html").unlink()
+    (out / "alpha.html").write_text("tampered")
+    report = _build(maps, out)
+    assert sorted(r.name for r in report.results if r.status == "built") == ["alpha", "gamma"]
+    assert "Alpha" in (out / "alpha.html").read_text()
+
+    # --force rebuilds everything; the bytes do not change.
+    snapshot = _files(out)
+    assert _build(maps, out, force=True).summary() == "built 3, unchanged 0, failed 0"
+    assert _files(out) == snapshot
+
+    # Other build options are part of the fingerprint.
+    assert _build(maps, out, png=False).summary() == "built 3, unchanged 0, failed 0"
+
+
+def test_an_edited_input_file_rebuilds_the_specs_that_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    maps = _maps(tmp_path)
+    data = _write(maps / "in.csv", "v1\n")
+    _write(maps / "delta.toml", 'title = "Delta"\n[[inputs]]\npath = "in.csv"\n')
+    import geoconflict.build.pipeline as pipeline
+
+    # The file's contents do not matter to the fingerprint test; read it as 3 synthetic events.
+    monkeypatch.setattr(pipeline, "_read_file", _fake_read)
+    out = tmp_path / "dist"
+    assert _build(maps, out).summary() == "built 4, unchanged 0, failed 0"
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    assert manifest["maps"]["delta"]["inputs"] == [
+        {"path": "in.csv", "sha256": _sha(data), "size": 3}
+    ]
+    data.write_text("v2\n")
+    report = _build(maps, out)
+    assert [r.name for r in report.results if r.status == "built"] == ["delta"]
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    assert manifest["maps"]["delta"]["inputs"][0]["sha256"] == _sha(data)
+
+
+def _fake_read(spec: MapSpec, i: int, item: Any) -> tuple[Any, Any, int]:
+    import pandas as pd
+
+    from geoconflict.events import REJECT_COLUMNS
+    from geoconflict.synthetic import synthetic_events
+
+    return synthetic_events(3), pd.DataFrame({c: [] for c in REJECT_COLUMNS}), 3
+
+
+def test_only_builds_the_named_specs(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    report = _build(maps, tmp_path / "dist", only=["beta"])
+    assert [(r.name, r.status) for r in report.results] == [("beta", "built")]
+    assert sorted(_files(tmp_path / "dist")) == ["beta.html", MANIFEST_NAME]
+    with pytest.raises(SpecError, match="--only matches no spec"):
+        _build(maps, tmp_path / "dist", only=["nope"])
+
+
+def test_no_specs_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SpecError, match="no map specs"):
+        _build(tmp_path / "empty", tmp_path / "dist")
+    with pytest.raises(SpecError, match="no such file or folder"):
+        _build(tmp_path / "absent", tmp_path / "dist")
+
+
+def test_leftover_partial_files_are_removed(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    stale = [_write(out / ".alpha.html.k3j4.part", "<html>half"), out / ".a.html.x.part.html"]
+    stale[1].write_text("half")
+    keep = _write(out / "notes.txt", "mine")
+    _build(maps, out)
+    assert not any(p.exists() for p in stale)
+    assert keep.read_text() == "mine"
+    assert not list(out.rglob("*.part*"))
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    out.mkdir()
+    with open(out / ".geoconflict-build.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(GeoconflictError, match="another build is writing"):
+            _build(maps, out)
+    assert _build(maps, out).built == 3
+
+
+def test_removed_spec_loses_its_outputs(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    _build(maps, out)
+    (maps / "gamma.toml").unlink()
+    report = _build(maps, out)
+    assert report.summary() == "built 0, unchanged 2, failed 0"
+    assert not (out / "gamma.html").exists()
+    assert sorted(json.loads((out / MANIFEST_NAME).read_text())["maps"]) == ["alpha", "beta"]
+
+
+def test_two_specs_cannot_write_the_same_file(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    _write(maps / "zeta.toml", 'title = "Z"\n[outputs]\nhtml = "alpha.html"\n')
+    report = _build(maps, tmp_path / "dist")
+    (failed,) = [r for r in report.results if r.status == "failed"]
+    assert failed.name == "zeta" and "alpha.html is already written by" in failed.error
+
+
+def test_corrupt_state_rebuilds_everything(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    _build(maps, out)
+    (out / STATE_NAME).write_text("{not json")
+    assert _build(maps, out).summary() == "built 3, unchanged 0, failed 0"
+    assert _build(maps, out).summary() == "built 0, unchanged 3, failed 0"
+
+
+def test_cli_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geoconflict.cli import main
+
+    maps = _maps(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(["build", str(maps), "--jobs", "0"])
+    assert info.value.code == 2
+    assert "expected 1 or more" in capsys.readouterr().err
+    assert main(["build", str(maps), "--out", str(tmp_path / "d"), "--only", "nope"]) == 2
+    assert "--only matches no spec" in capsys.readouterr().err
+    assert main(["build", str(tmp_path / "absent"), "--out", str(tmp_path / "d")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_cli_reports_each_failed_spec_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from geoconflict.cli import main
+
+    maps = tmp_path / "maps"
+    bad = _write(maps / "bad.toml", 'title = "Bad"\n[outputs]\npng = { width = "wide" }\n')
+    worse = _write(maps / "worse.toml", "title = [1]\n")
+    code = main(["build", str(maps), "--out", str(tmp_path / "dist"), "-q"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out.strip() == "built 0, unchanged 0, failed 2"
+    assert f"failed: {bad}, key 'outputs.png.width': expected an integer" in captured.err
+    assert f"failed: {worse}, key 'title': expected a string, got an array" in captured.err
+
+
+def test_png_without_chromium_or_playwright_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    maps = _maps(tmp_path)
+    card = _write(maps / "card.toml", 'title = "Card"\n[outputs.png]\nwidth = 300\nheight = 200\n')
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    report = _build(maps, tmp_path / "dist")
+    assert report.summary() == "built 3, unchanged 0, failed 1"
+    (failed,) = [r for r in report.results if r.status == "failed"]
+    assert failed.error.startswith(f"{card}: PNG output needs Chromium")
+    assert "--no-png" in failed.error
+    assert not list((tmp_path / "dist").glob("card.*"))
+    # --no-png builds the page alone.
+    assert _build(maps, tmp_path / "dist", png=False, only=["card"]).built == 1
+
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
+    report = _build(maps, tmp_path / "dist2", only=["card"])
+    assert "PNG output needs Playwright for Python" in str(report.results[0].error)

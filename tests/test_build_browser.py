@@ -1,0 +1,111 @@
+"""Built pages in a real headless Chromium: self-contained, drawn, and PNG output at size.
+
+Every request that is not ``file://`` or ``data:`` is aborted and recorded.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from geoconflict.build import build_maps
+from geoconflict.synthetic import synthetic_events
+
+pytestmark = pytest.mark.browser
+
+LAYERS = ["territory", "areas", "rivers", "grid", "places", "protected", "events"]
+
+
+def _open(browser: Any, page_path: Path) -> tuple[Any, list[str]]:
+    """Open a page with every outside request blocked; return it and the blocked URLs."""
+    attempts: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file://", "data:")):
+            route.continue_()
+        else:
+            attempts.append(url)
+            route.abort()
+
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", guard)
+    page.goto(page_path.as_uri())
+    page.wait_for_function("window.geoconflictReady === true")
+    assert errors == []
+    return page, attempts
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def test_offline_page_requests_nothing_and_draws_its_layers(
+    browser: Any, node_modules: Path, tmp_path: Path
+) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "offline.toml").write_text(
+        'title = "Offline"\nareas = ["mosul", "raqqa", "western_desert"]\n'
+        'start = 2016-01-01\nend = 2017-06-30\nbasemap = "none"\nassets = "inline"\n'
+        "[[inputs]]\nsynthetic = 300\nseed = 5\n"
+        "[outputs.png]\nwidth = 640\nheight = 400\nscale = 2\n"
+    )
+    out = tmp_path / "dist"
+    report = build_maps(maps, out, jobs=1, asset_dir=node_modules)
+    assert report.summary() == "built 1, unchanged 0, failed 0"
+
+    page, attempts = _open(browser, out / "offline.html")
+    assert attempts == []  # basemap "none": not one request leaves the machine
+    layers = page.evaluate("Object.keys(window.geoconflict.page.layers)")
+    assert set(LAYERS) | {"context"} == set(layers)
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+        ".map((l) => l.textContent.trim())"
+    )
+    assert len(labels) == len(layers) and "Context" in labels
+    drawn = page.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length")
+    assert drawn > 10  # areas, rivers, zones and grid lines are on the map
+
+    # The events shown at the end date are the spec's events inside its time range.
+    events = synthetic_events(300, seed=5)
+    in_range = events["date_start"].between(pd.Timestamp("2016-01-01"), pd.Timestamp("2017-06-30"))
+    expected = sorted(events.loc[in_range, "event_id"])
+    assert page.evaluate("window.geoconflict.getDate()") == "2017-06-30"
+    assert sorted(page.evaluate("window.geoconflict.visibleEventIds()")) == expected
+    page.evaluate("window.geoconflict.setDate('2016-12-31')")
+    by_2016 = events.loc[in_range & (events["date_start"] <= "2016-12-31"), "event_id"]
+    assert sorted(page.evaluate("window.geoconflict.visibleEventIds()")) == sorted(by_2016)
+    page.close()
+
+    # The PNG has the requested size: width x height CSS pixels at scale 2.
+    assert _png_size(out / "offline.png") == (1280, 800)
+
+
+def test_osm_page_requests_only_basemap_tiles(
+    browser: Any, node_modules: Path, tmp_path: Path
+) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "tiles.toml").write_text(
+        'title = "Tiles"\nareas = ["raqqa"]\nbasemap = "osm"\n'
+        "[[inputs]]\nsynthetic = 120\nseed = 8\n"
+    )
+    out = tmp_path / "dist"
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules, png=False).built == 1
+    page, attempts = _open(browser, out / "tiles.html")
+    assert attempts, "the OSM basemap should ask for tiles"
+    assert all(
+        u.startswith("https://tile.openstreetmap.org/") and u.endswith(".png") for u in attempts
+    ), attempts
+    assert len(page.evaluate("window.geoconflict.visibleEventIds()")) == 120
+    page.close()

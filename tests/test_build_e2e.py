@@ -1,0 +1,245 @@
+"""`geoconflict build` end to end: real readers, the real renderer, files on disk.
+
+Assets come from ``node_modules`` (``--asset-dir``), so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geoconflict.build import MANIFEST_NAME, build_maps
+from geoconflict.cli import main
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_specs_build_reproducibly(
+    root: Path, node_modules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from geoconflict import datasets
+    from geoconflict.render.assets import page_assets
+
+    maps = root / "maps"
+    a, b = tmp_path / "a", tmp_path / "b"
+    args = ["build", str(maps), "--asset-dir", str(node_modules), "-q"]
+    assert main([*args, "--out", str(a), "--jobs", "2"]) == 0
+    assert capsys.readouterr().out.strip() == "built 4, unchanged 0, failed 0"
+    assert main([*args, "--out", str(b), "--jobs", "1"]) == 0
+    capsys.readouterr()
+    first, second = _tree(a), _tree(b)
+    names = sorted(p.stem for p in maps.glob("*.toml"))
+    assert sorted(first) == sorted([f"{n}.html" for n in names] + [MANIFEST_NAME])
+    assert first == second
+
+    manifest = json.loads(first[MANIFEST_NAME])
+    for rel, info in manifest["outputs"].items():
+        assert info == {
+            "maps": [rel.removesuffix(".html")],
+            "sha256": _sha(a / rel),
+            "size": len(first[rel]),
+        }
+    pins = {r["package"]: (r["version"], r["integrity"]) for r in page_assets()}
+    assert {k: (v["version"], v["integrity"]) for k, v in manifest["assets"].items()} == pins
+    incidents = datasets.path("incidents")
+    assert manifest["data"][incidents.name]["sha256"] == _sha(incidents)
+    mosul = manifest["maps"]["mosul-2016-17"]
+    assert mosul["spec"]["sha256"] == _sha(maps / "mosul-2016-17.toml")
+    assert mosul["inputs"] == [] and incidents.name in mosul["data"]
+    assert "weapons_monthly.csv" in manifest["maps"]["air-campaign-overview"]["data"]
+    assert manifest["toolkit"]["version"] == __import__("geoconflict").__version__
+
+    # Self-contained: no external script or stylesheet; the page says what the spec says.
+    page = first["mosul-2016-17.html"].decode()
+    assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
+    assert "The battle for Mosul" in page
+
+    # Nothing changed: nothing rebuilt.
+    assert main([*args, "--out", str(a)]) == 0
+    assert capsys.readouterr().out.strip() == "built 0, unchanged 4, failed 0"
+    assert _tree(a) == first
+
+
+def test_broken_spec_beside_good_ones(
+    root: Path, node_modules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    shutil.copy(root / "maps" / "raqqa-2017.toml", maps)
+    broken = _write(maps / "broken.toml", 'title = "Broken"\n[layers]\nterritry = false\n')
+    out = tmp_path / "dist"
+    code = main(["build", str(maps), "--out", str(out), "--asset-dir", str(node_modules), "-q"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out.strip() == "built 1, unchanged 0, failed 1"
+    assert f"{broken}, key 'layers.territry': unknown key; did you mean 'territory'?" in (
+        captured.err
+    )
+    assert (out / "raqqa-2017.html").stat().st_size > 10_000
+    assert sorted(json.loads((out / MANIFEST_NAME).read_text())["maps"]) == ["raqqa-2017"]
+
+
+def test_rejected_input_records_are_listed_not_dropped(node_modules: Path, tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    _write(
+        tmp_path / "data" / "mine.csv",
+        "id,when,lat,lon,kind\n"
+        "a1,2017-03-17,36.33,43.10,civcas\n"
+        "a2,not a date,36.30,43.10,strike\n"
+        "a3,2017-03-18,95,43.10,strike\n"
+        "a4,2017-03-19,36.34,43.12,strike\n",
+    )
+    _write(
+        maps / "mine.toml",
+        'title = "Mine"\nbasemap = "none"\nareas = ["mosul"]\n'
+        '[[inputs]]\npath = "../data/mine.csv"\nformat = "csv"\n'
+        'columns = { event_id = "id", date_start = "when" }\n',
+    )
+    out = tmp_path / "dist"
+    report = build_maps(maps, out, jobs=1, asset_dir=node_modules)
+    assert (report.built, report.failed, report.rejected, report.exit_code) == (1, 0, 2, 1)
+    assert report.summary() == "built 1, unchanged 0, failed 0 (2 input records rejected)"
+    rows = list(csv.DictReader(io.StringIO((out / "mine.rejects.csv").read_text())))
+    assert rows == [
+        {
+            "input": "../data/mine.csv",
+            "row": "2",
+            "field": "when",
+            "value": "not a date",
+            "reason": "unrecognised date",
+        },
+        {
+            "input": "../data/mine.csv",
+            "row": "3",
+            "field": "lat",
+            "value": "95",
+            "reason": "latitude out of range",
+        },
+    ]
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    assert manifest["maps"]["mine"]["rejected"] == 2
+    assert manifest["maps"]["mine"]["inputs"] == [
+        {
+            "path": "../data/mine.csv",
+            "sha256": _sha(tmp_path / "data" / "mine.csv"),
+            "size": (tmp_path / "data" / "mine.csv").stat().st_size,
+        }
+    ]
+    assert sorted(manifest["maps"]["mine"]["outputs"]) == ["mine.html", "mine.rejects.csv"]
+    # The two good records reach the page's event layer.
+    assert [p["n"] for p in _data_blocks(out / "mine.html") if "kinds" in p] == [2]
+
+
+def _data_blocks(page: Path) -> list[dict[str, object]]:
+    blocks = re.findall(
+        r'<script type="application/json" id="[^"]+">(.*?)</script>', page.read_text(), re.S
+    )
+    return [json.loads(b) for b in blocks]
+
+
+def test_local_assets_are_shared_outputs(node_modules: Path, tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    for name in ("one", "two"):
+        _write(
+            maps / f"{name}.toml",
+            f'title = "{name}"\nassets = "local"\nbasemap = "none"\n[[inputs]]\nsynthetic = 20\n',
+        )
+    out = tmp_path / "dist"
+    assert build_maps(maps, out, jobs=2, asset_dir=node_modules).summary() == (
+        "built 2, unchanged 0, failed 0"
+    )
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    leaflet = "assets/leaflet@1.9.4/dist/leaflet.js"
+    assert manifest["outputs"][leaflet]["maps"] == ["one", "two"]
+    assert manifest["outputs"][leaflet]["sha256"] == _sha(out / leaflet)
+    assert (out / leaflet).read_bytes()[:300] == (
+        node_modules / "leaflet/dist/leaflet.js"
+    ).read_bytes()[:300]
+    assert 'src="assets/leaflet@1.9.4/dist/leaflet.js"' in (out / "one.html").read_text()
+    # Removing one spec keeps the assets the other still uses.
+    (maps / "one.toml").unlink()
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules).unchanged == 1
+    assert (out / leaflet).is_file() and not (out / "one.html").exists()
+
+
+def test_killed_build_leaves_no_partial_file(node_modules: Path, tmp_path: Path) -> None:
+    import psutil
+
+    maps = tmp_path / "maps"
+    out = tmp_path / "dist"
+    spec = 'title = "{t}"\nbasemap = "none"\nareas = ["mosul"]\n[[inputs]]\nsynthetic = {n}\n'
+    _write(maps / "small.toml", spec.format(t="Small", n=50))
+    _write(maps / "big.toml", spec.format(t="Big", n=50))
+    _write(maps / "huge.toml", spec.format(t="Huge", n=50))
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules).built == 3
+    before = _tree(out)
+
+    # Make two specs slow (a large synthetic input each), start the build, and
+    # kill it (SIGKILL: no clean-up runs) while both are being built.
+    _write(maps / "big.toml", spec.format(t="Big", n=400_000))
+    _write(maps / "huge.toml", spec.format(t="Huge", n=500_000))
+    cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out)]
+    cmd += ["--asset-dir", str(node_modules), "--jobs", "2", "--verbose"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    assert proc.stderr is not None
+    started = set()
+    while len(started) < 2:
+        line = proc.stderr.readline()
+        assert line, "the build ended before it started both specs"
+        if line.startswith("building "):
+            started.add(line.split()[1])
+    assert started == {"big", "huge"}
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers, "expected worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    # The workers die with the build (none is left to write a file later).
+    _gone, alive = psutil.wait_procs(workers, timeout=30)
+    assert not alive
+
+    # Every file present is complete, and the manifest is consistent with them:
+    # the old pages are intact, no new one is half-written.
+    after = _tree(out)
+    assert after == before
+    manifest = json.loads(after[MANIFEST_NAME])
+    for rel, info in manifest["outputs"].items():
+        assert hashlib.sha256(after[rel]).hexdigest() == info["sha256"]
+    assert set(after) == {*manifest["outputs"], MANIFEST_NAME}
+
+    # The next build removes any temporary files the kill left and finishes the job.
+    _write(maps / "big.toml", spec.format(t="Big", n=60))
+    _write(maps / "huge.toml", spec.format(t="Huge", n=70))
+    report = build_maps(maps, out, jobs=2, asset_dir=node_modules)
+    assert report.summary() == "built 2, unchanged 1, failed 0"
+    assert not [p for p in out.rglob("*") if ".part" in p.name]
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    for rel, info in manifest["outputs"].items():
+        assert _sha(out / rel) == info["sha256"]

@@ -1,0 +1,212 @@
+"""Map specs: the TOML model, and the errors a broken spec gets (file, key, expectation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geoconflict.build import InputSpec, load_spec, parse_spec
+from geoconflict.errors import SpecError
+
+FULL = """
+title = "Mosul, 2016–17"
+subtitle = "East then west of the Tigris"
+credits = "Airwars; AFCENT"
+areas = ["mosul_east", "mosul_west"]
+extent = [42.9, 36.2, 43.3, 36.5]
+start = 2016-10-17
+end = "2017-07-20"
+basemap = "none"
+assets = "local"
+chart = "weapons"
+
+[[inputs]]
+path = "data/events.csv"
+format = "csv"
+columns = { date_start = "When", lat = "Y" }
+options = { delimiter = ";" }
+
+[[inputs]]
+dataset = "incidents"
+
+[[inputs]]
+synthetic = 500
+seed = 7
+
+[layers]
+grid = false
+places = false
+
+[time]
+mode = "window"
+window_days = 14
+step = "day"
+speed = 2
+date = 2017-01-01
+
+[filters]
+kinds = ["civcas", "strike"]
+
+[outputs]
+html = "pages/mosul.html"
+png = { path = "cards/mosul.png", width = 1200, height = 630, scale = 2 }
+"""
+
+
+def _spec(tmp_path: Path, text: str, name: str = "m") -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_full_spec_is_parsed_into_the_model(tmp_path: Path) -> None:
+    spec = load_spec(_spec(tmp_path, FULL, "mosul"))
+    assert spec.name == "mosul"
+    assert spec.title == "Mosul, 2016–17"
+    assert spec.subtitle == "East then west of the Tigris"
+    assert spec.credits == "Airwars; AFCENT"
+    assert spec.areas == ("mosul_east", "mosul_west")
+    assert spec.extent == (42.9, 36.2, 43.3, 36.5)
+    assert spec.start == dt.date(2016, 10, 17) and spec.end == dt.date(2017, 7, 20)
+    assert (spec.basemap, spec.assets, spec.chart) == ("none", "local", "weapons")
+    assert spec.inputs[0] == InputSpec(
+        kind="file",
+        path=(tmp_path / "data" / "events.csv").resolve(),
+        format="csv",
+        columns={"date_start": "When", "lat": "Y"},
+        options={"delimiter": ";"},
+    )
+    assert spec.inputs[1] == InputSpec(kind="dataset", dataset="incidents")
+    assert spec.inputs[2] == InputSpec(kind="synthetic", synthetic=500, seed=7)
+    assert dict(spec.layers) == {
+        "territory": True,
+        "areas": True,
+        "rivers": True,
+        "places": False,
+        "protected": True,
+        "grid": False,
+    }
+    assert (spec.time.mode, spec.time.window_days, spec.time.step) == ("window", 14, "day")
+    assert (spec.time.speed, spec.time.date) == (2.0, dt.date(2017, 1, 1))
+    assert spec.filters.kinds == ("civcas", "strike")
+    assert "discounted" in spec.filters.gradings
+    assert spec.html == "pages/mosul.html"
+    assert spec.png is not None and spec.png.path == "cards/mosul.png"
+    assert spec.png.pixel_size == (2400, 1260)
+    assert spec.outputs == ("pages/mosul.html", "cards/mosul.png")
+    assert spec.without_png().outputs == ("pages/mosul.html",)
+
+
+def test_defaults(tmp_path: Path) -> None:
+    spec = load_spec(_spec(tmp_path, 'title = "T"', "t"))
+    assert spec.inputs == ()
+    assert (spec.areas, spec.extent, spec.start, spec.end) == ("default", None, None, None)
+    assert (spec.basemap, spec.assets, spec.chart) == ("osm", "inline", "events")
+    assert spec.html == "t.html" and spec.png is None
+    assert all(spec.layers.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ('title = "T"\nbasemapp = "osm"', "basemapp", "did you mean 'basemap'"),
+        ('title = "T"\n[layers]\nterritry = false', "layers.territry", "did you mean 'territory'"),
+        (
+            'title = "T"\n[outputs.png]\nwidht = 10',
+            "outputs.png.widht",
+            "did you mean 'width'",
+        ),
+        (
+            'title = "T"\n[[inputs]]\npath = "a.csv"\nformt = "csv"',
+            "inputs[0].formt",
+            "did you mean 'format'",
+        ),
+        ("subtitle = 'x'", "title", "is required"),
+        ("title = 3", "title", "expected a string, got an integer"),
+        ('title = "T"\nstart = "17/03/2017"', "start", "expected a date like 2017-01-31"),
+        ('title = "T"\nstart = 2017-03-01\nend = 2017-01-01', "end", "must not be before"),
+        ('title = "T"\nbasemap = "osn"', "basemap", "did you mean 'osm'"),
+        ('title = "T"\nbasemap = "https://t.example/{z}/{x}.png"', "basemap", "needs {y}"),
+        ('title = "T"\nassets = "online"', "assets", "expected one of ('inline', 'cdn', 'local')"),
+        ('title = "T"\nchart = "weapon"', "chart", "did you mean 'weapons'"),
+        ('title = "T"\nareas = ["mosul", "raqa"]', "areas[1]", "did you mean 'raqqa'"),
+        ('title = "T"\nextent = [43, 36]', "extent", "[west, south, east, north]"),
+        ('title = "T"\nextent = [44, 36, 43, 37]', "extent", "west < east"),
+        ('title = "T"\n[layers]\ngrid = "yes"', "layers.grid", "expected true/false"),
+        ('title = "T"\n[time]\nspeed = 0', "time.speed", "expected steps per second"),
+        ('title = "T"\n[time]\ndate = "soon"', "time.date", "expected a date"),
+        (
+            'title = "T"\n[filters]\nkinds = ["civcass"]',
+            "filters.kinds[0]",
+            "did you mean 'civcas'",
+        ),
+        ('title = "T"\n[time]\nstep = "year"', "time.step", "expected one of"),
+        ('title = "T"\n[time]\nwindow_days = 0', "time.window_days", "from 1 to"),
+        (
+            'title = "T"\n[[inputs]]\npath = "a.csv"\ndataset = "incidents"',
+            "inputs[0]",
+            "exactly one of",
+        ),
+        ('title = "T"\n[[inputs]]\nsynthetic = -5', "inputs[0].synthetic", "from 1 to"),
+        ('title = "T"\n[[inputs]]\ndataset = "x"\nseed = 1', "inputs[0].seed", "only applies"),
+        ('title = "T"\n[outputs]\nhtml = "../up.html"', "outputs.html", "inside the output"),
+        ('title = "T"\n[outputs]\nhtml = "page.htm"', "outputs.html", "ending in .html"),
+        ('title = "T"\n[outputs]\nhtml = false', "outputs", "writes nothing"),
+        (
+            'title = "T"\n[outputs.png]\nscale = 9',
+            "outputs.png.scale",
+            "from 0.25 to 4, got 9",
+        ),
+    ],
+)
+def test_errors_name_file_key_and_expectation(
+    tmp_path: Path, text: str, key: str, expected: str
+) -> None:
+    path = _spec(tmp_path, text)
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    err = info.value
+    assert err.key == key
+    assert str(path) in str(err)
+    assert f"key {key!r}" in str(err)
+    assert expected in str(err)
+
+
+def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    path = _spec(tmp_path, 'title = "unterminated\n')
+    with pytest.raises(SpecError, match="not valid TOML") as info:
+        load_spec(path)
+    assert str(path) in str(info.value) and info.value.key is None
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="cannot read the spec file"):
+        load_spec(tmp_path / "nope.toml")
+
+
+def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
+    with pytest.raises(SpecError, match=r"expected one of \('title'"):
+        parse_spec('title = "T"\nzzzzzz = 1', "x.toml")
+
+
+def test_shipped_specs_parse(root: Path) -> None:
+    specs = sorted((root / "maps").glob("*.toml"))
+    names = [p.stem for p in specs]
+    assert names == [
+        "air-campaign-overview",
+        "mosul-2016-17",
+        "raqqa-2017",
+        "western-desert-2016-17",
+    ]
+    parsed = {p.stem: load_spec(p) for p in specs}
+    assert parsed["mosul-2016-17"].areas == ("mosul_east", "mosul_west")
+    assert parsed["raqqa-2017"].areas == ("raqqa",)
+    assert parsed["western-desert-2016-17"].areas == ("western_desert",)
+    overview = parsed["air-campaign-overview"]
+    assert overview.chart == "weapons"
+    assert set(overview.areas) == {"mosul", "raqqa", "western_desert"}
+    for spec in parsed.values():
+        assert spec.assets == "inline" and spec.html == f"{spec.name}.html"
+        assert spec.start is not None and spec.end is not None and spec.start < spec.end

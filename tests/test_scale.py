@@ -1,0 +1,242 @@
+"""The Dask engine gives the pandas path's answers, lazily (geoconflict.scale)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import dask_geopandas
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from dask.callbacks import Callback
+
+from geoconflict import areas, scale
+from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
+from geoconflict.synthetic import synthetic_events
+
+N_EVENTS = 200_000
+
+
+def fixture_areas() -> gpd.GeoDataFrame:
+    """Nested study areas around the synthetic centres: a city with two halves, a town."""
+    return gpd.GeoDataFrame(
+        {
+            "area_id": ["city", "city_west", "city_east", "town"],
+            "name": ["City", "City west", "City east", "Town"],
+            "parent": [None, "city", "city", None],
+            "country": ["IQ", "IQ", "IQ", "SY"],
+            "source": ["test fixture"] * 4,
+        },
+        geometry=[
+            shapely.box(43.05, 36.27, 43.20, 36.40),
+            shapely.box(43.05, 36.27, 43.12, 36.40),
+            shapely.box(43.12, 36.27, 43.20, 36.40),
+            shapely.box(38.97, 35.92, 39.05, 35.99),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+def write_partitioned(events: gpd.GeoDataFrame, root: Path) -> Path:
+    """Hive-partitioned GeoParquet by year, two files per year (like a chunked ingest)."""
+    year = events["date_start"].dt.year
+    for y in sorted(year.unique()):
+        part = events[year == y]
+        half = len(part) // 2
+        (root / f"year={y}").mkdir(parents=True)
+        part.iloc[:half].to_parquet(root / f"year={y}" / "part-0.parquet")
+        part.iloc[half:].to_parquet(root / f"year={y}" / "part-1.parquet")
+    return root
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[gpd.GeoDataFrame, Path]:
+    events = synthetic_events(N_EVENTS, seed=7)
+    # Some strike rows without a count: the summary counts them as one strike each,
+    # which needs the `kind` column to reach the workers.
+    events.loc[events.index[::97], "strikes"] = pd.NA
+    root = write_partitioned(events, tmp_path_factory.mktemp("scale") / "events")
+    return events, root
+
+
+class CountTasks(Callback):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ran = 0
+
+    def _posttask(self, *args: object) -> None:
+        self.ran += 1
+
+
+@pytest.mark.parametrize("freq", ["MS", "W", "YS"])
+def test_dask_summary_equals_pandas_on_200k_events(
+    dataset: tuple[gpd.GeoDataFrame, Path], freq: str
+) -> None:
+    events, root = dataset
+    table = fixture_areas()
+    expected = areas.summarize(areas.assign(events, table), freq=freq)
+
+    ddf = scale.read_parquet(root)
+    assert ddf.npartitions == 2 * events["date_start"].dt.year.nunique()
+    lazy = scale.summarize(ddf, freq=freq, areas=table)
+    assert isinstance(lazy, dd.DataFrame)
+    got = lazy.compute(scheduler="threads")
+
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["events"].sum() == N_EVENTS
+    assert set(got["area"].dropna()) == {"city_west", "city_east", "town"}
+    assert got["area"].isna().any()  # events outside every area are kept as their own row
+    strikes_counted = events["strikes"].fillna(1).where(events["kind"] == "strike", 0)
+    assert got["strikes"].sum() == strikes_counted.sum()
+
+
+def test_dask_period_totals_equal_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    events, root = dataset
+    table = fixture_areas()
+    periods = {"before": ("2014-08-08", "2017-01-19"), "after": ("2017-01-20", "2017-07-15")}
+    expected = areas.summarize(areas.assign(events, table), periods=periods)
+    got = scale.summarize(scale.read_parquet(root), periods=periods, areas=table).compute()
+    pd.testing.assert_frame_equal(got, expected)
+    # And both equal a direct count of the events in each period and area.
+    assigned = areas.assign(events, table)
+    for name, (start, end) in periods.items():
+        inside = assigned["date_start"].between(pd.Timestamp(start), pd.Timestamp(end))
+        counts = assigned.loc[inside, "area"].value_counts(dropna=False)
+        rows = got[got["period"] == name]
+        assert dict(zip(rows["area"], rows["events"], strict=True)) == counts.to_dict()
+        days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+        np.testing.assert_allclose(rows["months"], days / (365.25 / 12))
+
+
+def test_dask_assign_equals_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    events, root = dataset
+    table = fixture_areas()
+    lazy = scale.assign(scale.read_parquet(root), table)
+    assert isinstance(lazy, dask_geopandas.GeoDataFrame)
+    got = lazy.compute().set_index("event_id")
+    expected = areas.assign(events, table).set_index("event_id")
+    assert got.crs.equals(expected.crs)
+    assert len(got) == N_EVENTS
+    pd.testing.assert_series_equal(got["area"].reindex(expected.index), expected["area"])
+    # The child beats its parent: nothing stays in "city" itself.
+    assert (got["area"] == "city_west").sum() > 0
+    assert not (got["area"] == "city").any()
+
+
+def test_dask_assign_intersects_flags_the_same_events(
+    dataset: tuple[gpd.GeoDataFrame, Path],
+) -> None:
+    events = dataset[0]
+    table = fixture_areas()
+    sample = events.iloc[:20_000]
+    ddf = dask_geopandas.from_geopandas(sample, npartitions=4)
+    got = scale.assign(ddf, table, how="intersects").compute()
+    expected = areas.assign(sample, table, how="intersects")
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(got[["area", "area_ambiguous"]]),
+        pd.DataFrame(expected[["area", "area_ambiguous"]]),
+    )
+    assert got["area_ambiguous"].sum() > 0
+
+
+def test_areas_functions_dispatch_dask_input(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    events, root = dataset
+    table = fixture_areas()
+    assigned = areas.assign(scale.read_parquet(root), table)
+    assert isinstance(assigned, dask_geopandas.GeoDataFrame)
+    lazy = areas.summarize(assigned, by="area", freq="YS")
+    assert isinstance(lazy, dd.DataFrame)
+    expected = areas.summarize(areas.assign(events, table), freq="YS")
+    pd.testing.assert_frame_equal(lazy.compute(), expected)
+
+
+def test_building_the_summary_computes_nothing(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    _, root = dataset
+    counter = CountTasks()
+    with counter:
+        lazy = scale.summarize(scale.read_parquet(root), areas=fixture_areas())
+        lazy_assign = scale.assign(scale.read_parquet(root), fixture_areas())
+    assert counter.ran == 0
+    assert isinstance(lazy_assign, dask_geopandas.GeoDataFrame)
+    with counter:
+        lazy.compute(scheduler="sync")
+    assert counter.ran > 8  # one task per partition at least, then the reduction
+
+
+def test_summary_reads_only_the_columns_it_needs(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    events, root = dataset
+    needed = scale.summary_columns(scale.read_parquet(root).columns)
+    assert {"geometry", "date_start", "kind", "strikes"} <= set(needed)
+    assert not {"notes", "source", "event_id", "year"} & set(needed)
+    ddf = scale.read_parquet(root, columns=needed)
+    assert set(ddf.columns) == set(needed)
+    got = scale.summarize(ddf, areas=fixture_areas()).compute()
+    pd.testing.assert_frame_equal(got, areas.summarize(areas.assign(events, fixture_areas())))
+    assert scale.summary_columns(["area", "kind", "notes"], by="area") == ["area", "kind"]
+    assert scale.summary_columns(["kind", "date_start", "notes"], by=None) == [
+        "date_start",
+        "kind",
+    ]
+
+
+def test_summary_by_another_column_and_by_none() -> None:
+    events = synthetic_events(3_000, seed=11)
+    ddf = dask_geopandas.from_geopandas(events, npartitions=3)
+    got = scale.summarize(ddf, by="kind", freq="YS").compute()
+    pd.testing.assert_frame_equal(got, areas.summarize(events, by="kind", freq="YS"))
+    assert got.groupby("kind")["events"].sum().to_dict() == events["kind"].value_counts().to_dict()
+    totals = scale.summarize(ddf, by=None, freq="YS").compute()
+    pd.testing.assert_frame_equal(totals, areas.summarize(events, by=None, freq="YS"))
+    by_year = events["date_start"].dt.year.value_counts().sort_index()
+    assert totals["events"].tolist() == by_year.tolist()
+    with pytest.raises(DataError, match="no_such"):
+        scale.summarize(ddf, by="no_such")
+
+
+def test_read_parquet_reprojects_and_reports_bad_input(tmp_path: Path) -> None:
+    events = synthetic_events(40, seed=3)
+    events.to_crs("EPSG:3857").to_parquet(tmp_path / "mercator.parquet")
+    ddf = scale.read_parquet(tmp_path / "mercator.parquet")
+    assert ddf.crs.to_epsg() == 4326
+    back = ddf.compute()
+    np.testing.assert_allclose(back.geometry.x, events.geometry.x, atol=1e-9)
+    np.testing.assert_allclose(back.geometry.y, events.geometry.y, atol=1e-9)
+
+    with pytest.raises(DataError, match=r"missing\.parquet"):
+        scale.read_parquet(tmp_path / "missing.parquet")
+    (tmp_path / "not.parquet").write_text("event_id,lat\n1,2\n")
+    with pytest.raises(SourceFormatError, match=r"not\.parquet"):
+        scale.read_parquet(tmp_path / "not.parquet")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SourceFormatError, match=r"no \.parquet files"):
+        scale.read_parquet(tmp_path / "empty")
+    with pytest.raises(DataError, match="needs a Dask table"):
+        scale.summarize(events)
+
+
+def test_client_starts_a_local_cluster_on_loopback() -> None:
+    with scale.client(n_workers=2, processes=False) as c:
+        assert len(c.scheduler_info()["workers"]) == 2
+        events = synthetic_events(500, seed=5)
+        events["area"] = events["kind"]
+        ddf = dask_geopandas.from_geopandas(events, npartitions=2)
+        # Inside the block the client is the default scheduler.
+        assert dask.base.get_scheduler().__self__ is c
+        got = scale.summarize(ddf, freq="YS").compute()
+    pd.testing.assert_frame_equal(got, areas.summarize(events, freq="YS"))
+
+
+def test_client_reports_an_unreachable_scheduler() -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with (
+        pytest.raises(GeoconflictError, match=f"127.0.0.1:{port}"),
+        scale.client(f"tcp://127.0.0.1:{port}", timeout=1),
+    ):
+        pass
