@@ -104,11 +104,13 @@ def memory_child(n: int, seed: int) -> None:
 
     th = threading.Thread(target=sample)
     th.start()
-    lat, _ = grid.to_latlon(refs)
+    grid.to_latlon(refs)
     stop.set()
     th.join()
     peak = max(peak, proc.memory_info().rss)
-    print(json.dumps({"input_mb": refs.memory_usage(deep=True) / 1e6, "peak_mb": (peak - base) / 1e6}))
+    print(
+        json.dumps({"input_mb": refs.memory_usage(deep=True) / 1e6, "peak_mb": (peak - base) / 1e6})
+    )
 
 
 def main() -> int:
@@ -151,19 +153,20 @@ def main() -> int:
     grid.to_latlon(refs[:1000])  # warm-up: imports, PROJ pipelines
     timings: dict[str, float] = {}
     walls: dict[str, float] = {}
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("raw toLatLonArray", lambda: engine.toLatLonArray(clean)),
+        ("to_latlon center", lambda: grid.to_latlon(refs)),
+        ("to_latlon sw", lambda: grid.to_latlon(refs, anchor="sw")),
+        ("apply messy", apply_messy),
+        ("apply clean", apply_clean),
+        ("raw toMGRSArray", lambda: engine.toMGRSArray(np.column_stack([lat, lon]))),
+        ("from_latlon", lambda: grid.from_latlon(lat, lon)),
+    ]
     for _ in range(args.repeat):  # interleave, keep the best of each
-        for name, fn in (
-            ("raw toLatLonArray", lambda: engine.toLatLonArray(clean)),
-            ("to_latlon center", lambda: grid.to_latlon(refs)),
-            ("to_latlon sw", lambda: grid.to_latlon(refs, anchor="sw")),
-            ("raw toMGRSArray", lambda: engine.toMGRSArray(np.column_stack([lat, lon]))),
-            ("from_latlon", lambda: grid.from_latlon(lat, lon)),
-        ):
+        for name, fn in steps:
             t, w = best(fn, 1)
             timings[name] = min(t, timings.get(name, np.inf))
             walls[name] = min(w, walls.get(name, np.inf))
-    for name, fn in (("apply messy", apply_messy), ("apply clean", apply_clean)):
-        timings[name], walls[name] = best(fn, 1)
 
     mem = subprocess.run(
         [sys.executable, __file__, "--memory-child", "--n", str(n), "--seed", str(args.seed)],

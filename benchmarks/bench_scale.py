@@ -37,6 +37,7 @@ import geopandas as gpd
 import pandas as pd
 import psutil
 import pyarrow.parquet as pq
+from dask.utils import parse_bytes
 
 from geoconflict import areas, scale
 from geoconflict._io import atomic_path
@@ -47,7 +48,19 @@ COLUMNS = [*scale.ASSIGN_COLUMNS, *scale.SUMMARY_COLUMNS]
 
 
 def write_dataset(root: Path, n: int, chunk: int) -> list[list[Path]]:
-    """Write ``n`` events in chunks; return the files written, per chunk."""
+    """Write ``n`` events in chunks; return the files written, per chunk.
+
+    A directory written before with the same ``n`` and ``chunk`` (``--dir``) is reused.
+    """
+    stamp = root / "_dataset.txt"
+    if stamp.exists() and stamp.read_text() == f"{n} {chunk}":
+        parts = sorted(root.glob("year=*/part-*.parquet"))
+        by_chunk: dict[str, list[Path]] = {}
+        for p in parts:
+            by_chunk.setdefault(p.stem, []).append(p)
+        return [by_chunk[k] for k in sorted(by_chunk)]
+    if root.exists():
+        shutil.rmtree(root)
     files: list[list[Path]] = []
     done = 0
     k = 0
@@ -67,6 +80,7 @@ def write_dataset(root: Path, n: int, chunk: int) -> list[list[Path]]:
         k += 1
         print(f"\r  written {done:,} / {n:,} events", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    stamp.write_text(f"{n} {chunk}")
     return files
 
 
@@ -140,10 +154,12 @@ def main() -> int:
         gen_s = time.perf_counter() - t0
         on_disk = sum(f.stat().st_size for chunk in files for f in chunk)
         print(f"dataset: {args.n:,} events, {sum(map(len, files))} files,")
-        print(f"         {on_disk / 1e6:,.0f} MB GeoParquet, written in {gen_s:,.1f} s")
+        print(f"         {on_disk / 1e6:,.0f} MB GeoParquet, written (or found) in {gen_s:,.1f} s")
 
         pandas_files = [f for chunk in files[: max(1, args.pandas_n // args.chunk)] for f in chunk]
         with scale.client(n_workers=args.workers, memory_limit=args.memory_limit) as client:
+            # Warm-up (imports on the workers, first areas load), timed separately.
+            _, warm_s = run_dask(pandas_files[:1])
             pids = client.run(os.getpid)
             sampler = PeakRSS({addr: pid for addr, pid in pids.items()})
             with sampler:
@@ -160,7 +176,17 @@ def main() -> int:
         print(f"\ndask, {args.workers} workers x 1 thread, memory limit {args.memory_limit}:")
         for addr, peak in sorted(peaks.items()):
             print(f"  peak RSS {addr}: {peak / 2**30:.2f} GiB ({peak / 1e9:.2f} GB)")
-        print(f"  max peak per worker: {max(peaks.values()) / 1e9:.2f} GB")
+        print(f"  worker warm-up (imports, first task): {warm_s:.1f} s, not counted below")
+        top = max(peaks.values())
+        limit = (
+            psutil.virtual_memory().total / args.workers
+            if args.memory_limit == "auto"
+            else parse_bytes(args.memory_limit)
+        )
+        verdict = "within" if top <= limit else "OVER"
+        print(
+            f"  max peak per worker: {top / 1e9:.2f} GB ({verdict} the {limit / 1e9:.1f} GB limit)"
+        )
         print(f"  {args.n:,} events in {dask_s:,.1f} s: {args.n / dask_s:,.0f} events/s")
         print(f"  summary table: {len(table):,} rows (area x month)")
         print(f"\nsame {pandas_n:,} events, both paths (tables equal):")

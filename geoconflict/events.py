@@ -130,6 +130,8 @@ def conform(frame: pd.DataFrame, *, extra: bool = True) -> gpd.GeoDataFrame:
 
 
 def _coerce(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype != "object" and str(values.dtype) == dtype:
+        return values  # already the contract's dtype: nothing to convert
     if dtype.startswith("datetime64"):
         out = pd.to_datetime(values, errors="coerce")
         if getattr(out.dt, "tz", None) is not None:
@@ -142,9 +144,7 @@ def _coerce(values: pd.Series, dtype: str) -> pd.Series:
     # Text: keep verbatim, missing stays missing (None), everything else str.
     arr = values.to_numpy(dtype=object, na_value=None)
     if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
-        # Fast path (same result, no Python loop): only str and missing values.
-        arr = arr.copy()
-        arr[pd.isna(arr)] = None
+        # Fast path (same result, no Python loop): only str, and missing already None.
         return pd.Series(arr, index=values.index, dtype=object)
     return pd.Series(
         [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in arr]

@@ -24,9 +24,15 @@ summarize
     table of additive columns (counts and sums per key and period); a tree
     reduction (``DataFrame.reduction``) adds those partial tables up by key;
     ``areas._finish_summary`` then gives the final dtypes, order and derived
-    columns. All of it is lazy: these functions only build the task graph and
-    the caller decides when and where to ``.compute()`` it. Only the columns
-    the summary needs are selected first, so Parquet reads skip the others.
+    columns (with named ``periods``: ``_partial_periods`` and ``_finish_periods``,
+    the same way). All of it is lazy: these functions only build the task graph and
+    the caller decides when and where to ``.compute()`` it.
+reading
+    :func:`read_parquet` wraps ``dask_geopandas.read_parquet``: one partition
+    per file, large files split by row group. dask-geopandas cannot push a
+    later column selection down into the read, so pass
+    ``columns=summary_columns(...)`` to read only what the summary needs (the
+    CLI does); a worker's memory then depends on the partition size only.
 
 Examples
 --------
@@ -287,11 +293,18 @@ def summarize(
 
 
 def _combine(partials: pd.DataFrame) -> pd.DataFrame:
-    """Add up concatenated partial summaries: group by the key columns, sum the rest."""
-    numeric = partials.select_dtypes(include="number").columns
-    keys = [c for c in partials.columns if c not in numeric]  # by, period (start, end)
+    """Add up concatenated partial summaries: group by the key columns, sum the values.
+
+    The keys are every column but the additive ones (``by``, ``period``, and with
+    named periods ``start`` and ``end``); a key that is missing in every row of a
+    chunk (all events outside the areas) stays a key.
+    """
+    from geoconflict.areas import SUMMARY_VALUES
+
+    values = [c for c in partials.columns if c in SUMMARY_VALUES]
+    keys = [c for c in partials.columns if c not in SUMMARY_VALUES]
     return partials.groupby(keys, dropna=False, observed=True, sort=False, as_index=False)[
-        list(numeric)
+        values
     ].sum()
 
 
@@ -311,8 +324,9 @@ def client(
     ----------
     scheduler : str, optional
         Address of a running scheduler (``tcp://host:8786``). Without it a
-        ``LocalCluster`` starts on 127.0.0.1 with ``n_workers`` workers, random
-        free ports and no dashboard; it is shut down when the block ends.
+        ``LocalCluster`` starts on 127.0.0.1 with ``n_workers`` workers on
+        random free ports (its HTTP endpoint too: ``client.dashboard_link``,
+        a dashboard when bokeh is installed); it stops when the block ends.
     n_workers : int, default 2
         Workers of the local cluster (ignored with ``scheduler``).
     threads_per_worker : int, default 1
@@ -359,7 +373,7 @@ def client(
             processes=processes,
             host="127.0.0.1" if processes else None,
             scheduler_port=0,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
             memory_limit=memory_limit,
         ) as cluster,
         Client(cluster, timeout=timeout) as local,

@@ -333,3 +333,45 @@ def test_png_without_chromium_or_playwright_fails_clearly(
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
     report = _build(maps, tmp_path / "dist2", only=["card"])
     assert "PNG output needs Playwright for Python" in str(report.results[0].error)
+
+
+def test_the_build_package_is_neither_git_ignored_nor_left_out_of_the_wheel(root: Path) -> None:
+    # hatchling and git both read .gitignore: an unanchored "build/" pattern would
+    # drop geoconflict/build/ from commits and from the wheel.
+    import pathspec
+
+    ignore = pathspec.GitIgnoreSpec.from_lines((root / ".gitignore").read_text().splitlines())
+    files = sorted((root / "geoconflict" / "build").glob("*.py"))
+    assert [p.name for p in files] == [
+        "__init__.py",
+        "pipeline.py",
+        "png.py",
+        "runner.py",
+        "spec.py",
+    ]
+    for p in files:
+        assert not ignore.match_file(p.relative_to(root).as_posix())
+    assert ignore.match_file("build/lib/x.py") and ignore.match_file("dist/x.whl")
+
+
+def test_importing_the_build_and_parsing_specs_stays_light(root: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geoconflict.build as b; "
+        f"[b.load_spec(p) for p in b.find_specs([{str(root / 'maps')!r}])]; "
+        "heavy = ('pandas', 'geopandas', 'folium', 'playwright'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_two_specs_with_the_same_name_are_refused(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    other = _write(tmp_path / "more" / "alpha.toml", 'title = "A2"\n[outputs]\nhtml = "a2.html"\n')
+    report = build_maps([maps, other], tmp_path / "dist", jobs=1, renderer=standin_page)
+    assert report.summary() == "built 3, unchanged 0, failed 1"
+    (failed,) = [r for r in report.results if r.status == "failed"]
+    assert failed.error == f"{other}: another spec is also named 'alpha'"

@@ -109,3 +109,25 @@ def test_osm_page_requests_only_basemap_tiles(
     ), attempts
     assert len(page.evaluate("window.geoconflict.visibleEventIds()")) == 120
     page.close()
+
+
+def test_local_assets_page_in_a_subfolder_renders_to_png(
+    browser: Any, node_modules: Path, tmp_path: Path
+) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "local.toml").write_text(
+        'title = "Local"\nassets = "local"\nbasemap = "none"\nareas = ["raqqa"]\n'
+        "[[inputs]]\nsynthetic = 40\nseed = 3\n"
+        '[outputs]\nhtml = "pages/local.html"\n'
+        'png = { path = "cards/local.png", width = 320, height = 240, scale = 1.5 }\n'
+    )
+    out = tmp_path / "dist"
+    report = build_maps(maps, out, jobs=1, asset_dir=node_modules)
+    assert report.summary() == "built 1, unchanged 0, failed 0"
+    assert (out / "pages/assets/leaflet@1.9.4/dist/leaflet.js").is_file()
+    assert _png_size(out / "cards" / "local.png") == (480, 360)
+    page, attempts = _open(browser, out / "pages" / "local.html")
+    assert attempts == []
+    assert len(page.evaluate("window.geoconflict.visibleEventIds()")) == 40
+    page.close()

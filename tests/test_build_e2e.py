@@ -189,7 +189,9 @@ def test_local_assets_are_shared_outputs(node_modules: Path, tmp_path: Path) -> 
     assert (out / leaflet).is_file() and not (out / "one.html").exists()
 
 
-def test_killed_build_leaves_no_partial_file(node_modules: Path, tmp_path: Path) -> None:
+def test_killed_or_interrupted_build_leaves_no_partial_file(
+    node_modules: Path, tmp_path: Path
+) -> None:
     import psutil
 
     maps = tmp_path / "maps"
@@ -201,38 +203,57 @@ def test_killed_build_leaves_no_partial_file(node_modules: Path, tmp_path: Path)
     assert build_maps(maps, out, jobs=1, asset_dir=node_modules).built == 3
     before = _tree(out)
 
-    # Make two specs slow (a large synthetic input each), start the build, and
-    # kill it (SIGKILL: no clean-up runs) while both are being built.
+    # Make two specs slow (a large synthetic input each).
     _write(maps / "big.toml", spec.format(t="Big", n=400_000))
     _write(maps / "huge.toml", spec.format(t="Huge", n=500_000))
     cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out)]
     cmd += ["--asset-dir", str(node_modules), "--jobs", "2", "--verbose"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-    assert proc.stderr is not None
-    started = set()
-    while len(started) < 2:
-        line = proc.stderr.readline()
-        assert line, "the build ended before it started both specs"
-        if line.startswith("building "):
-            started.add(line.split()[1])
-    assert started == {"big", "huge"}
-    workers = psutil.Process(proc.pid).children(recursive=True)
-    assert workers, "expected worker processes"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    proc.stderr.close()
-    # The workers die with the build (none is left to write a file later).
-    _gone, alive = psutil.wait_procs(workers, timeout=30)
-    assert not alive
 
-    # Every file present is complete, and the manifest is consistent with them:
-    # the old pages are intact, no new one is half-written.
-    after = _tree(out)
-    assert after == before
-    manifest = json.loads(after[MANIFEST_NAME])
-    for rel, info in manifest["outputs"].items():
-        assert hashlib.sha256(after[rel]).hexdigest() == info["sha256"]
-    assert set(after) == {*manifest["outputs"], MANIFEST_NAME}
+    def start() -> tuple[subprocess.Popen[str], list[psutil.Process]]:
+        """Start the build in its own process group; return once both specs are building."""
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        assert proc.stderr is not None
+        started = set()
+        while len(started) < 2:
+            line = proc.stderr.readline()
+            assert line, "the build ended before it started both specs"
+            if line.startswith("building "):
+                started.add(line.split()[1])
+        assert started == {"big", "huge"}
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        assert len(workers) >= 2
+        return proc, workers
+
+    def check_untouched() -> None:
+        # Every file present is complete and listed in a consistent manifest: the
+        # old pages are intact and no new one is half-written.
+        after = _tree(out)
+        assert after == before
+        manifest = json.loads(after[MANIFEST_NAME])
+        for rel, info in manifest["outputs"].items():
+            assert hashlib.sha256(after[rel]).hexdigest() == info["sha256"]
+        assert set(after) == {*manifest["outputs"], MANIFEST_NAME}
+
+    # Ctrl-C (SIGINT to the process group): the build stops, exit 130, temporary files go.
+    proc, workers = start()
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=300)  # a safety net against a hang, not a speed check
+    assert proc.returncode == 130 and "interrupted" in err
+    _gone, alive = psutil.wait_procs(workers, timeout=60)
+    assert not alive
+    check_untouched()
+    assert not [p for p in out.rglob("*") if ".part" in p.name]
+
+    # SIGKILL: no clean-up runs at all; the workers die with the build (none is left
+    # to rename a file into place later).
+    proc, workers = start()
+    proc.kill()
+    proc.wait(timeout=300)
+    assert proc.stderr is not None
+    proc.stderr.close()
+    _gone, alive = psutil.wait_procs(workers, timeout=60)
+    assert not alive
+    check_untouched()
 
     # The next build removes any temporary files the kill left and finishes the job.
     _write(maps / "big.toml", spec.format(t="Big", n=60))

@@ -210,3 +210,16 @@ def test_shipped_specs_parse(root: Path) -> None:
     for spec in parsed.values():
         assert spec.assets == "inline" and spec.html == f"{spec.name}.html"
         assert spec.start is not None and spec.end is not None and spec.start < spec.end
+
+
+def test_spec_vocabularies_match_the_toolkit() -> None:
+    # spec.py keeps its own copies so parsing a spec never imports pandas.
+    from geoconflict import datasets, events
+    from geoconflict.build import spec
+    from geoconflict.render.options import MapOptions
+
+    assert spec.KINDS == events.KINDS and spec.GRADINGS == events.GRADINGS
+    assert set(spec.AREA_IDS) == set(datasets.load("areas")["area_id"])
+    fields = set(MapOptions.__dataclass_fields__)
+    assert set(spec.LAYERS) <= fields
+    assert {"mode", "window_days", "step", "speed", "date", "chart", "kinds"} <= fields

@@ -190,7 +190,9 @@ def test_input_errors_exit_2(
     assert not out.exists()
 
 
-def test_dask_engine_on_a_loopback_cluster_matches_pandas(tmp_path: Path) -> None:
+def test_dask_engine_on_a_loopback_cluster_matches_pandas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A real 2-worker LocalCluster on 127.0.0.1; the CLI connects with --scheduler."""
     from distributed import Client, LocalCluster
 
@@ -208,7 +210,7 @@ def test_dask_engine_on_a_loopback_cluster_matches_pandas(tmp_path: Path) -> Non
             processes=True,
             host="127.0.0.1",
             scheduler_port=0,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -219,6 +221,7 @@ def test_dask_engine_on_a_loopback_cluster_matches_pandas(tmp_path: Path) -> Non
             "--scheduler", cluster.scheduler_address, "--out", dask_csv,
         )  # fmt: skip
         assert code == 0
+        assert f"on 2 workers at {cluster.scheduler_address}" in capsys.readouterr().err
         # The work ran on this cluster: its scheduler saw the summary's tasks.
         prefixes = client.run_on_scheduler(
             lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)
@@ -233,11 +236,19 @@ def test_dask_engine_on_a_loopback_cluster_matches_pandas(tmp_path: Path) -> Non
     assert table["civilians_killed_max"].sum() == events["civilians_killed_max"].sum()
 
 
-def test_dask_engine_starts_its_own_local_cluster(inputs: dict[str, Path], tmp_path: Path) -> None:
+def test_ingest_then_dask_engine_on_its_own_local_cluster(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """The issue's flow: ingest to partitioned GeoParquet, summarise with --engine dask."""
+    csv = tmp_path / "events.csv"
+    HAND_BUILT.to_csv(csv, index=False)
+    data, rejects = tmp_path / "events", tmp_path / "rejects.csv"
+    assert main(["ingest", str(csv), "--out", str(data), "--rejects", str(rejects),
+                 "--partition-by", "year"]) == 0  # fmt: skip
+    assert (data / "year=2017").is_dir()
     out = tmp_path / "table.csv"
     code = summarize(
-        inputs["partitioned"], "--areas", inputs["areas"], "--engine", "dask",
-        "--workers", "2", "--out", out,
-    )  # fmt: skip
+        data, "--areas", inputs["areas"], "--engine", "dask", "--workers", "2", "--out", out
+    )
     assert code == 0
     assert out.read_text() == MONTHLY

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import dask
 import dask.dataframe as dd
@@ -14,6 +16,8 @@ import pandas as pd
 import pytest
 import shapely
 from dask.callbacks import Callback
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geoconflict import areas, scale
 from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
@@ -220,8 +224,12 @@ def test_read_parquet_reprojects_and_reports_bad_input(tmp_path: Path) -> None:
 
 
 def test_client_starts_a_local_cluster_on_loopback() -> None:
-    with scale.client(n_workers=2, processes=False) as c:
-        assert len(c.scheduler_info()["workers"]) == 2
+    with scale.client(n_workers=2) as c:
+        workers = c.scheduler_info()["workers"]
+        assert len(workers) == 2
+        assert c.scheduler.address.startswith("tcp://127.0.0.1:")
+        assert all(w.startswith("tcp://127.0.0.1:") for w in workers)
+        assert len(set(c.run(os.getpid).values()) | {os.getpid()}) == 3  # two processes
         events = synthetic_events(500, seed=5)
         events["area"] = events["kind"]
         ddf = dask_geopandas.from_geopandas(events, npartitions=2)
@@ -240,3 +248,26 @@ def test_client_reports_an_unreachable_scheduler() -> None:
         scale.client(f"tcp://127.0.0.1:{port}", timeout=1),
     ):
         pass
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 3_000),
+    npartitions=st.integers(1, 7),
+    freq=st.sampled_from(["MS", "W", "YS", "D", "periods"]),
+)
+def test_any_partitioning_gives_the_pandas_summary(
+    seed: int, n: int, npartitions: int, freq: str
+) -> None:
+    events = synthetic_events(n, seed=seed)
+    ddf = dask_geopandas.from_geopandas(events, npartitions=npartitions)
+    options: dict[str, Any] = {"freq": freq}
+    if freq == "periods":  # two named periods that together cover the whole campaign
+        options = {
+            "periods": {"a": ("2014-01-01", "2016-06-30"), "b": ("2016-07-01", "2018-01-01")}
+        }
+    got = scale.summarize(ddf, areas=fixture_areas(), **options).compute(scheduler="sync")
+    expected = areas.summarize(areas.assign(events, fixture_areas()), **options)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["events"].sum() == n

@@ -45,9 +45,7 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) ->
     venv = tmp_path / "venv"
     # System site-packages provide the heavy dependencies; the wheel itself is
     # installed into the venv, which comes first on sys.path.
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True
-    )
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     py = venv / "bin" / "python"
     subprocess.run(
         [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
@@ -55,8 +53,12 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) ->
         capture_output=True,
     )
     where = subprocess.run(
-        [str(py), "-c", "import geoconflict, geoconflict.datasets as d; "
-         "print(geoconflict.__file__); print(d.path('places'))"],
+        [
+            str(py),
+            "-c",
+            "import geoconflict, geoconflict.datasets as d; "
+            "print(geoconflict.__file__); print(d.path('places'))",
+        ],
         cwd=tmp_path,
         check=True,
         capture_output=True,
@@ -71,7 +73,8 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) ->
         [str(exe), "mgrs", "38SMF 12345 67890"], cwd=tmp_path, capture_output=True, text=True
     )
     assert conv.returncode == 0, conv.stderr
-    # 38SMF1234567890 is near Baghdad's latitude band S, zone 38: lat 32-40N, lon 42-48E.
-    fields = conv.stdout.replace(",", " ").split()
-    nums = [float(f) for f in fields if f.replace(".", "", 1).replace("-", "", 1).isdigit()]
-    assert any(32 < n < 40 for n in nums) and any(42 < n < 48 for n in nums), conv.stdout
+    ref, lat, lon, precision_m = conv.stdout.rstrip("\n").split("\t")
+    # Expected from pygeodesy (an independent implementation): SW corner 36.752717, 44.018038.
+    assert ref == "38SMF 12345 67890"
+    assert abs(float(lat) - 36.752717) < 1e-5 and abs(float(lon) - 44.018038) < 1e-5
+    assert precision_m == "1"

@@ -1,16 +1,91 @@
-"""`geoconflict ingest` (placeholder until its issue lands)."""
+"""`geoconflict ingest`: read any supported input, write GeoParquet plus the rejects ledger.
+
+    geoconflict ingest acled.csv --out events.parquet --rejects rejects.csv
+    geoconflict ingest grids.csv --format csv --column date_start=When --column mgrs=Grid \\
+        --out events.parquet --rejects rejects.csv --partition-by year
+
+Prints the counts; exit 0 when every record was accepted, 1 when some were
+rejected (they are in the ledger), 2 for usage or input errors.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+
+from geoconflict.errors import SourceFormatError
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
-    p: argparse.ArgumentParser = sub.add_parser("ingest", help="(not yet available)")
+    p: argparse.ArgumentParser = sub.add_parser(
+        "ingest",
+        help="read ACLED / UCDP / Airwars / CSV / strike releases into GeoParquet + rejects",
+        description=(
+            "Read conflict events (ACLED, UCDP GED, Airwars, a generic table, CJTF-OIR "
+            "strike releases; CSV, Parquet, GeoJSON or GeoPackage) and write the event "
+            "table as GeoParquet and the rejected records as a CSV ledger."
+        ),
+    )
+    p.add_argument("input", help="input file (or a partitioned GeoParquet directory)")
+    p.add_argument(
+        "--format",
+        choices=["acled", "ucdp", "airwars", "csv", "releases", "parquet"],
+        help="input format (default: detected from the header and contents)",
+    )
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="DST=SRC",
+        help="for generic tables: take contract column DST from column SRC (repeatable)",
+    )
+    p.add_argument("--out", required=True, help="output GeoParquet file (or directory)")
+    p.add_argument("--rejects", required=True, help="output CSV ledger of rejected records")
+    p.add_argument(
+        "--partition-by",
+        choices=["year"],
+        help="write a hive-partitioned directory (year=YYYY/part-0.parquet)",
+    )
+    p.add_argument("--gazetteer", help="places CSV for strike releases (default: shipped places)")
+    p.add_argument("--encoding", default="utf-8-sig", help="text encoding (default UTF-8)")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument(
+        "--progress", action="store_true", help="progress bar on stderr (default: when a terminal)"
+    )
+    bar.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        dst, sep, src = pair.partition("=")
+        if not sep or not dst.strip() or not src.strip():
+            raise SourceFormatError(f"--column expects DST=SRC, got {pair!r}")
+        out[dst.strip()] = src.strip()
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
-    print("geoconflict ingest: not yet available")
-    return 2
+    from geoconflict._io import atomic_open
+    from geoconflict.sources import read_events, write_events
+
+    columns = _mapping(args.column)
+    result = read_events(
+        args.input,
+        format=args.format,
+        columns=columns or None,
+        gazetteer=args.gazetteer,
+        encoding=args.encoding,
+        progress=args.progress or (not args.no_progress and sys.stderr.isatty()),
+    )
+    write_events(result.events, args.out, partition_by=args.partition_by)
+    with atomic_open(args.rejects, "w", newline="") as fh:
+        result.rejects.to_csv(fh, index=False, lineterminator="\n")
+    print(
+        f"{result.path}: read {result.records} records as {result.format}: "
+        f"{result.accepted} accepted, {result.rejected} rejected"
+    )
+    print(f"wrote {args.out} and {args.rejects}")
+    return 1 if result.rejected else 0

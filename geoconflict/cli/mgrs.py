@@ -48,8 +48,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="point of the grid cell to return: its centre (default) or south-west corner",
     )
     p.add_argument("--reverse", action="store_true", help="latitude/longitude -> MGRS")
-    p.add_argument("--lat", default="lat", help="latitude column with --reverse --input (default lat)")
-    p.add_argument("--lon", default="lon", help="longitude column with --reverse --input (default lon)")
+    p.add_argument(
+        "--lat", default="lat", help="latitude column with --reverse --input (default lat)"
+    )
+    p.add_argument(
+        "--lon", default="lon", help="longitude column with --reverse --input (default lon)"
+    )
     p.add_argument(
         "--precision",
         type=int,

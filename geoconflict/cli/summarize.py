@@ -3,8 +3,8 @@
 Examples::
 
     geoconflict summarize events.parquet --freq month --out table.csv
-    geoconflict summarize airwars.csv --periods obama=2014-08-08:2017-01-19 \\
-        --periods trump=2017-01-20:2017-07-15 --out periods.csv
+    geoconflict summarize airwars.csv --periods before=2014-08-08:2017-01-19 \\
+        --periods after=2017-01-20:2017-07-15 --out periods.csv
     geoconflict summarize events/ --engine dask --scheduler tcp://10.0.0.5:8786 --out t.csv
 
 With ``--engine pandas`` (the default) EVENTS is anything
@@ -174,7 +174,12 @@ def _run_dask(
     )
     areas = _load_areas(args.areas) if args.by == "area" else None
     lazy = scale.summarize(ddf, by=args.by, freq=freq, periods=periods, areas=areas)
-    with scale.client(args.scheduler, n_workers=args.workers):
+    with scale.client(args.scheduler, n_workers=args.workers) as client:
+        workers = len(client.scheduler_info()["workers"])
+        where = args.scheduler or "a local cluster on 127.0.0.1"
+        print(
+            f"dask: {ddf.npartitions} partitions on {workers} workers at {where}", file=sys.stderr
+        )
         table: pd.DataFrame = lazy.compute()
     return table
 

@@ -168,7 +168,7 @@ def integrity_of(data: bytes) -> str:
     Examples
     --------
     >>> integrity_of(b"")[:20]
-    'sha512-z4PhNX7vuL3x'
+    'sha512-z4PhNX7vuL3xV'
     """
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
 
@@ -345,7 +345,9 @@ def asset_tags(
             continue
         data = asset_bytes(a, asset_dir=asset_dir)
         if a.kind == "js":
-            out.append(f"<script>/* {a.package}@{a.version}/{a.path} */\n{_script_text(data)}</script>")
+            out.append(
+                f"<script>/* {a.package}@{a.version}/{a.path} */\n{_script_text(data)}</script>"
+            )
         else:
             css = _inline_css(a, _SOURCE_MAP.sub(b"\n", data).decode("utf-8"), asset_dir)
             out.append(f"<style>/* {a.package}@{a.version}/{a.path} */\n{css}</style>")

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import folium
 import numpy as np
 import pandas as pd
 
 from geoconflict.render.events_layer import to_days
 from geoconflict.render.page import add_data
-
-import folium
 
 
 class Controls(folium.MacroElement):
@@ -34,7 +33,8 @@ class Controls(folium.MacroElement):
     _template = folium.template.Template(
         """
         {% macro script(this, kwargs) %}
-        GC.start({{ this._parent.get_name() }}, GC.readJSON({{ (this.get_name() ~ "_data")|tojson }}));
+        GC.start({{ this._parent.get_name() }},
+            GC.readJSON({{ (this.get_name() ~ "_data")|tojson }}));
         {% endmacro %}
         """
     )
@@ -44,9 +44,9 @@ class Controls(folium.MacroElement):
         self._name = "GcControls"
         self.config = config
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         add_data(self, self.get_name() + "_data", self.config)
-        super().render(**kwargs)
+        return super().render(**kwargs)
 
 
 def weapons_series(frame: pd.DataFrame | None) -> list[list[int]]:

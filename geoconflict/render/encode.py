@@ -36,7 +36,9 @@ def to_json(obj: Any) -> str:
     >>> to_json({"b": "</script><x>", "a": 1})
     '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cx\\\\u003e"}'
     """
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -89,7 +91,7 @@ def pack_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, Any]:
     hi = int(arr.max()) if len(arr) else 0
     if len(arr) > 1 and lo == hi and not delta:
         return {"c": lo, "n": len(arr)}
-    for name, a, b in _WIDTHS:
+    for name, a, b in _WIDTHS:  # noqa: B007 (name is used after the loop)
         if a <= lo and hi <= b:
             break
     else:
@@ -147,7 +149,7 @@ def pack_ids(values: pd.Series) -> dict[str, Any]:
     Examples
     --------
     >>> pack_ids(pd.Series(["syn-1", "syn-2"]))
-    {'n': {'t': 'u1', 'b': 'AQI='}, 'p': 'syn-'}
+    {'p': 'syn-', 'n': {'t': 'u1', 'b': 'AQI='}}
     >>> pack_ids(pd.Series(["a1", "a01"]))
     {'s': ['a1', 'a01']}
     """

@@ -85,8 +85,8 @@ def encode_events(
     --------
     >>> from geoconflict.synthetic import synthetic_events
     >>> payload, skipped = encode_events(synthetic_events(50, seed=2))
-    >>> payload["n"], len(skipped), sorted(payload)[:4]
-    (50, 0, ['cmax', 'cmin', 'day', 'dayEnd'])
+    >>> payload["n"], len(skipped), payload["kinds"]
+    (50, 0, ['strike', 'civcas', 'ground', 'other'])
     """
     n_all = len(events)
     day = to_days(events["date_start"]) if "date_start" in events else np.full(n_all, np.nan)

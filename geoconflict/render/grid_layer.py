@@ -37,7 +37,9 @@ def _zone_lines(
     from pyproj import Transformer
 
     epsg = (32700 if south else 32600) + zone
-    band = shapely.box(-180 + (zone - 1) * 6, -80 if south else 0, -180 + zone * 6, 0 if south else 84)
+    band = shapely.box(
+        -180 + (zone - 1) * 6, -80 if south else 0, -180 + zone * 6, 0 if south else 84
+    )
     clip = shapely.intersection(band, box)
     if clip.is_empty:
         return [], []
@@ -71,7 +73,9 @@ def _zone_lines(
         for e in range(e0, e1, step_m):
             for nn in range(n0, n1, step_m):
                 ring_e = np.concatenate([e + t, np.full(6, e + step_m), e + t[::-1], np.full(6, e)])
-                ring_n = np.concatenate([np.full(6, nn), nn + t, np.full(6, nn + step_m), nn + t[::-1]])
+                ring_n = np.concatenate(
+                    [np.full(6, nn), nn + t, np.full(6, nn + step_m), nn + t[::-1]]
+                )
                 lon, lat = back.transform(ring_e, ring_n)
                 part = shapely.intersection(shapely.Polygon(np.column_stack([lon, lat])), clip)
                 if not part.is_empty and part.area > 0:

@@ -18,23 +18,45 @@ _RANDOM_ID = re.compile(r"(?<=[A-Za-z0-9]_)[0-9a-f]{32}(?![0-9a-f])")
 _DATA_BLOCK = re.compile(r'(<script type="application/json"[^>]*>.*?</script>)', re.S)
 
 
-def _walk(element: Any, seen: set[int]) -> list[Any]:
+# Keys under which rendering files an element's output in the Figure's header,
+# html and script parts: ``<name>_<id>`` (plus ``_data`` for our data blocks).
+_RENDERED_KEY = re.compile(r"_(?:[0-9a-f]{32}|gc\d{4,})(?:_data|_add)?$")
+
+
+def _walk(element: Any) -> list[Any]:
+    """The element and its descendants, depth first, in insertion order."""
     out: list[Any] = []
     stack = [element]
+    seen: set[int] = set()
     while stack:
         el = stack.pop()
         if id(el) in seen:
             continue
         seen.add(id(el))
         out.append(el)
-        children: list[Any] = []
-        for part in ("header", "html", "script"):
-            sub = getattr(el, part, None)
-            if sub is not None and hasattr(sub, "_children"):
-                children.append(sub)
-        children.extend(getattr(el, "_children", {}).values())
-        stack.extend(reversed(children))
+        stack.extend(reversed(list(getattr(el, "_children", {}).values())))
     return out
+
+
+def clear_rendered(figure: Any) -> None:
+    """Drop what an earlier render filed in the Figure's header, html and script parts.
+
+    Rendering adds each element's output under a key made from its name; when
+    names change (random ids made stable) old output would be rendered twice.
+    Children added by hand under other keys are kept.
+    """
+    for part in ("header", "html", "script"):
+        sub = getattr(figure, part, None)
+        children = getattr(sub, "_children", None)
+        if children is None:
+            continue
+        for key in [k for k in children if _RENDERED_KEY.search(k)]:
+            del children[key]
+    # folium's Layer.render adds an "add to the map" child to each layer
+    for el in _walk(figure):
+        children = getattr(el, "_children", {})
+        for key in [k for k in children if k.endswith("_add") and _RENDERED_KEY.search(k)]:
+            del children[key]
 
 
 def stabilize(root: Any, prefix: str = "gc") -> int:
@@ -53,9 +75,10 @@ def stabilize(root: Any, prefix: str = "gc") -> int:
     >>> m = folium.Map(tiles=None)
     >>> n = stabilize(m.get_root())
     >>> m.get_name()
-    'map_gc0002'
+    'map_gc0001'
     """
-    elements = _walk(root, set())
+    clear_rendered(root)
+    elements = _walk(root)
     for n, el in enumerate(elements):
         el._id = f"{prefix}{n:04d}"
     return len(elements)

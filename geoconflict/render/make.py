@@ -54,9 +54,7 @@ def _resolve(value: Any, name: str) -> Any:
     return value
 
 
-def _extent(
-    extent: Any, events: Any, areas: Any, zones: Any
-) -> tuple[float, float, float, float]:
+def _extent(extent: Any, events: Any, areas: Any, zones: Any) -> tuple[float, float, float, float]:
     if extent is not None and not isinstance(extent, str | Sequence):
         raise GeoconflictError(f"extent must be 4 numbers or area ids, got {extent!r}")
     if isinstance(extent, str) or (

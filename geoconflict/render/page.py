@@ -102,8 +102,8 @@ class GeoconflictMap(folium.Map):
     ([], 'cdn')
     """
 
-    default_js: list[tuple[str, str]] = []
-    default_css: list[tuple[str, str]] = []
+    default_js = []  # noqa: RUF012 (folium's own class attributes)
+    default_css = []  # noqa: RUF012
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,11 +111,11 @@ class GeoconflictMap(folium.Map):
         self.asset_dir: str | os.PathLike[str] | None = None
         self.skipped: Any = None
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         figure = self.get_root()
         if isinstance(figure, Figure):
             figure.header.add_child(_AssetTags(self), name="geoconflict_assets", index=1)
-        super().render(**kwargs)
+        return super().render(**kwargs)
 
     def _repr_html_(self, **kwargs: Any) -> str:
         """Display inline in Jupyter: the page in an iframe ``srcdoc``."""
@@ -249,7 +249,8 @@ class DataLayer(folium.map.Layer):
         self._name = "GcLayer"
         self.kind = kind
         self.data = data
+        self.skipped: Any = None
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         add_data(self, self.get_name() + "_data", self.data)
-        super().render(**kwargs)
+        return super().render(**kwargs)

@@ -1,8 +1,9 @@
 """Places (towns) and protected sites (mosques, museums, hospitals) as small symbols.
 
-A place is a protected site when its ``protected`` column is true, or its
-``category``/``kind``/``type`` says ``protected``, ``religious``, ``hospital``,
-``museum`` or ``heritage``.
+A place is a protected site when its ``protected`` column is true or, for
+tables without that column, when its ``category``/``kind``/``type`` says
+``protected``, ``religious``, ``hospital``, ``museum``, ``heritage`` or ``mosque``.
+Cities and towns are labelled permanently; other places name themselves on hover.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def protected_mask(places: pd.DataFrame) -> np.ndarray:
     mask = np.zeros(len(places), dtype=bool)
     if "protected" in places.columns:
         flag = places["protected"].astype(object).where(places["protected"].notna(), False)
-        mask |= flag.map(lambda v: str(v).strip().lower() in ("true", "1", "yes")).to_numpy(bool)
+        text = flag.astype(str).str.strip().str.lower()
+        return text.isin(["true", "1", "yes"]).to_numpy(bool)
     for name in ("category", "kind", "type"):
         if name in places.columns:
             text = places[name].astype(object).where(places[name].notna(), "").astype(str)
@@ -43,6 +45,7 @@ def _layer(m: Any, places: Any, kind: str, name: str, show: bool) -> DataLayer:
         "name": column(places, "name", "place"),
         "category": column(places, "category", "kind", "type"),
         "source": column(places, "source"),
+        "label": [str(k).lower() in ("city", "town") for k in column(places, "kind", "category")],
     }
     layer = DataLayer(kind, features(places, props), name=name, show=show)
     layer.add_to(m)

@@ -1,10 +1,10 @@
 """Cleared territory: zones coloured by their status at the slider's date.
 
 The page keeps one Leaflet path per zone and restyles it in place when the date
-changes (``setStyle``), so nothing piles up. Status at day ``D``: ISIS-held
-before ``contested_from``, contested from ``contested_from`` until the day
-before ``cleared_on``, cleared from ``cleared_on`` on (the same rule as
-:func:`geoconflict.territory.state_at`).
+changes (``setStyle``), so nothing piles up. Status at day ``D`` (the rule of
+:func:`geoconflict.territory.state_at`): cleared on and after ``cleared_on``;
+ISIS-held before ``contested_from``; contested otherwise (also when
+``contested_from`` is unknown); never cleared without ``cleared_on``.
 """
 
 from __future__ import annotations
@@ -36,16 +36,25 @@ def status_at(zones: pd.DataFrame, date: Any) -> pd.Series:
     ...                   "cleared_on": ["2017-02-01"]})
     >>> [status_at(z, d).iloc[0] for d in ("2016-12-31", "2017-01-01", "2017-02-01")]
     ['isis', 'contested', 'cleared']
+    >>> status_at(z.assign(contested_from=[None]), "2016-01-01").iloc[0]
+    'contested'
+
     """
     d = to_days([date])[0]
     contested = to_days(zones["contested_from"]) if "contested_from" in zones else np.nan
     cleared = to_days(zones["cleared_on"]) if "cleared_on" in zones else np.nan
     contested = np.broadcast_to(contested, (len(zones),))
     cleared = np.broadcast_to(cleared, (len(zones),))
-    status = np.where(
-        d >= cleared, "cleared", np.where(d >= contested, "contested", "isis")
-    ).astype(object)
+    # NaN compares False: no contested_from -> never ISIS-held; no cleared_on -> never cleared.
+    status = np.select([d >= cleared, d < contested], ["cleared", "isis"], "contested")
+    status = status.astype(object)
     return pd.Series(status, index=zones.index, name="status")
+
+
+def _int_days(days: np.ndarray | None, n: int) -> list[int | None]:
+    if days is None:
+        return [None] * n
+    return [None if np.isnan(d) else int(d) for d in days]
 
 
 def territory_layer(m: Any, zones: Any, *, show: bool = True) -> DataLayer:
@@ -74,8 +83,8 @@ def territory_layer(m: Any, zones: Any, *, show: bool = True) -> DataLayer:
         "name": column(zones, "name"),
         "area_id": column(zones, "area_id"),
         "source": column(zones, "source"),
-        "contested": list(contested) if contested is not None else [None] * n,
-        "cleared": list(cleared) if cleared is not None else [None] * n,
+        "contested": _int_days(contested, n),
+        "cleared": _int_days(cleared, n),
     }
     data = features(zones, props)
     data["colours"] = STATUS_COLOURS

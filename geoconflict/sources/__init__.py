@@ -13,12 +13,12 @@ per chunk, so the memory used for parsing does not grow with the file.
 
 from __future__ import annotations
 
+import contextlib
 import csv as _csv
 import io
 import os
-import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -78,7 +78,8 @@ def read_events(
     ----------
     source : path or open file
         CSV or text, Parquet / GeoParquet (file or partitioned directory), GeoJSON or
-        GeoPackage.
+        GeoPackage. Paths and binary files stream; an open text file is read into
+        memory first (it is already decoded).
     format : {None, "acled", "ucdp", "airwars", "csv", "releases", "parquet"}
         None detects the format from the header and contents.
     columns : mapping, optional
@@ -130,6 +131,8 @@ def read_events(
         result = _read_table_file(src, format, columns)
     else:
         fmt, header = _detect_text(src, format, columns)
+        if fmt == "parquet":
+            raise SourceFormatError("not a Parquet file (no PAR1 header)", path=src.name)
         if fmt == "releases":
             result = _read_releases(src, gazetteer, source_url)
         else:
@@ -218,21 +221,24 @@ class _Source:
         """An open binary or text stream from the start, and a progress bar (or None)."""
         bar = None
         if self.path is not None:
-            fh: Any = open(self.path, "rb")
+            fh: Any = open(self.path, "rb")  # noqa: SIM115 (closed by the caller)
             if progress:
                 from tqdm import tqdm
 
-                bar = tqdm(total=self.size, unit="B", unit_scale=True, file=sys.stderr,
-                           desc=self.path.name, leave=False)  # fmt: skip
+                bar = tqdm(
+                    total=self.size,
+                    unit="B",
+                    unit_scale=True,
+                    file=sys.stderr,
+                    desc=self.path.name,
+                    leave=False,
+                )
                 fh = _Counting(fh, bar)
             return fh, bar
         return self.handle, None
 
     def read_all_text(self) -> str:
-        if self.path is not None:
-            data = self.path.read_bytes()
-        else:
-            data = self.handle.read()
+        data = self.path.read_bytes() if self.path is not None else self.handle.read()
         if isinstance(data, bytes):
             try:
                 return data.decode(self.encoding)
@@ -261,7 +267,7 @@ class _Counting(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         data = self._fh.read(size)
         self._bar.update(len(data))
-        return data  # type: ignore[no-any-return]
+        return bytes(data)
 
     def close(self) -> None:
         self._fh.close()
@@ -302,7 +308,9 @@ def _detect_text(src: _Source, format: str | None, columns: Any) -> tuple[str, b
 # --- CSV, in chunks ----------------------------------------------------------------------
 
 
-def _finish(fmt: str, raw: pd.DataFrame, converted: pd.DataFrame, problems: Problems) -> gpd.GeoDataFrame:
+def _finish(
+    fmt: str, raw: pd.DataFrame, converted: pd.DataFrame, problems: Problems
+) -> gpd.GeoDataFrame:
     """Drop rejected rows, give rows without an id a content id, conform to the contract."""
     keep = ~problems.bad
     out = converted[keep] if problems.bad.any() else converted
@@ -326,7 +334,9 @@ def _finish(fmt: str, raw: pd.DataFrame, converted: pd.DataFrame, problems: Prob
                 empty = pd.arrays.IntegerArray(np.zeros(n, "int64"), np.ones(n, dtype=bool))
                 columns[name] = pd.Series(empty, index=out.index)
             elif dtype == "object":
-                columns[name] = pd.Series(np.full(n, None, dtype=object), index=out.index, dtype=object)
+                columns[name] = pd.Series(
+                    np.full(n, None, dtype=object), index=out.index, dtype=object
+                )
     return conform(out.assign(**columns))
 
 
@@ -334,13 +344,28 @@ def _unique_ids(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Make ``event_id`` unique as ``dedupe_ids`` does, touching only the repeated ids."""
     if not len(events):
         return events
-    ids = events["event_id"]
-    repeated = ids.duplicated(keep=False).to_numpy()
+    values = events["event_id"].to_numpy(dtype=object)
+    repeated = _repeated(values)
     if repeated.any():
-        values = ids.to_numpy(dtype=object, copy=True)
+        values = values.copy()
         values[repeated] = dedupe_ids(values[repeated].tolist())
         events["event_id"] = pd.Series(values, index=events.index, dtype=object)
     return events
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """True for every value that occurs more than once (hashed by Arrow, about 2x pandas)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        encoded = pc.dictionary_encode(pa.array(values, type=pa.string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.asarray(pd.Series(values, dtype=object).duplicated(keep=False))
+    if encoded.null_count:
+        return np.asarray(pd.Series(values, dtype=object).duplicated(keep=False))
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return np.asarray(np.bincount(codes)[codes] > 1)
 
 
 def _read_csv(
@@ -371,7 +396,8 @@ def _read_csv(
 
     head = src.head_text()
     row_bytes = max(len(head.encode("utf-8")) / max(head.count("\n"), 1), 16.0)
-    block = int(min(max(chunksize * row_bytes, 1 << 20), 64 << 20))
+    # Arrow parses best in blocks of a few MB; blocks are gathered into chunks of rows.
+    block = int(min(max(chunksize * row_bytes, 1 << 20), 4 << 20))
     encoding = src.encoding.lower().replace("-", "").replace("_", "")
     events: list[gpd.GeoDataFrame] = []
     ledgers: list[pd.DataFrame] = []
@@ -396,9 +422,11 @@ def _read_csv(
                 quoted_strings_can_be_null=False,
             ),
         )
-        for batch in reader:
-            for offset in range(0, batch.num_rows, chunksize):
-                chunk = batch.slice(offset, chunksize).to_pandas(types_mapper=to_pandas)
+        tables = _prefetch(
+            table.to_pandas(types_mapper=to_pandas) for table in _batches_of(reader, chunksize)
+        )
+        with contextlib.closing(tables):
+            for chunk in tables:
                 chunk.columns = normalise_header(used)
                 chunk.index = pd.RangeIndex(parsed, parsed + len(chunk))
                 # Rows are numbered in parse order; renumbered below if lines were skipped.
@@ -458,6 +486,76 @@ def _used_columns(fmt: str, names: list[str], columns: Mapping[str, str] | None)
     return used if used and len(set(names)) == len(names) else list(names)
 
 
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def _prefetch(items: Iterator[Any], depth: int = 2) -> Generator[Any, None, None]:
+    """Produce ``items`` in a background thread, at most ``depth`` ahead of the consumer.
+
+    Arrow parses and converts with the GIL released, so the next block is read while
+    the current one is being checked (two cores in use instead of one).
+    """
+    import queue
+    import threading
+
+    box: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(_Failed(exc))
+
+    thread = threading.Thread(target=work, name="geoconflict-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = box.get()
+            if item is done:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _batches_of(reader: Any, rows: int) -> Iterator[Any]:
+    """Arrow tables of ``rows`` rows (the last may be shorter) from a stream of record batches."""
+    import pyarrow as pa
+
+    pending: list[Any] = []
+    count = 0
+    for batch in reader:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= rows:
+            table = pa.Table.from_batches(pending).combine_chunks()
+            yield table.slice(0, rows)
+            rest = table.slice(rows)
+            pending = rest.to_batches() if rest.num_rows else []
+            count = rest.num_rows
+    if count:
+        yield pa.Table.from_batches(pending).combine_chunks()
+
+
 def _header_names(src: _Source) -> list[str]:
     head = src.head_text().lstrip("\ufeff")
     first = next(iter(_csv.reader(io.StringIO(head))), [])
@@ -474,7 +572,7 @@ def _find_bad_records(
     Only run when the fast parser skipped some: a second, plain pass over the file.
     """
     if src.path is not None:
-        fh: Any = open(src.path, encoding=src.encoding, newline="")
+        fh: Any = open(src.path, encoding=src.encoding, newline="")  # noqa: SIM115
     else:
         src.handle.seek(0)
         data = src.handle.read()
@@ -580,12 +678,16 @@ def _read_table_file(src: _Source, format: str | None, columns: Any) -> ReadResu
     if fmt == "parquet":
         if not is_event_table(names):
             raise SourceFormatError("not an event table (contract columns missing)", path=src.name)
-        table = gpd.GeoDataFrame(frame.assign(geometry=geometry), geometry="geometry", crs="EPSG:4326")
+        table = gpd.GeoDataFrame(
+            frame.assign(geometry=geometry), geometry="geometry", crs="EPSG:4326"
+        )
         return _read_event_table(src, table)
     text = pd.DataFrame({c: as_text(frame[c]) for c in frame.columns}, index=frame.index)
     text.columns = normalise_header(text.columns)
     if fmt == "csv":
-        converted = generic.convert(text, problems, columns=columns, geometry=geometry, path=src.name)
+        converted = generic.convert(
+            text, problems, columns=columns, geometry=geometry, path=src.name
+        )
     else:
         converted = _CONVERTERS[fmt](text, problems, path=src.name)
     events = _unique_ids(_finish(fmt, text, converted, problems))

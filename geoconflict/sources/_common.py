@@ -12,7 +12,7 @@ call, and degrees-minutes-seconds text is not understood by pyproj or pandas.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,9 @@ DATE_FORMATS: tuple[str, ...] = (
 
 # Text shaped like one of the date forms: a failure there means an impossible date.
 _DATE_SHAPE = re.compile(
-    r"^\s*(\d{4}-\d{1,2}-\d{1,2}([ T].*)?|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -]\d{2,4})\s*$"
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}([ T].*)?"
+    r"|\d{1,2}/\d{1,2}/\d{4}"
+    r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -]\d{2,4})\s*$"
 )
 
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"})
@@ -54,7 +56,8 @@ class Problems:
     Examples
     --------
     >>> p = Problems(np.array([1, 2, 3]))
-    >>> p.add(np.array([False, True, False]), "latitude", pd.Series(["1", "x", "2"]), "not a number")
+    >>> bad = np.array([False, True, False])
+    >>> p.add(bad, "latitude", pd.Series(["1", "x", "2"]), "not a number")
     >>> p.bad.tolist(), p.frame()["row"].tolist()
     ([False, True, False], [2])
     """
@@ -234,8 +237,10 @@ def parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     --------
     >>> d, why = parse_dates(pd.Series(["2017-01-31", "31 January 2017", "31-Jan-17",
     ...                                  "31/01/2017", "2017-02-30", "", "soon"]))
-    >>> [str(x)[:10] for x in d[:4]], why[4:].tolist()
-    (['2017-01-31', '2017-01-31', '2017-01-31', '2017-01-31'], ['impossible date', 'missing date', 'unrecognised date'])
+    >>> [str(x)[:10] for x in d[:4]]
+    ['2017-01-31', '2017-01-31', '2017-01-31', '2017-01-31']
+    >>> why[4:].tolist()
+    ['impossible date', 'missing date', 'unrecognised date']
     """
     text = as_text(series)
     codes, uniques = pd.factorize(text, sort=False)
@@ -278,7 +283,9 @@ def on_uniques(series: pd.Series, fn: Any) -> tuple[Any, ...]:
     return tuple(np.asarray(r)[codes] for r in results)
 
 
-def parse_count(series: pd.Series, *, missing: Iterable[str] = MISSING_TEXT) -> tuple[pd.Series, np.ndarray]:
+def parse_count(
+    series: pd.Series, *, missing: Iterable[str] = MISSING_TEXT
+) -> tuple[pd.Series, np.ndarray]:
     """Parse a whole, non-negative count ("3", "3.0"); missing words give NA.
 
     Returns
@@ -326,7 +333,8 @@ def parse_range(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
     Examples
     --------
-    >>> lo, hi, why = parse_range(pd.Series(["13 – 46", "13-46", "5", "Unknown", "", "many", "9-3"]))
+    >>> text = pd.Series(["13 – 46", "13-46", "5", "Unknown", "", "many", "9-3"])
+    >>> lo, hi, why = parse_range(text)
     >>> lo.tolist(), hi.tolist()
     ([13, 13, 5, <NA>, <NA>, <NA>, <NA>], [46, 46, 5, <NA>, <NA>, <NA>, <NA>])
     >>> why.tolist()[5:]
@@ -358,7 +366,9 @@ _DMS = re.compile(
     (?P<h2>[NSEWnsew])?\s*$""",
     re.VERBOSE,
 )
-_DEG_HEMI = re.compile(r"^\s*(?P<h1>[NSEWnsew])?\s*(?P<deg>[+-]?\d{1,3}(?:\.\d+)?)\s*°?\s*(?P<h2>[NSEWnsew])?\s*$")
+_DEG_HEMI = re.compile(
+    r"^\s*(?P<h1>[NSEWnsew])?\s*(?P<deg>[+-]?\d{1,3}(?:\.\d+)?)\s*°?\s*(?P<h2>[NSEWnsew])?\s*$"
+)
 
 
 def parse_degrees(series: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray]:
@@ -379,7 +389,8 @@ def parse_degrees(series: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray]
 
     Examples
     --------
-    >>> v, why = parse_degrees(pd.Series(["36.34", "36°20'24\\"N", "36 20 24 S", "", "abc", "91"]), "lat")
+    >>> text = pd.Series(["36.34", "36°20'24\\"N", "36 20 24 S", "", "abc", "91"])
+    >>> v, why = parse_degrees(text, "lat")
     >>> v[:3].round(4).tolist(), why[3:].tolist()
     ([36.34, 36.34, -36.34], ['missing coordinate', 'not a number', 'latitude out of range'])
     """
@@ -459,12 +470,18 @@ def _parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray]:
     return out, reason
 
 
-def _check_range(values: np.ndarray, reason: np.ndarray, axis: str) -> tuple[np.ndarray, np.ndarray]:
+def _check_range(
+    values: np.ndarray, reason: np.ndarray, axis: str
+) -> tuple[np.ndarray, np.ndarray]:
     limit = 90.0 if axis == "lat" else 180.0
     with np.errstate(invalid="ignore"):
         out = (reason == "") & ~(np.abs(values) <= limit)
     reason[out & np.isnan(values)] = "not a number"
-    reason[out & ~np.isnan(values)] = "latitude out of range" if axis == "lat" else "longitude out of range"
+    reason[out & np.isinf(values)] = "not a finite number"
+    out &= ~np.isinf(values)
+    reason[out & ~np.isnan(values)] = (
+        "latitude out of range" if axis == "lat" else "longitude out of range"
+    )
     values = np.where(reason == "", values, np.nan)
     return values, reason
 
@@ -525,14 +542,14 @@ def locate_latlon(
     return lat, lon
 
 
-def lookup(values: pd.Series, mapping: dict[str, object], default: object = None) -> np.ndarray:
+def lookup(values: pd.Series, mapping: Mapping[str, object], default: object = None) -> np.ndarray:
     """Map normalised text codes ("1", "1.0", " 2 ") through ``mapping``; unmapped → ``default``."""
 
     def fn(u: pd.Series) -> tuple[np.ndarray]:
         key = u.str.strip().str.replace(r"\.0+$", "", regex=True).str.lower()
         return (key.map(mapping).to_numpy(dtype=object, na_value=default),)
 
-    return on_uniques(values, fn)[0]  # type: ignore[no-any-return]
+    return np.asarray(on_uniques(values, fn)[0])
 
 
 def normalise_header(columns: Iterable[object]) -> list[str]:

@@ -17,9 +17,9 @@ import pandas as pd
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources._common import (
     Problems,
-    frame_from,
     as_text,
     blank,
+    frame_from,
     locate_latlon,
     lookup,
     on_uniques,
@@ -62,7 +62,6 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     missing = [c for c in REQUIRED if c not in lower]
     if missing:
         raise SourceFormatError(f"ACLED file lacks columns {missing}", path=path)
-    n = len(frame)
     empty = pd.Series("", index=frame.index, dtype="str")
 
     def col(name: str) -> pd.Series:
@@ -92,14 +91,19 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
         tp = col("time_precision")
         prec = lookup(tp, TIME_PRECISION)
         bad = pd.isna(prec)
-        problems.add(bad, field("time_precision"), tp,
-                     np.where(blank(tp), "missing time_precision", "time_precision not 1, 2 or 3"))  # fmt: skip
+        problems.add(
+            bad,
+            field("time_precision"),
+            tp,
+            np.where(blank(tp), "missing time_precision", "time_precision not 1, 2 or 3"),
+        )
         out["date_precision"] = prec
     else:
         out["date_precision"] = "day"
 
-    lat, lon = locate_latlon(col("latitude"), col("longitude"), problems,
-                             field("latitude"), field("longitude"))  # fmt: skip
+    lat, lon = locate_latlon(
+        col("latitude"), col("longitude"), problems, field("latitude"), field("longitude")
+    )
     out["lat"] = lat
     out["lon"] = lon
     if "geo_precision" in lower:

@@ -14,7 +14,6 @@ centre of the grid cell, and the cell size sets ``location_precision_m``.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import numpy as np
@@ -24,9 +23,9 @@ from geoconflict.errors import SourceFormatError
 from geoconflict.events import GRADINGS
 from geoconflict.sources._common import (
     Problems,
-    frame_from,
     as_text,
     blank,
+    frame_from,
     locate_latlon,
     lookup,
     parse_dates,
@@ -128,8 +127,14 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
         take = blank(grid_ref) & ~blank(text)
         grid_ref = grid_ref.where(~take, text)
         grid_field[take] = lower[c]
-    lat, lon = locate_latlon(lat_t, lon_t, problems, field("latitude"), field("longitude"),
-                             check_rows=has_ll | blank(grid_ref))  # fmt: skip
+    lat, lon = locate_latlon(
+        lat_t,
+        lon_t,
+        problems,
+        field("latitude"),
+        field("longitude"),
+        check_rows=has_ll | blank(grid_ref),
+    )
     glat, glon, canonical, gprec = locate_mgrs(
         grid_ref, _FieldSplit(problems, grid_field), "mgrs", need=~has_ll & ~blank(grid_ref)
     )
@@ -151,13 +156,21 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     grading_text = col("civilian_harm_status_slug")
     grading = grading_text.str.strip().str.lower()
     bad = ~grading.isin(list(GRADINGS)).to_numpy() & ~blank(grading_text)
-    problems.add(bad, field("civilian_harm_status_slug"), grading_text,
-                 f"grading not one of {', '.join(GRADINGS)}")  # fmt: skip
+    problems.add(
+        bad,
+        field("civilian_harm_status_slug"),
+        grading_text,
+        f"grading not one of {', '.join(GRADINGS)}",
+    )
     out["grading"] = np.where(blank(grading_text), "unknown", grading.to_numpy(dtype=object))
     status_text = col("strike_status_slug")
     status = lookup(status_text, STRIKE_STATUS)
-    problems.add(pd.isna(status) & ~blank(status_text), field("strike_status_slug"),
-                 status_text, "unknown strike status")  # fmt: skip
+    problems.add(
+        pd.isna(status) & ~blank(status_text),
+        field("strike_status_slug"),
+        status_text,
+        "unknown strike status",
+    )
     out["strike_status"] = status
 
     lo = pd.Series(pd.array([pd.NA] * n, dtype="Int64"), index=frame.index)
@@ -166,7 +179,7 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     if pair is not None:
         lo_a, lo_b, why = parse_range(col(pair[0]))
         problems.add_reasons(why, field(pair[0]), col(pair[0]))
-        hi_a, hi_b, why = parse_range(col(pair[1]))
+        _, hi_b, why = parse_range(col(pair[1]))
         problems.add_reasons(why, field(pair[1]), col(pair[1]))
         # A min column may hold a whole range ("13 – 46"): its high end fills a missing max.
         lo = lo_a
@@ -181,7 +194,9 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     out["civilians_killed_min"] = lo.to_numpy()
     out["civilians_killed_max"] = hi.to_numpy()
     out["place"] = text_or_none(col("location_name"))
-    actor_col = next((c for c in ("belligerents", "belligerent_1_name", "belligerent") if c in lower), None)
+    actor_col = next(
+        (c for c in ("belligerents", "belligerent_1_name", "belligerent") if c in lower), None
+    )
     out["actor"] = text_or_none(col(actor_col)) if actor_col else None
     url_col = next((c for c in ("url", "permalink", "link", "source_url") if c in lower), None)
     out["source_url"] = text_or_none(col(url_col)) if url_col else None
@@ -202,7 +217,7 @@ class _FieldSplit(Problems):
         self.rows = inner.rows
         self.bad = inner.bad
 
-    def add(self, mask, field, values, reasons) -> None:  # type: ignore[no-untyped-def]
+    def add(self, mask: Any, field: str, values: Any, reasons: Any) -> None:
         m = np.asarray(mask, dtype=bool)
         why = np.full(len(m), reasons, dtype=object) if isinstance(reasons, str) else reasons
         for name in pd.unique(self.fields[m]):

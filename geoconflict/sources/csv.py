@@ -22,9 +22,9 @@ from geoconflict.errors import SourceFormatError
 from geoconflict.events import EVENT_DTYPES, GRADINGS, KINDS
 from geoconflict.sources._common import (
     Problems,
-    frame_from,
     as_text,
     blank,
+    frame_from,
     locate_latlon,
     parse_count,
     parse_dates,
@@ -81,7 +81,7 @@ def find_location_columns(columns: Sequence[str]) -> dict[str, str]:
     {'mgrs': 'Grid Ref'}
     """
     found = resolve_columns(columns, None)
-    out = {k: found[k] for k in ("lat", "lon", "coordinates", "mgrs") if k in found}
+    out: dict[str, str] = {k: found[k] for k in ("lat", "lon", "coordinates", "mgrs") if k in found}
     if ("lat" in out) != ("lon" in out):
         out.pop("lat", None)
         out.pop("lon", None)
@@ -121,10 +121,10 @@ def resolve_columns(
         if dst in out:
             continue
         for name in names:
-            src = present.get(name)
-            if src is not None and src not in taken:
-                out[dst] = src
-                taken.add(src)
+            found = present.get(name)
+            if found is not None and found not in taken:
+                out[dst] = found
+                taken.add(found)
                 break
     return out
 
@@ -174,7 +174,8 @@ def convert(
         )
     if "date_start" not in cols:
         raise SourceFormatError(
-            f"no date column (columns are {list(frame.columns)}); pass columns={{'date_start': ...}}",
+            f"no date column (columns are {list(frame.columns)});"
+            " pass columns={'date_start': ...}",
             path=path,
         )
     n = len(frame)
@@ -225,8 +226,9 @@ def convert(
         check = given & ~unsplit
         if "mgrs" not in cols and not has_geom:
             problems.add(~given, cols["coordinates"], pair, "missing coordinate")
-        la, lo = locate_latlon(a, b, problems, cols["coordinates"], cols["coordinates"],
-                               check_rows=check)  # fmt: skip
+        la, lo = locate_latlon(
+            a, b, problems, cols["coordinates"], cols["coordinates"], check_rows=check
+        )
         lat, lon, located = la, lo, given
     out["mgrs"] = None
     gx, gy, gwhy = np.full(n, np.nan), np.full(n, np.nan), np.full(n, "", dtype=object)
@@ -337,7 +339,9 @@ def _points(geometry: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     geoms = np.asarray(geometry, dtype=object)
     kinds = shapely.get_type_id(geoms)
-    why = np.where(kinds == 0, "", np.where(kinds < 0, "missing geometry", "geometry is not a point"))
+    why = np.where(
+        kinds == 0, "", np.where(kinds < 0, "missing geometry", "geometry is not a point")
+    )
     empty = (kinds == 0) & shapely.is_empty(geoms)
     why = np.where(empty, "missing geometry", why).astype(object)
     x = np.full(len(geoms), np.nan)

@@ -19,6 +19,8 @@ words or digits ("a strike", "three strikes", "20 strikes"); what was engaged or
 destroyed is kept verbatim in ``target``, the whole line in ``notes``. PLACE is looked
 up in a gazetteer (the shipped ``places`` by default) by name and spelling variants,
 ignoring case and punctuation; an unknown or ambiguous place is a reject, never a guess.
+A record is a strike line: the ledger's ``row`` counts strike lines (1 = the first one in
+the text) and ``value`` holds the place, count or whole line that was refused.
 
 Written by hand: no library parses these releases. Releases are short texts, so the
 lines are read one by one.
@@ -45,7 +47,10 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_MONTH = r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _FULL_DATE = re.compile(_MONTH.format("m") + r"\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})")
 _ON_DATE = re.compile(r"\bOn\s+" + _MONTH.format("m") + r"\s+(?P<d>\d{1,2})\b(?!,?\s+\d{4})")
 _LATE = re.compile(
@@ -61,10 +66,15 @@ _WORD_NUMBERS = {
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_COUNT = r"(?P<n>\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|[a-z]+)"
+_COUNT = (
+    r"(?P<n>\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|[a-z]+)"
+)
 _LINE = re.compile(
     r"^\s*(?:--|—|–|-)\s*(?:On\s+" + _MONTH.format("m") + r"\s+(?P<d>\d{1,2}),?\s+near|Near)\s+"
-    r"(?P<place>.+?),\s*(?:(?P<country>Syria|Iraq),\s*)?" + _COUNT + r"\s+strikes?\b,?\s*(?P<effects>.*?)\s*$",
+    r"(?P<place>.+?),\s*(?:(?P<country>Syria|Iraq),\s*)?"
+    + _COUNT
+    + r"\s+strikes?\b,?\s*(?P<effects>.*?)\s*$",
     re.IGNORECASE,
 )
 _COUNTRY_CODES = {"syria": {"syria", "sy", "syr"}, "iraq": {"iraq", "iq", "irq"}}
@@ -223,7 +233,16 @@ def read_release_text(
     records = len(recs)
     problems = Problems(np.arange(1, records + 1))
     frame = pd.DataFrame(recs)
-    for name in ("place", "country", "strikes", "effects", "date", "enemy", "release_date", "value"):
+    for name in (
+        "place",
+        "country",
+        "strikes",
+        "effects",
+        "date",
+        "enemy",
+        "release_date",
+        "value",
+    ):
         if name not in frame.columns:
             frame[name] = None
     if records == 0:
@@ -267,9 +286,7 @@ def read_release_text(
 
     out = pd.DataFrame(index=frame.index)
     dates = pd.to_datetime(frame["date"])
-    out["event_id"] = content_id(
-        "release-", dates, frame["place"], frame["line"]
-    )
+    out["event_id"] = content_id("release-", dates, frame["place"], frame["line"])
     out["dataset"] = "release"
     out["kind"] = "strike"
     out["date_start"] = dates

@@ -17,9 +17,9 @@ import pandas as pd
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources._common import (
     Problems,
-    frame_from,
     as_text,
     blank,
+    frame_from,
     locate_latlon,
     lookup,
     parse_count,
@@ -95,8 +95,9 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
         out["date_precision"] = prec
     else:
         out["date_precision"] = "day"
-    lat, lon = locate_latlon(col("latitude"), col("longitude"), problems,
-                             field("latitude"), field("longitude"))  # fmt: skip
+    lat, lon = locate_latlon(
+        col("latitude"), col("longitude"), problems, field("latitude"), field("longitude")
+    )
     out["lat"] = lat
     out["lon"] = lon
     wp = col("where_prec")

@@ -249,10 +249,14 @@
       this._canvas.style.height = size.y + "px";
       this._canvas.style.visibility = "";
       this._ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      if (this._dpr !== dpr) this._sprites = {};
+      if (this._dpr !== dpr || !this._byKind) {
+        this._sprites = {};
+        this._byKind = [];
+      }
       this._dpr = dpr;
       this._img = this._ctx.createImageData(this._canvas.width, this._canvas.height);
       this._d32 = new Uint32Array(this._img.data.buffer);
+      this._last = new Int32Array(this._canvas.width * this._canvas.height);
       this.redraw();
     },
 
@@ -329,17 +333,27 @@
       var W = img.width;
       var H = img.height;
       d32.fill(0);
+      /* the sprite last stamped at each pixel: stamping the same sprite at the same
+         place again changes nothing visible, so dense data costs far less */
+      var last = this._last;
+      last.fill(0);
       for (var o = 0; o < this.order.length; o++) {
         k = this.order[o];
         var buf = bufs[k];
         var len = lens[k];
         if (!len) continue;
         var colour = colours[this.kinds[k]] || "#444";
+        var byRadius = this._byKind[k] || (this._byKind[k] = {});
         for (var j = 0; j < len; j++) {
           i = buf[j];
-          var sp = this._sprite(colour, radius[i]);
+          var sp = byRadius[radius[i]] || (byRadius[radius[i]] = this._sprite(colour, radius[i]));
           var px = Math.round((wx[i] * v.scale - v.ox) * dpr);
           var py = Math.round((wy[i] * v.scale - v.oy) * dpr);
+          if (px >= 0 && py >= 0 && px < W && py < H) {
+            var at = py * W + px;
+            if (last[at] === sp.id) continue;
+            last[at] = sp.id;
+          }
           var s;
           var X;
           var Y;
@@ -452,7 +466,9 @@
       }
       var ns = solid.length / 5;
       var ne = edge.length / 6;
+      this._spriteCount = (this._spriteCount || 0) + 1;
       sp = {
+        id: this._spriteCount,
         half: half,
         sdx: new Int16Array(ns),
         sdy: new Int16Array(ns),
@@ -527,7 +543,9 @@
     },
 
     openPopup: function (i) {
-      L.popup({ maxWidth: 300, className: "gc-popup-wrap" })
+      /* one popup, reused: its content is replaced, never stacked */
+      this._popup = this._popup || L.popup({ maxWidth: 300, className: "gc-popup-wrap" });
+      this._popup
         .setLatLng(this.latLng(i))
         .setContent(this.popupContent(i))
         .openOn(this._map);
@@ -606,10 +624,12 @@
   };
 
   /* ------------------------------------------------------------ territory */
+  /* the rule of geoconflict.territory.state_at: cleared on/after cleared_on; ISIS-held
+     before contested_from; contested otherwise (also when contested_from is unknown) */
   function zoneStatusAt(p, day) {
     if (p.cleared !== null && p.cleared !== undefined && day >= p.cleared) return "cleared";
-    if (p.contested !== null && p.contested !== undefined && day >= p.contested) return "contested";
-    return "isis";
+    if (p.contested !== null && p.contested !== undefined && day < p.contested) return "isis";
+    return "contested";
   }
   GC.zoneStatusAt = zoneStatusAt;
 
@@ -617,7 +637,9 @@
     var colours = data.colours;
     var byColour = {};
     for (var s in colours) byColour[colours[s].toLowerCase()] = s;
+    if (!page.map.getPane("gcTerritory")) page.map.createPane("gcTerritory").style.zIndex = 350;
     var layer = L.geoJSON(data, {
+      pane: "gcTerritory",
       interactive: false,
       style: function () {
         return { color: "#333", weight: 1, opacity: 0.8, fillColor: colours.isis, fillOpacity: 0.35 };
@@ -687,7 +709,7 @@
       onEachFeature: function (f, l) {
         if (f.properties.name)
           l.bindTooltip(textLabel(f.properties.name, "gc-place-label"), {
-            permanent: permanent,
+            permanent: permanent && f.properties.label !== false,
             direction: "right",
             className: "gc-label",
           });

@@ -1,0 +1,50 @@
+"""Publication builds: map specs in ``maps/*.toml`` to pages and images in ``dist/``.
+
+``geoconflict build maps/ --out dist/`` (or :func:`build_maps`) renders every
+spec: only those whose spec, inputs, data, assets or toolkit changed, in
+parallel worker processes, each output written atomically, the same inputs
+always giving the same bytes; ``dist/manifest.json`` lists what was built from
+what. See :mod:`geoconflict.build.spec` for the spec format.
+
+Examples
+--------
+>>> from geoconflict.build import parse_spec
+>>> parse_spec(b'title = "Mosul"\\nareas = ["mosul"]', "mosul.toml").areas
+('mosul',)
+"""
+
+from __future__ import annotations
+
+from geoconflict.build.runner import (
+    MANIFEST_NAME,
+    STATE_NAME,
+    BuildReport,
+    SpecResult,
+    build_maps,
+    find_specs,
+)
+from geoconflict.build.spec import (
+    FilterSpec,
+    InputSpec,
+    MapSpec,
+    PngSpec,
+    TimeSpec,
+    load_spec,
+    parse_spec,
+)
+
+__all__ = [
+    "MANIFEST_NAME",
+    "STATE_NAME",
+    "BuildReport",
+    "FilterSpec",
+    "InputSpec",
+    "MapSpec",
+    "PngSpec",
+    "SpecResult",
+    "TimeSpec",
+    "build_maps",
+    "find_specs",
+    "load_spec",
+    "parse_spec",
+]

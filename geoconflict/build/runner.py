@@ -1,0 +1,868 @@
+"""Build map specs into files: incremental, parallel, atomic and byte-reproducible.
+
+How a build goes:
+
+1. Find the specs (``*.toml`` in the folders given, or the files given) and parse
+   them; a spec that does not parse fails alone, with its file and key.
+2. Fingerprint each spec: sha256 over the spec's bytes, its input files, the
+   shipped data files, the toolkit's version and code, the pinned page assets
+   and the build options. A spec whose fingerprint matches the build state
+   (``<out>/.geoconflict-build.json``) and whose outputs are present and
+   unchanged is skipped; ``force=True`` rebuilds everything.
+3. Build the rest in a :class:`~concurrent.futures.ProcessPoolExecutor`
+   (biggest inputs first). Each worker writes its outputs through
+   :func:`geoconflict._io.atomic_path` (temporary file, then rename), so a crash
+   or Ctrl-C never leaves half a file; leftover ``.*.part`` files are removed by
+   the next build.
+4. After each spec the state and ``manifest.json`` are rewritten atomically, with
+   sorted keys and no timestamps (unless asked): the manifest lists every output
+   with its sha256 and size, each map's inputs with theirs, the shipped data, the
+   asset pins and the toolkit version.
+
+The scheduler, state and manifest are written here because they are specific to
+this tool; the parallelism is the standard library's process pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geoconflict import __version__
+from geoconflict._io import atomic_path, write_text
+from geoconflict.build.spec import MapSpec, load_spec
+from geoconflict.errors import GeoconflictError, SpecError
+
+#: The build state file inside the output folder.
+STATE_NAME = ".geoconflict-build.json"
+#: The manifest inside the output folder.
+MANIFEST_NAME = "manifest.json"
+_LOCK_NAME = ".geoconflict-build.lock"
+_STATE_VERSION = 1
+_RESERVED = {STATE_NAME, MANIFEST_NAME, _LOCK_NAME}
+
+#: ``renderer(spec, events, asset_dir=...)`` -> HTML text, or a ``pipeline.Page``.
+Renderer = Callable[..., Any]
+
+
+@dataclass
+class SpecResult:
+    """What happened to one spec in a build.
+
+    Attributes
+    ----------
+    name : str
+        The spec's name (file stem).
+    spec : str
+        The spec file as given.
+    status : {"built", "unchanged", "failed"}
+    outputs : list of str
+        Output files (relative to the output folder).
+    rejected : int
+        Input records rejected by the readers (listed in ``<name>.rejects.csv``).
+    error : str or None
+        Why the spec failed: names the file and the reason.
+    """
+
+    name: str
+    spec: str
+    status: str
+    outputs: list[str] = field(default_factory=list)
+    rejected: int = 0
+    error: str | None = None
+
+
+@dataclass
+class BuildReport:
+    """The outcome of :func:`build_maps`.
+
+    Examples
+    --------
+    >>> r = BuildReport(out_dir=Path("dist"), results=[SpecResult("a", "a.toml", "built")])
+    >>> r.summary(), r.exit_code
+    ('built 1, unchanged 0, failed 0', 0)
+    """
+
+    out_dir: Path
+    results: list[SpecResult]
+
+    def _count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def built(self) -> int:
+        return self._count("built")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def rejected(self) -> int:
+        return sum(r.rejected for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every spec built cleanly, 1 when any failed or rejected records."""
+        return 1 if self.failed or self.rejected else 0
+
+    def summary(self) -> str:
+        line = f"built {self.built}, unchanged {self.unchanged}, failed {self.failed}"
+        if self.rejected:
+            line += f" ({self.rejected} input records rejected)"
+        return line
+
+
+@dataclass(frozen=True)
+class _Job:
+    spec: MapSpec
+    out_dir: Path
+    asset_dir: str | None
+    renderer: Renderer | None
+
+
+@dataclass
+class _JobResult:
+    name: str
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shared: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rejected: int = 0
+    error: str | None = None
+
+
+def find_specs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The spec files named by ``paths``: ``*.toml`` in each folder (sorted), or each file.
+
+    Raises
+    ------
+    SpecError
+        When a path does not exist or a folder has no specs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ("b", "a"):
+    ...     _ = (d / f"{n}.toml").write_text('title = "x"')
+    >>> [p.name for p in find_specs([d])]
+    ['a.toml', 'b.toml']
+    """
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            specs = sorted(q for q in p.glob("*.toml") if q.is_file())
+            if not specs:
+                raise SpecError(p, None, "no map specs (*.toml) in this folder")
+            found.extend(specs)
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise SpecError(p, None, "no such file or folder")
+    unique: dict[Path, Path] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), p)
+    return list(unique.values())
+
+
+def build_maps(
+    specs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = "maps",
+    out_dir: str | os.PathLike[str] = "dist",
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    only: Sequence[str] | None = None,
+    asset_dir: str | os.PathLike[str] | None = None,
+    png: bool = True,
+    timestamp: bool = False,
+    progress: bool | str = False,
+    renderer: Renderer | None = None,
+) -> BuildReport:
+    """Build map specs into ``out_dir``: only what changed, in parallel, atomically.
+
+    Parameters
+    ----------
+    specs : path or list of paths, default "maps"
+        Spec files, or folders whose ``*.toml`` files are specs.
+    out_dir : path, default "dist"
+        Where pages, images, ``manifest.json`` and the build state go.
+    jobs : int, optional
+        Worker processes (default: the number of cores). ``1`` builds in this process.
+    force : bool, default False
+        Rebuild every spec even when nothing changed.
+    only : list of str, optional
+        Build only the specs with these names (file stems).
+    asset_dir : path, optional
+        Take the pinned JS/CSS packages from this folder (e.g. ``node_modules``)
+        instead of the npm registry cache.
+    png : bool, default True
+        Render the specs' PNG outputs (``False``: HTML only).
+    timestamp : bool, default False
+        Record the build time in the manifest (breaks byte-reproducibility of
+        the manifest, never of the pages).
+    progress : bool or "log", default False
+        ``True``: a progress bar on stderr (when it is a terminal); ``"log"``: one
+        line per spec on stderr as it starts and ends.
+    renderer : callable, optional
+        ``renderer(spec, events, asset_dir=...) -> str``; defaults to
+        :func:`geoconflict.build.pipeline.render_page`. Must be picklable when
+        ``jobs > 1``.
+
+    Returns
+    -------
+    BuildReport
+        Per-spec results; ``report.summary()`` and ``report.exit_code``.
+
+    Raises
+    ------
+    SpecError
+        When ``specs`` names nothing, or ``only`` matches no spec.
+    GeoconflictError
+        When another build holds the output folder.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "demo.toml").write_text('title = "Demo"')
+    >>> def page(spec, events, *, asset_dir=None):
+    ...     return f"<!doctype html><title>{spec.title}</title>"
+    >>> report = build_maps(d, d / "dist", jobs=1, renderer=page)
+    >>> report.summary(), (d / "dist" / "demo.html").read_text()
+    ('built 1, unchanged 0, failed 0', '<!doctype html><title>Demo</title>')
+    >>> build_maps(d, d / "dist", jobs=1, renderer=page).summary()
+    'built 0, unchanged 1, failed 0'
+    """
+    spec_paths = find_specs([specs] if isinstance(specs, str | os.PathLike) else specs)
+    if only:
+        wanted = set(only)
+        spec_paths = [p for p in spec_paths if p.stem in wanted]
+        if not spec_paths:
+            raise SpecError(", ".join(sorted(wanted)), None, "--only matches no spec")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    asset_dir_s = str(Path(asset_dir).resolve()) if asset_dir is not None else None
+    with _lock(out):
+        return _Build(out, asset_dir_s, png, force, timestamp, renderer).run(
+            spec_paths, jobs, progress
+        )
+
+
+class _Build:
+    """One run of the build: the state, the fingerprints and the commit of results."""
+
+    def __init__(
+        self,
+        out: Path,
+        asset_dir: str | None,
+        png: bool,
+        force: bool,
+        timestamp: bool,
+        renderer: Renderer | None,
+    ) -> None:
+        self.out = out
+        self.asset_dir = asset_dir
+        self.png = png
+        self.force = force
+        self.timestamp = timestamp
+        self.renderer = renderer
+        self.state = _read_state(out / STATE_NAME)
+        self._hashes: dict[Path, dict[str, Any]] = {}
+        self.data_files = _shipped_data_files()
+        self.code = _code_digest()
+        # The pins live in the code: reuse them while the code is unchanged, which
+        # spares a no-change build from importing the renderer.
+        cached = self.state.get("assets")
+        if isinstance(cached, dict) and self.state.get("code") == self.code:
+            self.assets = cached
+        else:
+            self.assets = _asset_pins()
+
+    # -- fingerprints ---------------------------------------------------------------------
+    def file_info(self, path: Path) -> dict[str, Any]:
+        """sha256 and size of an input file or folder (cached while its stat is unchanged)."""
+        key = path.resolve()
+        if key not in self._hashes:
+            self._hashes[key] = _hash_tree(path) if path.is_dir() else self.cached_hash(key)
+        return self._hashes[key]
+
+    def cached_hash(self, path: Path) -> dict[str, Any]:
+        """Hash a file, or reuse the last hash while its size, mtime and inode are the same.
+
+        The same trade-off as git's index: content hashes, with the file's stat
+        as the key of a cache, so a large unchanged input is not read again.
+        """
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        cache = self.state.setdefault("hashes", {})
+        hit = cache.get(str(path))
+        if isinstance(hit, dict) and hit.get("stat") == stamp:
+            return {"sha256": hit["sha256"], "size": st.st_size}
+        info = _hash_file(path)
+        cache[str(path)] = {"stat": stamp, "sha256": info["sha256"]}
+        return info
+
+    def inputs_of(self, spec: MapSpec) -> list[dict[str, Any]]:
+        from geoconflict.build.pipeline import input_label
+
+        rows: list[dict[str, Any]] = []
+        for i, item in enumerate(spec.inputs):
+            label = input_label(spec, item)
+            if item.kind == "file":
+                assert item.path is not None
+                if not item.path.exists():
+                    raise SpecError(spec.path, f"inputs[{i}].path", f"no such file: {item.path}")
+                rows.append({"path": label, **self.file_info(item.path)})
+            elif item.kind == "dataset":
+                rows.append({"dataset": item.dataset})
+            else:
+                rows.append({"synthetic": item.synthetic, "seed": item.seed})
+        return rows
+
+    def fingerprint(self, spec: MapSpec, raw: bytes, inputs: list[dict[str, Any]]) -> str:
+        doc = {
+            "spec": hashlib.sha256(raw).hexdigest(),
+            "inputs": inputs,
+            "data": {k: v["sha256"] for k, v in self.data_files.items()},
+            "toolkit": __version__,
+            "code": self.code,
+            "assets": self.assets,
+            "options": {"png": self.png, "asset_dir": self.asset_dir},
+        }
+        return hashlib.sha256(_canonical(doc).encode()).hexdigest()
+
+    def up_to_date(self, name: str, fingerprint: str, spec: MapSpec) -> bool:
+        entry = self.state["maps"].get(name)
+        if self.force or not entry or entry.get("fingerprint") != fingerprint:
+            return False
+        if entry.get("spec_file") != str(spec.path.resolve()):
+            return False
+        files = {**entry.get("outputs", {}), **entry.get("shared", {})}
+        for rel, info in files.items():
+            p = self.out / rel
+            if not p.is_file() or p.stat().st_size != info["size"]:
+                return False
+            if self.cached_hash(p.resolve())["sha256"] != info["sha256"]:
+                return False
+        return True
+
+    # -- the run --------------------------------------------------------------------------
+    def run(self, spec_paths: list[Path], jobs: int | None, progress: bool | str) -> BuildReport:
+        results: dict[str, SpecResult] = {}
+        todo: list[tuple[MapSpec, dict[str, Any]]] = []
+        claimed: dict[str, str] = {}
+        names: set[str] = set()
+        for path in spec_paths:
+            label = str(path)
+            try:
+                raw = path.read_bytes()
+                spec = load_spec(path)
+                if not self.png:
+                    spec = spec.without_png()
+                if spec.name in names:
+                    raise SpecError(path, None, f"another spec is also named {spec.name!r}")
+                for rel in (*spec.outputs, f"{spec.name}.rejects.csv"):
+                    if rel in _RESERVED or rel in claimed:
+                        other = claimed.get(rel, "the build itself")
+                        raise SpecError(path, "outputs", f"{rel} is already written by {other}")
+                for rel in (*spec.outputs, f"{spec.name}.rejects.csv"):
+                    claimed[rel] = label
+                names.add(spec.name)
+                inputs = self.inputs_of(spec)
+                fp = self.fingerprint(spec, raw, inputs)
+            except (GeoconflictError, OSError) as exc:
+                results[label] = SpecResult(path.stem, label, "failed", error=_message(path, exc))
+                continue
+            meta = {"raw": raw, "inputs": inputs, "fingerprint": fp, "label": label}
+            if self.up_to_date(spec.name, fp, spec):
+                entry = self.state["maps"][spec.name]
+                results[spec.name] = SpecResult(
+                    spec.name,
+                    label,
+                    "unchanged",
+                    outputs=sorted(entry["outputs"]),
+                    rejected=int(entry.get("rejected", 0)),
+                )
+            else:
+                todo.append((spec, meta))
+        self._prune()
+        self._remove_partials(claimed)
+        if todo:
+            for spec, meta, res in self._execute(todo, jobs, progress):
+                results[spec.name] = self._commit(spec, meta, res)
+        self._write()
+        ordered = sorted(results.values(), key=lambda r: (r.name, r.spec))
+        return BuildReport(out_dir=self.out, results=ordered)
+
+    def _execute(
+        self, todo: list[tuple[MapSpec, dict[str, Any]]], jobs: int | None, progress: bool | str
+    ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
+        # Largest inputs first, so the last job to start is a short one.
+        todo = sorted(todo, key=lambda t: (-_cost(t[1]["inputs"]), t[0].name))
+        n_jobs = max(1, min(jobs or _cpu_count(), len(todo)))
+        bar = _Progress(len(todo), progress if n_jobs == 1 else False)
+        try:
+            if n_jobs == 1:
+                for spec, meta in todo:
+                    bar.start(spec)
+                    res = _run_job(_Job(spec, self.out, self.asset_dir, self.renderer))
+                    bar.done(spec, res)
+                    yield spec, meta, res
+                return
+            _preload()
+            ctx = _mp_context()
+            with ProcessPoolExecutor(
+                max_workers=n_jobs,
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(os.getpid(), max(1, _cpu_count() // n_jobs)),
+            ) as pool:
+                pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any]]] = {}
+                for spec, meta in todo:
+                    job = _Job(spec, self.out, self.asset_dir, self.renderer)
+                    pending[pool.submit(_run_job, job)] = (spec, meta)
+                # The workers are forked by now: start the bar (and its thread) after.
+                bar = _Progress(len(todo), progress)
+                for spec, _meta in todo:
+                    bar.start(spec)
+                try:
+                    while pending:
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for fut in sorted(done, key=lambda f: pending[f][0].name):
+                            spec, meta = pending.pop(fut)
+                            try:
+                                res = fut.result()
+                            except Exception as exc:  # a worker died (killed, out of memory)
+                                res = _JobResult(spec.name, error=_message(spec.path, exc))
+                            bar.done(spec, res)
+                            yield spec, meta, res
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+        finally:
+            bar.close()
+
+    def _commit(self, spec: MapSpec, meta: dict[str, Any], res: _JobResult) -> SpecResult:
+        if res.error is not None:
+            return SpecResult(spec.name, meta["label"], "failed", error=res.error)
+        old = self.state["maps"].get(spec.name, {})
+        cache = self.state.setdefault("hashes", {})
+        for rel, info in {**res.outputs, **res.shared}.items():
+            with contextlib.suppress(OSError):
+                p = (self.out / rel).resolve()
+                st = p.stat()
+                if st.st_size == info["size"]:
+                    stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+                    cache[str(p)] = {"stat": stamp, "sha256": info["sha256"]}
+        for rel in set(old.get("outputs", {})) - set(res.outputs):
+            with contextlib.suppress(FileNotFoundError):
+                (self.out / rel).unlink()
+        self.state["maps"][spec.name] = {
+            "fingerprint": meta["fingerprint"],
+            "spec_file": str(spec.path.resolve()),
+            "spec": {"path": spec.path.name, **_hash_bytes(meta["raw"])},
+            "inputs": meta["inputs"],
+            "data": _datasets_used(spec),
+            "outputs": res.outputs,
+            "shared": res.shared,
+            "rejected": res.rejected,
+        }
+        self._write()
+        return SpecResult(
+            spec.name, meta["label"], "built", outputs=sorted(res.outputs), rejected=res.rejected
+        )
+
+    def _remove_partials(self, claimed: dict[str, str]) -> None:
+        """Delete temporary files a killed build left beside our outputs.
+
+        Only in the folders this build writes to (never a recursive sweep of
+        ``out``), and only names of the shape :func:`geoconflict._io.atomic_path`
+        makes (``.name.XXXX.part``) plus the PNG step's page copy (``….part.html``).
+        """
+        rels = set(claimed)
+        for entry in self.state["maps"].values():
+            rels.update(entry.get("outputs", {}), entry.get("shared", {}))
+        folders = {self.out} | {(self.out / rel).parent for rel in rels}
+        if (self.out / "assets").is_dir():
+            folders.update(p for p in (self.out / "assets").rglob("*") if p.is_dir())
+        for folder in sorted(folders):
+            for p in folder.glob(".*.part*"):
+                if p.is_file() and p.name.endswith((".part", ".part.html")):
+                    with contextlib.suppress(FileNotFoundError):
+                        p.unlink()
+
+    def _prune(self) -> None:
+        """Forget specs whose file is gone, and delete the outputs they wrote."""
+        for name in sorted(self.state["maps"]):
+            entry = self.state["maps"][name]
+            spec_file = entry.get("spec_file")
+            if spec_file and not Path(spec_file).exists():
+                del self.state["maps"][name]
+                still = {r for e in self.state["maps"].values() for r in e.get("shared", {})}
+                for rel in [*entry.get("outputs", {}), *entry.get("shared", {})]:
+                    if rel not in still:
+                        with contextlib.suppress(FileNotFoundError):
+                            (self.out / rel).unlink()
+
+    def _write(self) -> None:
+        hashes = self.state.get("hashes", {})
+        self.state["hashes"] = {k: v for k, v in hashes.items() if Path(k).exists()}
+        self.state["code"] = self.code
+        self.state["assets"] = self.assets
+        _write_if_changed(self.out / STATE_NAME, _canonical(self.state, indent=1) + "\n")
+        _write_if_changed(self.out / MANIFEST_NAME, _canonical(self.manifest(), indent=2) + "\n")
+
+    def manifest(self) -> dict[str, Any]:
+        maps: dict[str, Any] = {}
+        outputs: dict[str, Any] = {}
+        for name, entry in self.state["maps"].items():
+            maps[name] = {
+                "spec": entry["spec"],
+                "inputs": entry["inputs"],
+                "data": entry.get("data", []),
+                "outputs": sorted(entry["outputs"]),
+                "rejected": entry.get("rejected", 0),
+            }
+            files = {**entry.get("shared", {}), **entry["outputs"]}
+            for rel, info in files.items():
+                row = outputs.setdefault(rel, {**info, "maps": []})
+                row["maps"] = sorted({*row["maps"], name})
+        doc: dict[str, Any] = {
+            "toolkit": {"name": "geoconflict", "version": __version__},
+            "assets": self.assets,
+            "data": self.data_files,
+            "maps": maps,
+            "outputs": outputs,
+        }
+        if self.timestamp:
+            doc["built_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        return doc
+
+
+# -- the worker ----------------------------------------------------------------------------
+def _run_job(job: _Job) -> _JobResult:
+    """Build one spec (in a worker process, or in this one when jobs == 1)."""
+    from geoconflict.build.pipeline import load_events, render_page
+
+    spec = job.spec
+    try:
+        loaded = load_events(spec)
+        render = job.renderer or render_page
+        page = render(spec, loaded.events, asset_dir=job.asset_dir)
+        html = getattr(page, "html", page)
+        if not isinstance(html, str):
+            raise TypeError(f"the renderer returned {type(page).__name__}, not a page")
+        loaded.add_skipped(getattr(page, "skipped", None))
+        html_bytes = html.encode("utf-8")
+        # Local assets first: the PNG step opens the page, which needs them.
+        shared = _local_assets(job) if spec.assets == "local" else {}
+        outputs: dict[str, dict[str, Any]] = {}
+        with contextlib.ExitStack() as stack:
+            # Every output goes to a temporary file first; all are renamed into
+            # place together when the block ends without an error.
+            assert spec.html is not None
+            tmp_html = stack.enter_context(atomic_path(job.out_dir / spec.html))
+            tmp_html.write_bytes(html_bytes)
+            outputs[spec.html] = _hash_bytes(html_bytes)
+            if spec.png is not None:
+                tmp_png = stack.enter_context(atomic_path(job.out_dir / spec.png.path))
+                _render_png(tmp_html, tmp_png, spec)
+                outputs[spec.png.path] = _hash_file(tmp_png)
+            if loaded.rejected:
+                rel = f"{spec.name}.rejects.csv"
+                data = loaded.rejects.to_csv(index=False, lineterminator="\n").encode("utf-8")
+                tmp_rej = stack.enter_context(atomic_path(job.out_dir / rel))
+                tmp_rej.write_bytes(data)
+                outputs[rel] = _hash_bytes(data)
+        return _JobResult(spec.name, outputs, shared, rejected=loaded.rejected)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        if os.environ.get("GEOCONFLICT_DEBUG"):
+            traceback.print_exc()
+        return _JobResult(spec.name, error=_message(spec.path, exc))
+
+
+def _local_assets(job: _Job) -> dict[str, dict[str, Any]]:
+    """Write the pinned assets beside the pages (``assets="local"``); shared by all specs."""
+    from geoconflict.render.assets import write_local_assets
+
+    assert job.spec.html is not None
+    written = write_local_assets((job.out_dir / job.spec.html).parent, asset_dir=job.asset_dir)
+    return {p.relative_to(job.out_dir).as_posix(): _hash_file(p) for p in sorted(written)}
+
+
+def _render_png(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
+    """Screenshot the page; Chromium needs a ``.html`` name, so use a hidden sibling copy."""
+    import shutil
+
+    from geoconflict.build.png import screenshot
+
+    assert spec.png is not None
+    page = tmp_html.with_name(tmp_html.name + ".html")  # ".x.html.abc.part.html"
+    try:
+        shutil.copyfile(tmp_html, page)
+        screenshot(
+            page, tmp_png, width=spec.png.width, height=spec.png.height, scale=spec.png.scale
+        )
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            page.unlink()
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _message(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, SpecError):
+        return str(exc)
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, GeoconflictError):
+        return f"{path}: {text}"
+    return f"{path}: {type(exc).__name__}: {text}"
+
+
+class _Progress:
+    """A tqdm bar (``progress=True``), one line per event (``"log"``), or nothing."""
+
+    def __init__(self, total: int, mode: bool | str) -> None:
+        self.log = mode == "log"
+        self.bar: Any = None
+        if mode is True:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="building", unit="map", file=sys.stderr, disable=None)
+
+    def start(self, spec: MapSpec) -> None:
+        if self.log:
+            print(f"building {spec.name}", file=sys.stderr, flush=True)
+
+    def done(self, spec: MapSpec, res: _JobResult) -> None:
+        if self.log:
+            status = "built" if res.error is None else "failed"
+            print(f"{status} {spec.name}", file=sys.stderr, flush=True)
+        if self.bar is not None:
+            self.bar.set_postfix_str(spec.name, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _worker_init(parent: int, threads: int) -> None:
+    """In each worker: die with the parent, and share the cores with the other workers.
+
+    A worker that outlived a killed build could still rename a file into place
+    after the manifest was last written; ``PR_SET_PDEATHSIG`` stops that.
+    """
+    import signal
+
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    # Ctrl-C reaches the whole process group: a worker stops quietly (a job in
+    # progress still removes its temporary files on the way out).
+    signal.signal(signal.SIGINT, _stop_quietly)
+    with contextlib.suppress(Exception):
+        import pyarrow
+
+        pyarrow.set_cpu_count(threads)
+
+
+def _stop_quietly(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _mp_context() -> Any:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _preload() -> None:
+    """Import the heavy stages once in the parent, so forked workers start warm."""
+    for name in ("geopandas", "geoconflict.build.pipeline", "geoconflict.render"):
+        with contextlib.suppress(ImportError):
+            __import__(name)
+
+
+def _cost(inputs: list[dict[str, Any]]) -> int:
+    total = 0
+    for row in inputs:
+        total += int(row.get("size", 0)) + 200 * int(row.get("synthetic", 0))
+    return total
+
+
+@contextlib.contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    with open(out / _LOCK_NAME, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise GeoconflictError(f"{out}: another build is writing to this folder") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` atomically unless the file already holds exactly it."""
+    with contextlib.suppress(OSError):
+        if path.read_text(encoding="utf-8") == text:
+            return
+    write_text(path, text)
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    empty: dict[str, Any] = {"version": _STATE_VERSION, "maps": {}}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return empty
+    except (OSError, ValueError):
+        print(f"{path}: unreadable build state, rebuilding everything", file=sys.stderr)
+        return empty
+    if not isinstance(doc, dict) or doc.get("version") != _STATE_VERSION:
+        return empty
+    if not isinstance(doc.get("maps"), dict):
+        return empty
+    return doc
+
+
+def _canonical(doc: Any, indent: int | None = None) -> str:
+    return json.dumps(doc, sort_keys=True, indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def _hash_bytes(data: bytes) -> dict[str, Any]:
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+def _hash_file(path: Path) -> dict[str, Any]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return {"sha256": h.hexdigest(), "size": size}
+
+
+def _hash_tree(folder: Path) -> dict[str, Any]:
+    """sha256 over a folder's files (names and contents), e.g. partitioned GeoParquet."""
+    h = hashlib.sha256()
+    size = 0
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.name.startswith("."):
+            info = _hash_file(p)
+            h.update(f"{p.relative_to(folder).as_posix()}\0{info['sha256']}\0".encode())
+            size += info["size"]
+    return {"sha256": h.hexdigest(), "size": size}
+
+
+def _shipped_data_files() -> dict[str, dict[str, Any]]:
+    """Every shipped data file (relative name -> sha256, size): all are build inputs."""
+    root = _data_root()
+    if root is None:
+        return {}
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts:
+            out[p.relative_to(root).as_posix()] = _hash_file(p)
+    return out
+
+
+def _data_root() -> Path | None:
+    """The shipped data folder: ``geoconflict/data`` in a wheel, ``data/`` in a checkout.
+
+    Found the way :mod:`geoconflict.datasets` finds it, without importing pandas.
+    """
+    pkg = Path(__file__).resolve().parent.parent
+    for candidate in (pkg / "data", pkg.parent / "data"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _datasets_used(spec: MapSpec) -> list[str]:
+    """The shipped data files a spec's page draws on (recorded in the manifest)."""
+    import importlib
+
+    used = {"places"} if spec.layers.get("places") or spec.layers.get("protected") else set()
+    if not spec.inputs:
+        used.add("incidents")
+    used.update(i.dataset for i in spec.inputs if i.kind == "dataset" and i.dataset)
+    if spec.areas != "none":
+        used.add("areas")
+    used.update({"rivers", "territory"})
+    if spec.basemap == "none":
+        used.add("context")
+    if spec.chart == "weapons":
+        used.add("weapons_monthly")
+    files = set()
+    for name in used:
+        try:
+            datasets = importlib.import_module("geoconflict.datasets")
+            files.add(Path(datasets.path(name)).name)
+        except Exception:
+            files.add(name)
+    return sorted(files)
+
+
+def _asset_pins() -> dict[str, Any]:
+    """The pinned page assets (npm package -> version, integrity), from the renderer."""
+    import importlib
+
+    try:
+        assets = importlib.import_module("geoconflict.render.assets")
+        records = list(assets.page_assets())
+    except (ImportError, AttributeError):
+        return {}
+    pins: dict[str, Any] = {}
+    for row in records:
+        entry = pins.setdefault(
+            str(row["package"]),
+            {"version": row["version"], "integrity": row["integrity"], "files": []},
+        )
+        entry["files"] = sorted({*entry["files"], str(row["path"])})
+    return pins
+
+
+def _code_digest() -> str:
+    """sha256 over the toolkit's own source and page files: code changes rebuild pages."""
+    pkg = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix not in {".py", ".js", ".css", ".j2", ".html", ".json"} or not p.is_file():
+            continue
+        rel = p.relative_to(pkg).as_posix()
+        if rel.startswith("data/") or "__pycache__" in rel:
+            continue
+        h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
