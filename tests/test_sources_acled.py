@@ -213,3 +213,14 @@ def test_forcing_the_wrong_format_is_a_clear_error(fmt, message):
 
     with pytest.raises(SourceFormatError, match=message):
         read_events(FIX / "acled_older.csv", format=fmt)
+
+
+def test_semicolon_and_tab_separated_exports(tmp_path):
+    text = (FIX / "acled_older.csv").read_text(encoding="utf-8")
+    for sep, name in ((";", "semi.csv"), ("\t", "tabs.tsv")):
+        path = tmp_path / name
+        path.write_text(text.replace(",", sep), encoding="utf-8")
+        result = read_events(path)
+        assert result.format == "acled"
+        assert result.events["event_id"].tolist() == ["IRQ7001", "IRQ7002"]
+        assert result.events.geometry.y.tolist() == [36.335, 36.35]

@@ -158,3 +158,29 @@ def test_geopackage_in_another_crs_is_reprojected(tmp_path):
     point = result.events.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((43.1, 36.3), abs=1e-9)
     assert result.events.crs.to_epsg() == 4326
+
+
+def test_bare_carriage_return_splits_the_line_without_crashing():
+    # A bare CR outside quotes ends a line (as in Arrow and Python's csv): two broken records.
+    result = read_events(io.StringIO("lat,date,notes,lon\n0.1,2017-01-01,\r,43.1\n"), format="csv")
+    assert (result.records, result.accepted, result.rejected) == (2, 0, 2)
+    assert result.rejects["reason"].tolist() == [
+        "expected 4 fields, saw 3",
+        "expected 4 fields, saw 2",
+    ]
+
+
+def test_huge_counts_are_rejected_not_overflowing():
+    text = (
+        "date,lat,lon,fatalities,civilians_killed\n"
+        "2017-01-01,36,43,99999999999999999999999,1\n"
+        "2017-01-01,36,43,1,5-99999999999999999999\n"
+        "2017-01-01,36,43,2,3-4\n"
+    )
+    result = read_events(io.StringIO(text))
+    assert result.events["fatalities"].tolist() == [2]
+    assert result.events["civilians_killed_max"].tolist() == [4]
+    assert result.rejects[["row", "reason"]].values.tolist() == [
+        [1, "number too large"],
+        [2, "number too large"],
+    ]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
@@ -721,6 +720,12 @@ def _cost(inputs: list[dict[str, Any]]) -> int:
 
 @contextlib.contextmanager
 def _lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder (POSIX ``flock``; none elsewhere)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
     with open(out / _LOCK_NAME, "a+b") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,8 +7,10 @@ GeoPackage. It returns a :class:`~geoconflict.events.ReadResult`: the accepted e
 (column contract) and the rejects ledger (``row``, ``field``, ``value``, ``reason``),
 with ``accepted + rejected == records read``.
 
-CSV is read in chunks (``chunksize`` rows at a time) and every check is vectorised
-per chunk, so the memory used for parsing does not grow with the file.
+CSV is parsed by Arrow (``pyarrow.csv``, in a reader thread) in blocks gathered into
+chunks of ``chunksize`` rows; every check is vectorised per chunk and two chunks are
+checked at a time. Only a few chunks are in memory at once, so the memory used for
+parsing does not grow with the file.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import csv as _csv
 import io
 import os
 import sys
+from collections import deque
 from collections.abc import Generator, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -167,6 +171,7 @@ class _Source:
 
     def __init__(self, source: Any, encoding: str) -> None:
         self.encoding = encoding
+        self.delimiter = ","
         self.path: Path | None = None
         self.handle: Any = None
         if isinstance(source, (str, os.PathLike)):
@@ -274,10 +279,37 @@ class _Counting(io.RawIOBase):
         super().close()
 
 
+def _first_records(head: str, delimiter: str) -> list[list[str]]:
+    """The first two records of a text table (header and first row), never raising."""
+    if not head.strip():
+        return []
+    try:
+        reader = _csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+        return [row for _, row in zip(range(2), reader, strict=False)]
+    except _csv.Error:
+        lines = head.splitlines()[:2]
+        return [line.split(delimiter) for line in lines]
+
+
+def _delimiter(head: str) -> str:
+    """The field separator of a text table: comma, or ; tab | when the header uses one.
+
+    Examples
+    --------
+    >>> _delimiter("event_id_cnty;event_date;latitude\\n"), _delimiter("a,b\\n")
+    (';', ',')
+    """
+    first = head.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def _detect_text(src: _Source, format: str | None, columns: Any) -> tuple[str, bool]:
     """(format, has_header) of a text input."""
     head = src.head_text().lstrip("\ufeff")
-    records = list(_csv.reader(io.StringIO(head)))[:2] if head.strip() else []
+    src.delimiter = _delimiter(head)
+    records = _first_records(head, src.delimiter)
     first = records[0] if records else []
     if format == "releases":
         return "releases", False
@@ -413,7 +445,7 @@ def _read_csv(
                 encoding="utf8" if encoding in ("utf8", "utf8sig") else src.encoding,
             ),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_bad_row
+                delimiter=src.delimiter, newlines_in_values=True, invalid_row_handler=on_bad_row
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=used,
@@ -425,21 +457,35 @@ def _read_csv(
         tables = _prefetch(
             table.to_pandas(types_mapper=to_pandas) for table in _batches_of(reader, chunksize)
         )
-        with contextlib.closing(tables):
+
+        def check(chunk: pd.DataFrame, first: int) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+            chunk.columns = normalise_header(used)
+            chunk.index = pd.RangeIndex(first, first + len(chunk))
+            # Rows are numbered in parse order; renumbered below if lines were skipped.
+            problems = Problems(chunk.index.to_numpy() + 1)
+            if fmt == "csv":
+                converted = generic.convert(chunk, problems, columns=columns, path=src.name)
+            else:
+                converted = _CONVERTERS[fmt](chunk, problems, path=src.name)
+            return _finish(fmt, chunk, converted, problems), problems.frame()
+
+        # Two chunks are checked at a time (numpy, Arrow and GEOS release the GIL);
+        # results are taken in file order, so memory stays bounded to a few chunks.
+        with contextlib.closing(tables), ThreadPoolExecutor(2) as pool:
+            pending: deque[Any] = deque()
             for chunk in tables:
-                chunk.columns = normalise_header(used)
-                chunk.index = pd.RangeIndex(parsed, parsed + len(chunk))
-                # Rows are numbered in parse order; renumbered below if lines were skipped.
-                problems = Problems(chunk.index.to_numpy() + 1)
+                pending.append(pool.submit(check, chunk, parsed))
                 parsed += len(chunk)
-                if fmt == "csv":
-                    converted = generic.convert(chunk, problems, columns=columns, path=src.name)
-                else:
-                    converted = _CONVERTERS[fmt](chunk, problems, path=src.name)
-                events.append(_finish(fmt, chunk, converted, problems))
-                ledgers.append(problems.frame())
                 if row_bar is not None:
                     row_bar.update(len(chunk))
+                while len(pending) > 2:
+                    ev, led = pending.popleft().result()
+                    events.append(ev)
+                    ledgers.append(led)
+            while pending:
+                ev, led = pending.popleft().result()
+                events.append(ev)
+                ledgers.append(led)
     except pa.ArrowInvalid as exc:
         raise SourceFormatError(f"cannot read as CSV: {exc}", path=src.name) from exc
     finally:
@@ -558,7 +604,7 @@ def _batches_of(reader: Any, rows: int) -> Iterator[Any]:
 
 def _header_names(src: _Source) -> list[str]:
     head = src.head_text().lstrip("\ufeff")
-    first = next(iter(_csv.reader(io.StringIO(head))), [])
+    first = next(iter(_first_records(head, src.delimiter)), [])
     if not first:
         raise SourceFormatError("the file has no header row", path=src.name)
     return normalise_header(first)
@@ -576,19 +622,23 @@ def _find_bad_records(
     else:
         src.handle.seek(0)
         data = src.handle.read()
-        fh = io.StringIO(data.decode(src.encoding) if isinstance(data, bytes) else data)
+        text = data.decode(src.encoding) if isinstance(data, bytes) else data
+        fh = io.StringIO(text, newline="")
     found: list[int] = []
     with fh:
-        records = _csv.reader(fh)
-        if header:
-            next(records, None)
-        number = 0
-        for fields in records:  # error path only: the file has malformed lines
-            if not fields:
-                continue
-            number += 1
-            if len(fields) != width:
-                found.append(number)
+        records = _csv.reader(fh, delimiter=src.delimiter)
+        try:
+            if header:
+                next(records, None)
+            number = 0
+            for fields in records:  # error path only: the file has malformed lines
+                if not fields:
+                    continue
+                number += 1
+                if len(fields) != width:
+                    found.append(number)
+        except _csv.Error:
+            found = []  # cannot place them: numbered after the last record below
     if len(found) != expected:
         # The two parsers disagree: keep the count right, number the rest after the end.
         found = found[:expected]

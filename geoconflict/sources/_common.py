@@ -42,6 +42,12 @@ _DATE_SHAPE = re.compile(
     r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -]\d{2,4})\s*$"
 )
 
+#: Larger counts (strikes, people killed) are refused as typos.
+MAX_COUNT = 1_000_000_000
+
+_NS_MIN = pd.Timestamp.min.ceil("D")
+_NS_MAX = pd.Timestamp.max.floor("D")
+
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"})
 
 
@@ -247,12 +253,18 @@ def parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     u = pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip()
     parsed = pd.Series(pd.NaT, index=u.index, dtype="datetime64[ns]")
     todo = (u != "").to_numpy().copy()
+    out_of_range = np.zeros(len(u), dtype=bool)
     for fmt in DATE_FORMATS:
         if not todo.any():
             break
         attempt = pd.to_datetime(u[todo], format=fmt, errors="coerce")
         if getattr(attempt.dt, "tz", None) is not None:
             attempt = attempt.dt.tz_convert("UTC").dt.tz_localize(None)
+        # The contract stores nanoseconds: dates outside 1677-2262 cannot be held.
+        beyond = (attempt < _NS_MIN) | (attempt > _NS_MAX)
+        if beyond.any():
+            out_of_range[np.flatnonzero(todo)[beyond.to_numpy()]] = True
+            attempt = attempt.where(~beyond)
         attempt = attempt.astype("datetime64[ns]")
         ok = attempt.notna()
         parsed.loc[ok[ok].index] = attempt[ok]
@@ -262,6 +274,7 @@ def parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if todo.any():
         shaped = u[todo].str.match(_DATE_SHAPE).to_numpy()
         reason[np.flatnonzero(todo)] = np.where(shaped, "impossible date", "unrecognised date")
+    reason[out_of_range & todo] = "date out of range (1677-2262)"
     values = parsed.to_numpy(dtype="datetime64[ns]")
     if len(codes) == 0:
         return values[:0], reason[:0]
@@ -316,6 +329,7 @@ def _parse_count(text: pd.Series, missing: list[str]) -> tuple[np.ndarray, np.nd
     with np.errstate(invalid="ignore"):
         reason[finite & (num < 0)] = "negative count"
         reason[finite & (num >= 0) & (num != np.floor(num))] = "not a whole number"
+        reason[finite & (num > MAX_COUNT)] = "number too large"
         reason[np.isinf(num)] = "not a number"
     good = finite & (reason == "") & ~np.isinf(num)
     return np.where(good, num, np.nan), reason
@@ -350,7 +364,9 @@ def parse_range(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     reason[unparsed] = "not a number or range"
     inverted = (lo > hi).fillna(False).to_numpy()
     reason[inverted] = "low end above high end"
-    ok = ~unparsed & ~inverted & ~is_missing
+    huge = (hi > MAX_COUNT).fillna(False).to_numpy()
+    reason[huge] = "number too large"
+    ok = ~unparsed & ~inverted & ~is_missing & ~huge
     lo_out = lo.where(ok).astype("Int64")
     hi_out = hi.where(ok).astype("Int64")
     lo_out.index = hi_out.index = series.index
