@@ -142,7 +142,19 @@ def _coerce(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == "float64":
         return pd.to_numeric(values, errors="coerce").astype("float64")
     # Text: keep verbatim, missing stays missing (None), everything else str.
-    arr = values.to_numpy(dtype=object, na_value=None)
+    arr = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(arr, skipna=False) == "string":
+        # Fastest path: every value is a str, so nothing to convert or to look for.
+        return (
+            values if values.dtype == object else pd.Series(arr, index=values.index, dtype=object)
+        )
+    if values.dtype == object:
+        missing = pd.isna(arr)
+        if missing.any():
+            arr = arr.copy()
+            arr[missing] = None
+    else:
+        arr = values.to_numpy(dtype=object, na_value=None)
     if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
         # Fast path (same result, no Python loop): only str, and missing already None.
         return pd.Series(arr, index=values.index, dtype=object)

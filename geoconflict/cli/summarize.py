@@ -19,12 +19,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from geoconflict._io import write_text
 from geoconflict.errors import GeoconflictError
+
+if TYPE_CHECKING:  # pandas is imported when a command runs, not when the CLI starts
+    import pandas as pd
 
 #: Words accepted by ``--freq`` and the pandas alias each stands for.
 #: Weeks start on Monday (pandas' "W" periods end on Sunday).
@@ -71,6 +72,8 @@ def parse_freq(value: str) -> str:
     >>> parse_freq("month"), parse_freq("W-SUN")
     ('MS', 'W-SUN')
     """
+    import pandas as pd
+
     from geoconflict.areas import _period_start
 
     word = value.strip()
@@ -93,6 +96,8 @@ def parse_periods(values: list[str]) -> dict[str, tuple[pd.Timestamp, pd.Timesta
     >>> parse_periods(["before=2014-08-08:2017-01-19"])
     {'before': (Timestamp('2014-08-08 00:00:00'), Timestamp('2017-01-19 00:00:00'))}
     """
+    import pandas as pd
+
     out: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     for text in values:
         name, eq, span = text.partition("=")

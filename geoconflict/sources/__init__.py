@@ -32,8 +32,10 @@ import pandas as pd
 
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import (
+    CRS,
     EVENT_DTYPES,
     ReadResult,
+    _coerce,
     conform,
     content_id,
     dedupe_ids,
@@ -340,36 +342,91 @@ def _detect_text(src: _Source, format: str | None, columns: Any) -> tuple[str, b
 # --- CSV, in chunks ----------------------------------------------------------------------
 
 
+class _Part:
+    """The accepted rows of one chunk as contract-typed column arrays (no DataFrame yet).
+
+    Chunks become one table at the end, one column at a time: building and
+    consolidating a DataFrame per chunk and concatenating them cost more than the checks.
+    """
+
+    def __init__(self, columns: dict[str, Any], geometry: np.ndarray) -> None:
+        self.columns = columns
+        self.geometry = geometry
+
+    def __len__(self) -> int:
+        return len(self.geometry)
+
+
+def _finish_part(
+    fmt: str, raw: pd.DataFrame, converted: pd.DataFrame, problems: Problems
+) -> _Part | gpd.GeoDataFrame:
+    """Drop rejected rows, give rows without an id a content id, type the contract's columns.
+
+    Gives what :func:`~geoconflict.events.conform` would give, column by column
+    (tested against it); a converter that hands over geometries is conformed as is.
+    """
+    import shapely
+
+    bad = problems.bad
+    take = np.flatnonzero(~bad) if bad.any() else None
+    n = len(converted) if take is None else len(take)
+    if not n:
+        return empty_events()
+    ids = converted["event_id"].to_numpy(dtype=object) if "event_id" in converted else None
+    ids = np.full(len(converted), None, dtype=object) if ids is None else ids
+    if take is not None:
+        ids = ids[take]
+    missing = pd.isna(ids)
+    if missing.any():
+        kept_raw = raw if take is None else raw.take(take)
+        dataset = str(converted["dataset"].iloc[0]) if "dataset" in converted else fmt
+        ids = np.array(ids, dtype=object, copy=True)
+        ids[missing] = content_id(
+            f"{dataset}-", *(kept_raw[c].to_numpy(dtype=object)[missing] for c in kept_raw.columns)
+        )
+    has_geometry = "geometry" in converted and not (
+        converted["geometry"].isna().all() and "lat" in converted
+    )
+    if has_geometry or "lat" not in converted or "lon" not in converted:
+        out = converted if take is None else converted.take(take)
+        return conform(out.assign(event_id=pd.Series(ids, index=out.index, dtype=object)))
+
+    def kept(name: str) -> pd.Series:
+        col = converted[name]
+        return col if take is None else col.take(take)
+
+    index = pd.RangeIndex(n)
+    columns: dict[str, Any] = {"event_id": ids}
+    for name, dtype in EVENT_DTYPES.items():
+        if name == "event_id":
+            continue
+        if name in converted:
+            values = _coerce(kept(name).set_axis(index), dtype)
+            columns[name] = values.array if dtype == "Int64" else values.to_numpy()
+        elif dtype == "Int64":
+            columns[name] = pd.arrays.IntegerArray(np.zeros(n, "int64"), np.ones(n, dtype=bool))
+        elif dtype == "float64":
+            columns[name] = np.full(n, np.nan)
+        elif dtype.startswith("datetime64"):
+            columns[name] = np.full(n, np.datetime64("NaT"), dtype=dtype)
+        else:
+            columns[name] = np.full(n, None, dtype=object)
+    start, end = columns["date_start"], columns["date_end"]
+    columns["date_end"] = np.where(np.isnat(end), start, end)
+    for name in converted.columns:
+        if name not in columns and name not in ("lat", "lon", "geometry"):
+            extra = kept(name)
+            columns[name] = extra.to_numpy() if extra.dtype == object else extra.array
+    lat = pd.to_numeric(kept("lat"), errors="coerce").to_numpy(dtype="float64")
+    lon = pd.to_numeric(kept("lon"), errors="coerce").to_numpy(dtype="float64")
+    return _Part(columns, shapely.points(lon, lat))
+
+
 def _finish(
     fmt: str, raw: pd.DataFrame, converted: pd.DataFrame, problems: Problems
 ) -> gpd.GeoDataFrame:
     """Drop rejected rows, give rows without an id a content id, conform to the contract."""
-    keep = ~problems.bad
-    out = converted[keep] if problems.bad.any() else converted
-    if not len(out):
-        return empty_events()
-    ids = out["event_id"].to_numpy(dtype=object) if "event_id" in out else np.full(len(out), None)
-    missing = pd.isna(ids)
-    if missing.any():
-        kept_raw = (raw[keep] if problems.bad.any() else raw)[missing]
-        dataset = str(out["dataset"].iloc[0]) if "dataset" in out else fmt
-        ids = np.array(ids, dtype=object, copy=True)
-        ids[missing] = content_id(
-            f"{dataset}-", *(kept_raw[c].to_numpy(dtype=object) for c in kept_raw.columns)
-        )
-    columns = {"event_id": pd.Series(ids, index=out.index, dtype=object)}
-    n = len(out)
-    for name, dtype in EVENT_DTYPES.items():
-        if name not in out.columns and name != "event_id":
-            # Typed empty columns: conform has nothing to convert.
-            if dtype == "Int64":
-                empty = pd.arrays.IntegerArray(np.zeros(n, "int64"), np.ones(n, dtype=bool))
-                columns[name] = pd.Series(empty, index=out.index)
-            elif dtype == "object":
-                columns[name] = pd.Series(
-                    np.full(n, None, dtype=object), index=out.index, dtype=object
-                )
-    return conform(out.assign(**columns))
+    return _concat([_finish_part(fmt, raw, converted, problems)])
 
 
 def _unique_ids(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -431,7 +488,7 @@ def _read_csv(
     # Arrow parses best in blocks of a few MB; blocks are gathered into chunks of rows.
     block = int(min(max(chunksize * row_bytes, 1 << 20), 4 << 20))
     encoding = src.encoding.lower().replace("-", "").replace("_", "")
-    events: list[gpd.GeoDataFrame] = []
+    events: list[_Part | gpd.GeoDataFrame] = []
     ledgers: list[pd.DataFrame] = []
     parsed = 0
     to_pandas = {pa.string(): pd.StringDtype("pyarrow")}.get
@@ -467,7 +524,7 @@ def _read_csv(
                 converted = generic.convert(chunk, problems, columns=columns, path=src.name)
             else:
                 converted = _CONVERTERS[fmt](chunk, problems, path=src.name)
-            return _finish(fmt, chunk, converted, problems), problems.frame()
+            return _finish_part(fmt, chunk, converted, problems), problems.frame()
 
         # Two chunks are checked at a time (numpy, Arrow and GEOS release the GIL);
         # results are taken in file order, so memory stays bounded to a few chunks.
@@ -654,14 +711,42 @@ def _record_numbers(index: np.ndarray, skipped: list[int]) -> np.ndarray:
     return rows
 
 
-def _concat(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+def _concat(parts: list[_Part | gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """One event table from the chunks' parts, in order, with a fresh 0..n-1 index."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_events()
-    if len(parts) == 1:
-        return parts[0].reset_index(drop=True)
-    table = pd.concat(parts, ignore_index=True)
-    return gpd.GeoDataFrame(table, geometry="geometry", crs=parts[0].crs)
+    if all(isinstance(p, _Part) for p in parts):
+        return _table_of([p for p in parts if isinstance(p, _Part)])
+    frames = [_table_of([p]) if isinstance(p, _Part) else p for p in parts]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    table = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(table, geometry="geometry", crs=frames[0].crs)
+
+
+def _table_of(parts: list[_Part]) -> gpd.GeoDataFrame:
+    from geopandas.array import GeometryArray
+
+    data: dict[str, Any] = {}
+    for name in parts[0].columns:
+        arrays = [p.columns[name] for p in parts]
+        if len(arrays) == 1:
+            data[name] = arrays[0]
+        elif all(isinstance(a, np.ndarray) and a.dtype == arrays[0].dtype for a in arrays):
+            data[name] = np.concatenate(arrays)
+        else:
+            data[name] = pd.concat([pd.Series(a) for a in arrays], ignore_index=True).array
+    index = pd.RangeIndex(sum(len(p) for p in parts))
+    for name, values in data.items():
+        # Object arrays stay object (pandas would infer its ``str`` dtype).
+        is_object = isinstance(values, np.ndarray) and values.dtype.kind == "O"
+        dtype = object if is_object else None
+        data[name] = pd.Series(values, index=index, dtype=dtype, copy=False)
+    frame = pd.DataFrame(data, index=index, copy=False)
+    geometry = np.concatenate([p.geometry for p in parts]) if len(parts) > 1 else parts[0].geometry
+    # copy=False: copying (and consolidating) object columns costs as much as the checks.
+    return gpd.GeoDataFrame(frame, geometry=GeometryArray(geometry, crs=CRS), crs=CRS, copy=False)
 
 
 # --- releases ----------------------------------------------------------------------------
