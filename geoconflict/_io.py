@@ -79,3 +79,23 @@ def write_text(target: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8, ``\\n`` newlines) to ``target`` atomically."""
     with atomic_open(target, "w", newline="\n") as fh:
         fh.write(text)
+
+
+def read_vector(path: Path, what: str) -> Any:
+    """Read a vector file (GeoJSON, GeoPackage, Shapefile, GeoParquet) as a GeoDataFrame.
+
+    Raises :class:`~geoconflict.errors.DataError` naming the file and ``what`` it
+    was meant to be when the file is missing or unreadable.
+    """
+    import geopandas as gpd
+
+    from geoconflict.errors import DataError
+
+    if not path.exists():
+        raise DataError(f"{path}: no such {what.split()[-1]} file")
+    try:
+        if path.suffix.lower() in (".parquet", ".geoparquet"):
+            return gpd.read_parquet(path)
+        return gpd.read_file(path)
+    except Exception as exc:  # pyogrio / pyarrow raise many kinds
+        raise DataError(f"{path}: cannot read as {what} file: {exc}") from exc

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geoconflict._io import read_vector
 from geoconflict.errors import DataError
 
 CRS = "EPSG:4326"
@@ -146,15 +147,7 @@ def _default_areas() -> gpd.GeoDataFrame:
 
 
 def _read_areas(path: Path, id_field: str, name_field: str) -> gpd.GeoDataFrame:
-    if not path.exists():
-        raise DataError(f"{path}: no such areas file")
-    try:
-        if path.suffix.lower() in (".parquet", ".geoparquet"):
-            frame = gpd.read_parquet(path)
-        else:
-            frame = gpd.read_file(path)
-    except Exception as exc:  # pyogrio / pyarrow raise many kinds
-        raise DataError(f"{path}: cannot read as an areas file: {exc}") from exc
+    frame = read_vector(path, "an areas")
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise DataError(f"{path}: no geometry column")
     for role, field in (("id", id_field), ("name", name_field)):

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geoconflict._io import read_vector
 from geoconflict.errors import DataError
 
 CRS = "EPSG:4326"
@@ -101,15 +102,7 @@ def _default_zones() -> gpd.GeoDataFrame:
 
 
 def _read_zones(path: Path) -> gpd.GeoDataFrame:
-    if not path.exists():
-        raise DataError(f"{path}: no such territory file")
-    try:
-        if path.suffix.lower() in (".parquet", ".geoparquet"):
-            frame = gpd.read_parquet(path)
-        else:
-            frame = gpd.read_file(path)
-    except Exception as exc:  # pyogrio / pyarrow raise many kinds
-        raise DataError(f"{path}: cannot read as a territory file: {exc}") from exc
+    frame = read_vector(path, "a territory")
     return _conform_zones(frame, str(path))
 
 

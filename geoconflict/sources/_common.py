@@ -204,7 +204,8 @@ def frame_from(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
             data[name] = value.set_axis(index) if len(value) == n else value
         else:
             data[name] = pd.Series(value, index=index) if np.ndim(value) else value
-    return pd.DataFrame(data, index=index)
+    # copy=False: no consolidation copy (columns are fresh arrays; copy-on-write protects them).
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 def text_or_na(series: pd.Series) -> pd.Series:
