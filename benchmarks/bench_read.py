@@ -25,6 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# Measure the checkout this file is in, not whatever copy of geoconflict is installed
+# (the spawned children run this module again, so they get the same path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 #: ACLED's 2023+ export columns, in order.
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",

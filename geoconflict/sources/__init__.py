@@ -352,9 +352,33 @@ class _Part:
     def __init__(self, columns: dict[str, Any], geometry: np.ndarray) -> None:
         self.columns = columns
         self.geometry = geometry
+        # Hashes of the ids, taken while the strings are fresh in the cache: finding
+        # repeated ids at the end then sorts 8-byte integers instead of hashing strings.
+        self.id_hash = _hash_ids(columns["event_id"])
 
     def __len__(self) -> int:
         return len(self.geometry)
+
+
+class _Missing:
+    """A contract column absent from a chunk: made once, at full length, at the end."""
+
+    def __init__(self, dtype: str, n: int) -> None:
+        self.dtype = dtype
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def values(self, n: int) -> Any:
+        if self.dtype == "Int64":
+            # Zeros from calloc are not touched: only the mask is written.
+            return pd.arrays.IntegerArray(np.zeros(n, "int64"), np.ones(n, dtype=bool))
+        if self.dtype == "float64":
+            return np.full(n, np.nan)
+        if self.dtype.startswith("datetime64"):
+            return np.full(n, np.datetime64("NaT"), dtype=self.dtype)
+        return np.full(n, None, dtype=object)
 
 
 def _finish_part(
@@ -381,8 +405,9 @@ def _finish_part(
         kept_raw = raw if take is None else raw.take(take)
         dataset = str(converted["dataset"].iloc[0]) if "dataset" in converted else fmt
         ids = np.array(ids, dtype=object, copy=True)
+        rows = np.flatnonzero(missing)
         ids[missing] = content_id(
-            f"{dataset}-", *(kept_raw[c].to_numpy(dtype=object)[missing] for c in kept_raw.columns)
+            f"{dataset}-", *(kept_raw[c].iloc[rows] for c in kept_raw.columns)
         )
     has_geometry = "geometry" in converted and not (
         converted["geometry"].isna().all() and "lat" in converted
@@ -403,16 +428,13 @@ def _finish_part(
         if name in converted:
             values = _coerce(kept(name).set_axis(index), dtype)
             columns[name] = values.array if dtype == "Int64" else values.to_numpy()
-        elif dtype == "Int64":
-            columns[name] = pd.arrays.IntegerArray(np.zeros(n, "int64"), np.ones(n, dtype=bool))
-        elif dtype == "float64":
-            columns[name] = np.full(n, np.nan)
-        elif dtype.startswith("datetime64"):
-            columns[name] = np.full(n, np.datetime64("NaT"), dtype=dtype)
         else:
-            columns[name] = np.full(n, None, dtype=object)
+            columns[name] = _Missing(dtype, n)  # made once for the whole table
     start, end = columns["date_start"], columns["date_end"]
-    columns["date_end"] = np.where(np.isnat(end), start, end)
+    if isinstance(start, np.ndarray) and isinstance(end, np.ndarray):
+        columns["date_end"] = np.where(np.isnat(end), start, end)
+    elif isinstance(start, np.ndarray):
+        columns["date_end"] = start
     for name in converted.columns:
         if name not in columns and name not in ("lat", "lon", "geometry"):
             extra = kept(name)
@@ -429,12 +451,41 @@ def _finish(
     return _concat([_finish_part(fmt, raw, converted, problems)])
 
 
-def _unique_ids(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Make ``event_id`` unique as ``dedupe_ids`` does, touching only the repeated ids."""
+def _hash_ids(ids: np.ndarray) -> np.ndarray | None:
+    """64-bit hashes of id strings (None when they are not all strings)."""
+    try:
+        return np.asarray(pd.util.hash_array(ids, categorize=False))
+    except (TypeError, ValueError):
+        return None
+
+
+def _part_hashes(parts: list[_Part | gpd.GeoDataFrame]) -> np.ndarray | None:
+    """The id hashes of the rows :func:`_concat` gives for ``parts``, in order (or None)."""
+    hashes = [p.id_hash if isinstance(p, _Part) else None for p in parts if len(p)]
+    if not hashes or any(h is None for h in hashes):
+        return None
+    return np.concatenate([h for h in hashes if h is not None])
+
+
+def _unique_ids(events: gpd.GeoDataFrame, hashes: np.ndarray | None = None) -> gpd.GeoDataFrame:
+    """Make ``event_id`` unique as ``dedupe_ids`` does, touching only the repeated ids.
+
+    ``hashes`` (one per row, of the ids) narrow the exact check down to the ids whose
+    hash occurs more than once: equal ids have equal hashes, so none is missed.
+    """
     if not len(events):
         return events
     values = events["event_id"].to_numpy(dtype=object)
-    repeated = _repeated(values)
+    if hashes is not None and len(hashes) == len(values):
+        ordered = np.sort(hashes)
+        twice = ordered[1:][ordered[1:] == ordered[:-1]]
+        if not len(twice):
+            return events
+        candidates = np.flatnonzero(np.isin(hashes, twice))
+        repeated = np.zeros(len(values), dtype=bool)
+        repeated[candidates] = _repeated(values[candidates])
+    else:
+        repeated = _repeated(values)
     if repeated.any():
         values = values.copy()
         values[repeated] = dedupe_ids(values[repeated].tolist())
@@ -565,7 +616,7 @@ def _read_csv(
         )
         rejects = rejects_frame([rejects, line])
     return ReadResult(
-        events=_unique_ids(_concat(events)),
+        events=_unique_ids(_concat(events), _part_hashes(events)),
         rejects=rejects,
         records=parsed + len(bad_rows),
         format=fmt,
@@ -726,18 +777,32 @@ def _concat(parts: list[_Part | gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 
 def _table_of(parts: list[_Part]) -> gpd.GeoDataFrame:
+    import pyarrow as pa
     from geopandas.array import GeometryArray
 
+    n = sum(len(p) for p in parts)
     data: dict[str, Any] = {}
     for name in parts[0].columns:
         arrays = [p.columns[name] for p in parts]
+        if all(isinstance(a, _Missing) for a in arrays):
+            data[name] = arrays[0].values(n)
+            continue
+        arrays = [a.values(len(a)) if isinstance(a, _Missing) else a for a in arrays]
         if len(arrays) == 1:
             data[name] = arrays[0]
         elif all(isinstance(a, np.ndarray) and a.dtype == arrays[0].dtype for a in arrays):
             data[name] = np.concatenate(arrays)
+        elif all(isinstance(a, pd.arrays.ArrowStringArray) for a in arrays) and all(
+            a.dtype == arrays[0].dtype for a in arrays
+        ):
+            # Arrow text is chained, not copied.
+            chunks = [c for a in arrays for c in a.__arrow_array__().chunks]
+            data[name] = pd.array(
+                pa.chunked_array(chunks, type=pa.large_string()), dtype=arrays[0].dtype
+            )
         else:
             data[name] = pd.concat([pd.Series(a) for a in arrays], ignore_index=True).array
-    index = pd.RangeIndex(sum(len(p) for p in parts))
+    index = pd.RangeIndex(n)
     for name, values in data.items():
         # Object arrays stay object (pandas would infer its ``str`` dtype).
         is_object = isinstance(values, np.ndarray) and values.dtype.kind == "O"

@@ -22,7 +22,6 @@ from geoconflict.sources._common import (
     frame_from,
     locate_latlon,
     lookup,
-    on_uniques,
     parse_count,
     parse_dates,
     text_or_na,
@@ -78,10 +77,13 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     else:
         out["event_id"] = None
     out["dataset"] = "acled"
-    (ev_kind,) = on_uniques(col("event_type"), _event_kind)
-    (strike,) = on_uniques(col("sub_event_type"), _is_strike)
-    kind = np.where(strike, "strike", ev_kind).astype(object)
-    out["kind"] = kind
+    # kind from the distinct (event_type, sub_event_type) pairs, spread back by their codes.
+    ev_codes, ev_uniques = pd.factorize(col("event_type"), sort=False)
+    sub_codes, sub_uniques = pd.factorize(col("sub_event_type"), sort=False)
+    (ev_kind,) = _event_kind(pd.Series(np.asarray(ev_uniques, dtype=object), dtype="str"))
+    (strike,) = _is_strike(pd.Series(np.asarray(sub_uniques, dtype=object), dtype="str"))
+    pairs = np.where(strike[None, :], "strike", ev_kind[:, None]).astype(object)
+    out["kind"] = pairs[ev_codes, sub_codes] if len(ev_codes) else np.empty(0, dtype=object)
 
     date, why = parse_dates(col("event_date"))
     problems.add_reasons(why, field("event_date"), col("event_date"))
