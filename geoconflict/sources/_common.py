@@ -12,7 +12,7 @@ call, and degrees-minutes-seconds text is not understood by pyproj or pandas.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -572,3 +572,38 @@ def lookup(values: pd.Series, mapping: Mapping[str, object], default: object = N
 def normalise_header(columns: Iterable[object]) -> list[str]:
     """Header names stripped of a BOM and spaces (case kept)."""
     return [str(c).replace("\ufeff", "").strip() for c in columns]
+
+
+class Columns:
+    """A chunk's columns looked up by lower-case name (header case and a BOM ignored).
+
+    ``name in cols`` and iteration use the lower-case names; ``cols[name]`` is the
+    column's name as written in the file; :meth:`text` gives a column as text ("" when
+    the file has no such column) and :meth:`field` the name to report in the ledger.
+
+    Examples
+    --------
+    >>> cols = Columns(pd.DataFrame({"\\ufeffEVENT_DATE": ["31/01/2017"]}))
+    >>> "event_date" in cols, cols.field("event_date"), cols.text("notes").tolist()
+    (True, '\\ufeffEVENT_DATE', [''])
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.by_lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+        self._empty = pd.Series("", index=frame.index, dtype="str")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.by_lower
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_lower)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.by_lower[name]
+
+    def text(self, name: str) -> pd.Series:
+        return as_text(self.frame[self.by_lower[name]]) if name in self.by_lower else self._empty
+
+    def field(self, name: str) -> str:
+        return str(self.by_lower.get(name, name))

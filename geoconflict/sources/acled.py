@@ -16,8 +16,8 @@ import pandas as pd
 
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources._common import (
+    Columns,
     Problems,
-    as_text,
     blank,
     frame_from,
     locate_latlon,
@@ -57,18 +57,11 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     >>> out[["event_id", "kind", "fatalities", "location_precision_m"]].to_dict("records")
     [{'event_id': 'IRQ1', 'kind': 'ground', 'fatalities': 4, 'location_precision_m': 2000.0}]
     """
-    lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+    lower = Columns(frame)
+    col, field = lower.text, lower.field
     missing = [c for c in REQUIRED if c not in lower]
     if missing:
         raise SourceFormatError(f"ACLED file lacks columns {missing}", path=path)
-    empty = pd.Series("", index=frame.index, dtype="str")
-
-    def col(name: str) -> pd.Series:
-        return as_text(frame[lower[name]]) if name in lower else empty
-
-    def field(name: str) -> str:
-        return str(lower.get(name, name))
-
     out: dict[str, Any] = {}
     if "event_id_cnty" in lower:
         out["event_id"] = text_or_none(col("event_id_cnty"))

@@ -22,8 +22,8 @@ import pandas as pd
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import GRADINGS
 from geoconflict.sources._common import (
+    Columns,
     Problems,
-    as_text,
     blank,
     frame_from,
     locate_latlon,
@@ -83,18 +83,11 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     >>> out[["event_id", "grading", "civilians_killed_max"]].to_dict("records")
     [{'event_id': 'CI550', 'grading': 'confirmed', 'civilians_killed_max': 141}]
     """
-    lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+    lower = Columns(frame)
+    col, field = lower.text, lower.field
     if "date" not in lower:
         raise SourceFormatError("Airwars file lacks the 'date' column", path=path)
     n = len(frame)
-    empty = pd.Series("", index=frame.index, dtype="str")
-
-    def col(name: str) -> pd.Series:
-        return as_text(frame[lower[name]]) if name in lower else empty
-
-    def field(name: str) -> str:
-        return str(lower.get(name, name))
-
     out: dict[str, Any] = {}
     out["event_id"] = text_or_none(col("code").str.strip())
     out["dataset"] = "airwars"

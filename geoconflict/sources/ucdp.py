@@ -16,8 +16,8 @@ import pandas as pd
 
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources._common import (
+    Columns,
     Problems,
-    as_text,
     blank,
     frame_from,
     locate_latlon,
@@ -59,18 +59,11 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     >>> out[["event_id", "fatalities", "fatalities_high"]].to_dict("records")
     [{'event_id': 'ucdp-244657', 'fatalities': 105, 'fatalities_high': 141}]
     """
-    lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+    lower = Columns(frame)
+    col, field = lower.text, lower.field
     missing = [c for c in REQUIRED if c not in lower]
     if missing:
         raise SourceFormatError(f"UCDP GED file lacks columns {missing}", path=path)
-    empty = pd.Series("", index=frame.index, dtype="str")
-
-    def col(name: str) -> pd.Series:
-        return as_text(frame[lower[name]]) if name in lower else empty
-
-    def field(name: str) -> str:
-        return str(lower.get(name, name))
-
     out: dict[str, Any] = {}
     ids = col("id").str.strip()
     out["event_id"] = np.where(blank(ids), None, ("ucdp-" + ids).to_numpy(dtype=object))
