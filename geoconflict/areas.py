@@ -384,7 +384,9 @@ def _assign_within(geoms: np.ndarray, table: gpd.GeoDataFrame) -> np.ndarray:
     if not len(geoms) or not n_areas:
         return best
     tree = shapely.STRtree(table.geometry.to_numpy())
-    idx_e, idx_a = tree.query(geoms, predicate="within")
+    # "intersects" for a point is "within or on the boundary": an event exactly on an
+    # edge (say the Tigris line between Mosul's halves) still gets an area.
+    idx_e, idx_a = tree.query(geoms, predicate="intersects")
     # Positions are ranks: the smallest position holding the event is the most specific.
     np.minimum.at(best, idx_e, idx_a)
     return best
@@ -567,6 +569,7 @@ def summarize(
       period  events  months
     0    jan       2   1.018
     """
+    _check_by(by)
     if _is_dask(events):
         from geoconflict import scale  # type: ignore[attr-defined,unused-ignore]
 
@@ -577,6 +580,29 @@ def summarize(
     if periods is not None:
         return _finish_periods(_partial_periods(events, by, periods))
     return _finish_summary(_partial_summary(events, by, freq))
+
+
+#: Column names of summary tables, which cannot also be the ``by`` column.
+_RESERVED_BY = frozenset(
+    {
+        *SUMMARY_VALUES,
+        *(f"{v}_per_month" for v in SUMMARY_VALUES),
+        "period",
+        "start",
+        "end",
+        "months",
+        "_key",
+    }
+)
+
+
+def _check_by(by: str | None) -> None:
+    """Raise DataError when ``by`` names a column the summary itself produces."""
+    if by in _RESERVED_BY:
+        raise DataError(
+            f"cannot summarise by {by!r}: it is a column of the summary itself;"
+            " group by a label column such as 'area', 'kind' or 'dataset'"
+        )
 
 
 def _values(frame: pd.DataFrame) -> pd.DataFrame:
@@ -621,6 +647,9 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
 def _period_start(dates: pd.Series, freq: str) -> pd.Series:
     period = _PERIOD_ALIASES.get(freq, freq)
     d = pd.to_datetime(dates, errors="coerce")
+    if getattr(d.dt, "tz", None) is not None:
+        # Aware dates count in their UTC day, as the map and the territory timeline do.
+        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
     if period == "D":
         return d.dt.floor("D")
     return d.dt.to_period(period).dt.start_time

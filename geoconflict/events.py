@@ -286,20 +286,35 @@ def _id_text(value: Any) -> str:
     return str(value)
 
 
-def dedupe_ids(ids: Sequence[str]) -> np.ndarray:
+def dedupe_ids(ids: Sequence[str], taken: Iterable[str] = ()) -> np.ndarray:
     """Make ids unique by suffixing repeats with ``-2``, ``-3`` … in order of appearance.
+
+    The first occurrence of an id keeps it; a suffix already used by another id (in
+    ``ids`` or in ``taken``) is skipped, so a real id such as ``IRQ1-2`` is never
+    duplicated or renamed.
 
     Examples
     --------
     >>> dedupe_ids(["a", "b", "a"]).tolist()
     ['a', 'b', 'a-2']
+    >>> dedupe_ids(["IRQ1", "IRQ1", "IRQ1-2"]).tolist()
+    ['IRQ1', 'IRQ1-3', 'IRQ1-2']
     """
-    seen: dict[str, int] = {}
+    used = set(taken) | set(ids)
+    first: set[str] = set()
+    next_n: dict[str, int] = {}
     out = np.empty(len(ids), dtype=object)
     for i, v in enumerate(ids):
-        n = seen.get(v, 0) + 1
-        seen[v] = n
-        out[i] = v if n == 1 else f"{v}-{n}"
+        if v not in first:
+            first.add(v)
+            out[i] = v
+            continue
+        n = next_n.get(v, 2)
+        while f"{v}-{n}" in used:
+            n += 1
+        out[i] = f"{v}-{n}"
+        used.add(out[i])
+        next_n[v] = n + 1
     return out
 
 

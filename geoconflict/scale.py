@@ -264,6 +264,7 @@ def summarize(
 
     if not is_dask(ddf):
         raise DataError(f"scale.summarize needs a Dask table, got {type(ddf).__name__}")
+    areas_mod._check_by(by)
     if by is not None and by != "area" and by not in ddf.columns:
         raise DataError(f"cannot summarise by {by!r}: the event table has no such column")
     ddf = ddf[summary_columns(ddf.columns, by)]

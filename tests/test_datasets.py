@@ -421,7 +421,7 @@ def test_protected_sites_have_sourced_coordinates() -> None:
     p = datasets.load("places").set_index("place_id")
     protected = p[p["protected"]]
     assert set(protected.index) == {"al_nuri_mosque", "mosul_museum"}
-    assert (protected["lat"], protected["lon"]) is not None
+    assert protected[["lat", "lon"]].notna().all().all()
     assert protected.at["al_nuri_mosque", "lat"] == 36.34306
     assert protected.at["mosul_museum", "lon"] == 43.139372
     assert protected["source"].str.contains("Wikipedia").all()

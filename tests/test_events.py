@@ -97,3 +97,23 @@ def test_synthetic_is_flagged_and_reproducible() -> None:
     assert a["date_start"].min() >= pd.Timestamp("2014-08-08")
     assert a["date_start"].max() <= pd.Timestamp("2017-12-31")
     validate(a)
+
+
+def test_dedupe_never_reuses_or_renames_a_real_id() -> None:
+    assert dedupe_ids(["IRQ1", "IRQ1", "IRQ1-2"]).tolist() == ["IRQ1", "IRQ1-3", "IRQ1-2"]
+    assert dedupe_ids(["a", "a"], taken=["a-2"]).tolist() == ["a", "a-3"]
+
+
+def test_read_keeps_ids_unique_when_a_suffix_is_a_real_id(tmp_path) -> None:
+    from geoconflict.sources import read_events
+
+    head = "event_id_cnty,event_date,latitude,longitude,event_type,sub_event_type,fatalities"
+    rows = [
+        f"{i},2017-01-0{d},36.3,43.1,Battles,Armed clash,0"
+        for d, i in enumerate(["IRQ1", "IRQ1", "IRQ1-2"], start=1)
+    ]
+    path = tmp_path / "dup.csv"
+    path.write_text("\n".join([head, *rows]) + "\n")
+    events = read_events(path, format="acled").events
+    assert events["event_id"].tolist() == ["IRQ1", "IRQ1-3", "IRQ1-2"]
+    validate(events)

@@ -115,6 +115,8 @@ def test_pack_ids_prefix_numbers_and_fallback() -> None:
     # Leading zeros or mixed shapes fall back to plain strings (ids stay exact).
     assert pack_ids(pd.Series(["CI05", "CI17"])) == {"s": ["CI05", "CI17"]}
     assert pack_ids(pd.Series(["CS1", "CI2"])) == {"s": ["CS1", "CI2"]}
+    # Non-ASCII digits are text, not numbers (Arrow cannot cast them).
+    assert pack_ids(pd.Series(["1", "١٢", "１"])) == {"s": ["1", "١٢", "１"]}
 
 
 def test_encode_events_sorts_by_date_and_lists_undrawable_rows() -> None:
@@ -454,3 +456,18 @@ def test_jupyter_display_is_the_page_in_an_iframe() -> None:
     assert shown.count("<iframe srcdoc=") == 1
     page = html.unescape(shown.split('srcdoc="', 1)[1].split('" style=', 1)[0])
     assert page == to_html(m, assets="cdn")
+
+
+def test_a_tile_url_cannot_smuggle_markup_into_the_attribution() -> None:
+    from geoconflict.errors import GeoconflictError
+    from geoconflict.render.make import tile_host
+
+    assert tile_host("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "{s}.tile.example.org"
+    for bad in (
+        "https://a<img src=x onerror=alert(1)>b/{z}/{x}/{y}.png",
+        "https://user:secret@tiles.example.org/{z}/{x}/{y}.png",
+        "//tiles.example.org/{z}/{x}/{y}.png",
+        "javascript:alert(1)//{z}",
+    ):
+        with pytest.raises(GeoconflictError, match="plain http"):
+            tile_host(bad)

@@ -184,3 +184,10 @@ def test_huge_counts_are_rejected_not_overflowing():
         [1, "number too large"],
         [2, "number too large"],
     ]
+
+
+def test_a_header_naming_a_column_twice_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("id,date,lat,lon,LAT\n1,2017-01-01,36.3,43.1,36.3\n")
+    with pytest.raises(SourceFormatError, match=r"twice\.csv, field 'lat'.*more than once"):
+        read_events(path)

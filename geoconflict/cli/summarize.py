@@ -43,7 +43,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("events", metavar="EVENTS", help="events file or partitioned directory")
     p.add_argument("--format", dest="fmt", default=None, help="input format (default: detect)")
-    p.add_argument("--by", default="area", help="grouping column (default: area)")
+    p.add_argument(
+        "--by",
+        default="area",
+        type=lambda v: None if v.strip().lower() == "none" else v,
+        help="grouping column (default: area); 'none' for totals over all events",
+    )
     p.add_argument(
         "--freq",
         default="month",

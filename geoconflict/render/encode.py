@@ -167,7 +167,7 @@ def pack_ids(values: pd.Series) -> dict[str, Any]:
         lengths = pc.utf8_length(rest)
         ok = (
             pc.all(pc.starts_with(arr, prefix)).as_py()
-            and pc.all(pc.utf8_is_digit(rest)).as_py()
+            and pc.all(pc.match_substring_regex(rest, r"^[0-9]+$")).as_py()
             and pc.max(lengths).as_py() <= 9
             and not pc.any(pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))).as_py()
         )

@@ -106,6 +106,30 @@ def _date_range(start: Any, end: Any, payload: dict[str, Any], zones: Any) -> tu
     return int(lo), int(hi)
 
 
+def tile_host(url: str) -> str:
+    """The host of a tile URL template, HTML-escaped; GeoconflictError when it is not a plain
+    http(s) URL with a host name (no credentials, no markup).
+
+    Examples
+    --------
+    >>> tile_host("https://tile.example.org/{z}/{x}/{y}.png")
+    'tile.example.org'
+    """
+    import html
+    import re
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if (
+        parts.scheme not in ("http", "https")
+        or "@" in parts.netloc
+        or not re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]|\{s\}\.[a-z0-9.-]+", host)
+    ):
+        raise GeoconflictError(f"basemap must be a plain http(s) tile URL with a host, got {url!r}")
+    return html.escape(host)
+
+
 def make_map(
     events: Any = None,
     *,
@@ -187,9 +211,9 @@ def make_map(
         ctx = _resolve(context, "context")
         if ctx is not None:
             context_layer(m, ctx)
-    elif isinstance(basemap, str) and basemap.startswith(("http://", "https://", "//")):
-        host = basemap.split("/")[2] if "://" in basemap else basemap
-        folium.TileLayer(basemap, name="Basemap", attr=f"Tiles: {host}").add_to(m)
+    elif isinstance(basemap, str) and basemap.startswith(("http://", "https://")):
+        # Leaflet shows the attribution as HTML: only a checked, escaped host name goes in.
+        folium.TileLayer(basemap, name="Basemap", attr=f"Tiles: {tile_host(basemap)}").add_to(m)
     else:
         raise GeoconflictError(f"basemap must be 'osm', 'none' or a tile URL, got {basemap!r}")
 

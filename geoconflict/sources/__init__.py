@@ -488,7 +488,7 @@ def _unique_ids(events: gpd.GeoDataFrame, hashes: np.ndarray | None = None) -> g
         repeated = _repeated(values)
     if repeated.any():
         values = values.copy()
-        values[repeated] = dedupe_ids(values[repeated].tolist())
+        values[repeated] = dedupe_ids(values[repeated].tolist(), taken=values[~repeated])
         events["event_id"] = pd.Series(values, index=events.index, dtype=object)
     return events
 
@@ -715,7 +715,16 @@ def _header_names(src: _Source) -> list[str]:
     first = next(iter(_first_records(head, src.delimiter)), [])
     if not first:
         raise SourceFormatError("the file has no header row", path=src.name)
-    return normalise_header(first)
+    names = normalise_header(first)
+    folded = [n.replace("\ufeff", "").strip().lower() for n in names]
+    twice = sorted({n for n in folded if n and folded.count(n) > 1})
+    if twice:
+        raise SourceFormatError(
+            f"the header names a column more than once: {twice}; rename one of them",
+            path=src.name,
+            field=twice[0],
+        )
+    return names
 
 
 def _find_bad_records(
