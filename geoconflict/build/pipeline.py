@@ -2,12 +2,16 @@
 
 This is the part of a build that runs in a worker process. It only joins the
 other stages (``sources``, ``datasets``, ``synthetic``, ``render``); the work
-itself is theirs.
+itself is theirs. The one thing it adds is :func:`input_cache`: specs that
+share an event file read it once per build.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from geoconflict.build.spec import InputSpec, MapSpec
@@ -140,22 +144,161 @@ def _conformed(frame: Any) -> Any:
     return conform(frame)
 
 
-def _read_file(spec: MapSpec, i: int, item: InputSpec) -> tuple[Any, Any, int]:
-    from geoconflict.sources import read_events
+#: Inputs already read in this build (see :func:`input_cache`); None when off.
+_CACHE: dict[tuple[Any, ...], tuple[Any, Any, int]] | None = None
+#: Reads still to come of each file the build's specs share; None: keep every read.
+_USES: dict[tuple[Any, ...], int] | None = None
 
-    assert item.path is not None
-    if not item.path.exists():
-        raise SpecError(spec.path, f"inputs[{i}].path", f"no such file: {item.path}")
+
+@contextlib.contextmanager
+def input_cache(
+    specs: Iterable[MapSpec] | None = None,
+) -> Iterator[dict[tuple[Any, ...], tuple[Any, Any, int]]]:
+    """Read each input file once while the block runs, however many specs name it.
+
+    A desk's specs often share one event file; reading and validating it again
+    for every spec is most of a build's work. Inside the block, :func:`load_events`
+    keeps what it read, keyed by the file's identity and content stamp (resolved
+    path, size, modification and change times in ns, inode) and the reader
+    options, so a file that changes is read again. Tables are shared, not copied:
+    pandas' copy-on-write keeps the cached table unchanged when a caller edits
+    its own. Worker processes forked inside the block start with what the
+    parent already read. The cache is dropped when the block ends.
+
+    Parameters
+    ----------
+    specs : list of MapSpec, optional
+        The specs about to be built. Given, only files that two or more of them
+        name are kept, each until its last reader has had it, so memory holds
+        no more than the shared inputs. None keeps every file read.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> from geoconflict.build.spec import InputSpec, MapSpec
+    >>> f = Path(tempfile.mkdtemp()) / "e.csv"
+    >>> _ = f.write_text("event_id,date_start,lat,lon\\na,2017-01-02,36.3,43.1\\n")
+    >>> spec = MapSpec(name="m", path=f.with_name("m.toml"), title="M",
+    ...                inputs=(InputSpec(kind="file", path=f, format="csv"),))
+    >>> with input_cache() as cache:
+    ...     first, second = load_events(spec), load_events(spec)
+    ...     len(cache), len(first.events), len(second.events)
+    (1, 1, 1)
+    """
+    global _CACHE, _USES
+    previous = _CACHE, _USES
+    _CACHE = {}
+    _USES = None if specs is None else _shared_inputs(specs)
+    try:
+        yield _CACHE
+    finally:
+        _CACHE, _USES = previous
+
+
+def _options(item: InputSpec) -> dict[str, Any]:
     options: dict[str, Any] = dict(item.options)
     if item.columns:
         options["columns"] = dict(item.columns)
+    return options
+
+
+def _cache_key(path: Path, fmt: Any, options: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What identifies one read of a file: its stamp and the reader options (None: don't cache)."""
+    import json
+
     try:
-        result = read_events(item.path, format=item.format, **options)
-    except TypeError as exc:
-        raise SpecError(spec.path, f"inputs[{i}]", f"reader options not accepted: {exc}") from None
-    except GeoconflictError as exc:
-        raise SpecError(spec.path, f"inputs[{i}]", f"cannot read the input: {exc}") from None
+        st = path.stat()
+        opts = json.dumps(options, sort_keys=True, default=repr)
+    except (OSError, TypeError, ValueError):
+        return None
+    if not path.is_file():  # a partitioned folder: its files may change beneath the stamp
+        return None
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    return (str(path.resolve()), stamp, str(fmt), opts)
+
+
+def _file_inputs(specs: Iterable[MapSpec]) -> Iterator[tuple[tuple[Any, ...], MapSpec, int]]:
+    """(cache key, spec, input number) of every file input that can be cached."""
+    for spec in specs:
+        for i, item in enumerate(spec.inputs):
+            if item.kind == "file" and item.path is not None:
+                key = _cache_key(item.path, item.format, _options(item))
+                if key is not None:
+                    yield key, spec, i
+
+
+def _shared_inputs(specs: Iterable[MapSpec]) -> dict[tuple[Any, ...], int]:
+    """How many times each file named by two or more of ``specs`` will be read."""
+    from collections import Counter
+
+    counts = Counter(key for key, _spec, _i in _file_inputs(specs))
+    return {key: n for key, n in counts.items() if n > 1}
+
+
+def _read_file(spec: MapSpec, i: int, item: InputSpec, *, use: bool = True) -> tuple[Any, Any, int]:
+    """Read one file input (through the cache when one is active)."""
+    assert item.path is not None
+    if not item.path.exists():
+        raise SpecError(spec.path, f"inputs[{i}].path", f"no such file: {item.path}")
+    options = _options(item)
+    key = _cache_key(item.path, item.format, options) if _CACHE is not None else None
+    if key is not None and _CACHE is not None and key in _CACHE:
+        read = _CACHE[key]
+    else:
+        try:
+            read = _read_input(item.path, item.format, options)
+        except TypeError as exc:
+            raise SpecError(
+                spec.path, f"inputs[{i}]", f"reader options not accepted: {exc}"
+            ) from None
+        except GeoconflictError as exc:
+            raise SpecError(spec.path, f"inputs[{i}]", f"cannot read the input: {exc}") from None
+        if key is not None and _CACHE is not None and (_USES is None or key in _USES):
+            _CACHE[key] = read
+    if use and key is not None and _USES is not None and key in _USES:
+        _USES[key] -= 1
+        if _USES[key] <= 0:  # its last reader: free the memory
+            del _USES[key]
+            if _CACHE is not None:
+                _CACHE.pop(key, None)
+    return read
+
+
+def _read_input(path: Path, fmt: Any, options: dict[str, Any]) -> tuple[Any, Any, int]:
+    from geoconflict.sources import read_events
+
+    result = read_events(path, format=fmt, **options)
     return result.events, result.rejects, int(result.records)
+
+
+def preread(specs: Iterable[MapSpec]) -> int:
+    """Read the files two or more of ``specs`` share into the active cache now.
+
+    For a parallel build: read in the parent before the workers fork, a shared
+    file is read once rather than once per worker. Returns the number of files
+    read. A file that fails to read is left alone: each spec that names it
+    reports the error when it is built.
+
+    Examples
+    --------
+    >>> preread([])  # no cache active: nothing to do
+    0
+    """
+    if _CACHE is None:
+        return 0
+    specs = list(specs)
+    shared = _shared_inputs(specs)
+    done = 0
+    seen: set[tuple[Any, ...]] = set()
+    for key, spec, i in _file_inputs(specs):
+        if key in seen or key not in shared or key in _CACHE:
+            continue
+        seen.add(key)
+        with contextlib.suppress(Exception):
+            _read_file(spec, i, spec.inputs[i], use=False)
+            done += 1
+    return done
 
 
 def _load_dataset(spec: MapSpec, i: int, item: InputSpec) -> Any:

@@ -10,7 +10,10 @@ How a build goes:
    (``<out>/.geoconflict-build.json``) and whose outputs are present and
    unchanged is skipped; ``force=True`` rebuilds everything.
 3. Build the rest in a :class:`~concurrent.futures.ProcessPoolExecutor`
-   (biggest inputs first). Each worker writes its outputs through
+   (biggest inputs first). An input file that several specs name is read and
+   validated once per build (:func:`geoconflict.build.pipeline.input_cache`):
+   in the parent before the workers are forked, so they share it, or on first
+   use when building in one process. Each worker writes its outputs through
    :func:`geoconflict._io.atomic_path` (temporary file, then rename), so a crash
    or Ctrl-C never leaves half a file; leftover ``.*.part`` files are removed by
    the next build.
@@ -33,15 +36,17 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geoconflict import __version__
 from geoconflict._io import atomic_path, write_text
 from geoconflict.build.spec import MapSpec, load_spec
 from geoconflict.errors import GeoconflictError, SpecError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: The build state file inside the output folder.
 STATE_NAME = ".geoconflict-build.json"
@@ -411,6 +416,15 @@ class _Build:
     def _execute(
         self, todo: list[tuple[MapSpec, dict[str, Any]]], jobs: int | None, progress: bool | str
     ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
+        from geoconflict.build.pipeline import input_cache
+
+        # Specs that share an input file read it once per build (not once per spec).
+        with input_cache([spec for spec, _meta in todo]):
+            yield from self._schedule(todo, jobs, progress)
+
+    def _schedule(
+        self, todo: list[tuple[MapSpec, dict[str, Any]]], jobs: int | None, progress: bool | str
+    ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
         # Largest inputs first, so the last job to start is a short one.
         todo = sorted(todo, key=lambda t: (-_cost(t[1]["inputs"]), t[0].name))
         n_jobs = max(1, min(jobs or _cpu_count(), len(todo)))
@@ -423,8 +437,18 @@ class _Build:
                     bar.done(spec, res)
                     yield spec, meta, res
                 return
+            # The process pool is imported only when there is work for it: a
+            # no-change build never needs it.
+            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
             _preload()
             ctx = _mp_context()
+            if ctx.get_start_method() == "fork":
+                # An input that several specs share is read once, here, and the
+                # forked workers start with it (the serial build reads it once too).
+                from geoconflict.build.pipeline import preread
+
+                preread([spec for spec, _meta in todo])
             with ProcessPoolExecutor(
                 max_workers=n_jobs,
                 mp_context=ctx,

@@ -1,0 +1,202 @@
+"""Inputs shared by several specs are read once per build, with the same outputs.
+
+:func:`geoconflict.build.pipeline.input_cache` keeps what the readers returned
+for the length of a build; a parallel build reads shared inputs once in the
+parent before forking its workers. These tests count the reads (through a
+counter file, so reads in worker processes count too) and compare the pages
+with those of builds that read every input themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import geoconflict.build.pipeline as pipeline
+from geoconflict.build import build_maps
+from geoconflict.build.spec import InputSpec, MapSpec
+from geoconflict.errors import SpecError
+
+CSV = (
+    "event_id,date_start,lat,lon,kind,place\n"
+    "a1,2017-01-02,36.34,43.13,strike,Mosul\n"
+    "a2,2017-01-05,36.35,43.12,civcas,Mosul\n"
+    "a3,2017-02-11,35.95,39.01,strike,Raqqa\n"
+    "bad,not-a-date,35.90,39.00,strike,Raqqa\n"
+)
+
+
+def page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
+    """A small deterministic page: the title, ids, days and places of the events."""
+    rows = sorted(
+        zip(
+            events["event_id"].tolist(),
+            events["date_start"].dt.strftime("%Y-%m-%d").tolist(),
+            events["place"].tolist(),
+            strict=True,
+        )
+    )
+    return f"<html><body>{json.dumps({'title': spec.title, 'rows': rows})}</body></html>"
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Log each real read of an input file (one line per read, from any process)."""
+    real = pipeline._read_input
+
+    def counted(path: Path, fmt: Any, options: dict[str, Any]) -> Any:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {Path(path).name}\n")
+        return real(path, fmt, options)
+
+    monkeypatch.setattr(pipeline, "_read_input", counted)
+
+
+def _reads(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").split("\n")[:-1] if log.exists() else []
+
+
+def _maps(tmp_path: Path, n: int = 4) -> Path:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (tmp_path / "events.csv").write_text(CSV, encoding="utf-8")
+    for i in range(n):
+        (maps / f"m{i}.toml").write_text(
+            f'title = "Map {i}"\n[[inputs]]\npath = "../events.csv"\nformat = "csv"\n',
+            encoding="utf-8",
+        )
+    return maps
+
+
+def _pages(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.html"))}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_shared_input_is_read_once_per_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    if jobs > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("workers inherit the parent's reads only when forked")
+    maps = _maps(tmp_path)
+    log = tmp_path / "reads.log"
+    _count_reads(monkeypatch, log)
+    report = build_maps(maps, tmp_path / "dist", jobs=jobs, renderer=page)
+    assert report.summary() == "built 4, unchanged 0, failed 0 (4 input records rejected)"
+    assert _reads(log) == [f"{os.getpid()} events.csv"]  # once, in this process
+    # Each spec still lists the record its reader rejected, under its own input label.
+    for i in range(4):
+        rejects = (tmp_path / "dist" / f"m{i}.rejects.csv").read_text(encoding="utf-8")
+        assert rejects.splitlines()[0] == "input,row,field,value,reason"
+        assert rejects.splitlines()[1].startswith("../events.csv,4,date_start,not-a-date,")
+    # The same pages as builds of one spec at a time (each reading the file itself).
+    one_by_one = tmp_path / "single"
+    for i in range(4):
+        build_maps(maps / f"m{i}.toml", one_by_one, jobs=1, renderer=page)
+    assert len(_reads(log)) == 5
+    assert _pages(tmp_path / "dist") == _pages(one_by_one)
+    assert b'["a1", "2017-01-02", "Mosul"]' in _pages(one_by_one)["m0.html"]
+
+
+def test_the_cache_ends_with_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    maps = _maps(tmp_path, n=2)
+    log = tmp_path / "reads.log"
+    _count_reads(monkeypatch, log)
+    build_maps(maps, tmp_path / "a", jobs=1, renderer=page)
+    build_maps(maps, tmp_path / "b", jobs=1, renderer=page)
+    assert len(_reads(log)) == 2  # a later build reads the file again
+    assert pipeline._CACHE is None
+
+
+def _spec(path: Path, name: str = "m") -> MapSpec:
+    return MapSpec(
+        name=name,
+        path=path.with_name(f"{name}.toml"),
+        title=name,
+        inputs=(InputSpec(kind="file", path=path, format="csv"),),
+    )
+
+
+def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_text(CSV, encoding="utf-8")
+    with pipeline.input_cache() as cache:
+        first = pipeline.load_events(_spec(f))
+        f.write_text(CSV.replace("Mosul", "Bartella"), encoding="utf-8")
+        second = pipeline.load_events(_spec(f))
+        assert len(cache) == 2
+    assert sorted(first.events["place"]) == ["Mosul", "Mosul", "Raqqa"]
+    assert sorted(second.events["place"]) == ["Bartella", "Bartella", "Raqqa"]
+
+
+def test_reader_options_are_part_of_the_key(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_text(CSV.replace("place", "spot"), encoding="utf-8")
+    plain = _spec(f)
+    mapped = MapSpec(
+        name="mapped",
+        path=plain.path,
+        title="mapped",
+        inputs=(InputSpec(kind="file", path=f, format="csv", columns=(("place", "spot"),)),),
+    )
+    with pipeline.input_cache() as cache:
+        a = pipeline.load_events(plain)
+        b = pipeline.load_events(mapped)
+        assert len(cache) == 2
+    assert a.events["place"].isna().all()
+    assert sorted(b.events["place"]) == ["Mosul", "Mosul", "Raqqa"]
+
+
+def test_a_caller_editing_its_table_leaves_the_cached_one_alone(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_text(CSV, encoding="utf-8")
+    with pipeline.input_cache():
+        first = pipeline.load_events(_spec(f))
+        first.events["place"] = "edited"
+        first.events.loc[first.events.index[0], "event_id"] = "zzz"
+        second = pipeline.load_events(_spec(f, "n"))
+    assert sorted(second.events["place"]) == ["Mosul", "Mosul", "Raqqa"]
+    assert sorted(second.events["event_id"]) == ["a1", "a2", "a3"]
+
+
+def test_preread_reads_only_shared_files_and_skips_bad_ones(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.csv"
+    shared.write_text(CSV, encoding="utf-8")
+    alone = tmp_path / "alone.csv"
+    alone.write_text(CSV, encoding="utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_text("no,header,we,know\n1,2,3,4\n", encoding="utf-8")
+    specs = [_spec(shared, "a"), _spec(shared, "b"), _spec(alone, "c")]
+    specs += [_spec(broken, "d"), _spec(broken, "e"), _spec(tmp_path / "gone.csv", "f")]
+    assert pipeline.preread(specs) == 0  # no cache active
+    with pipeline.input_cache(specs) as cache:
+        assert pipeline.preread(specs) == 1
+        assert [Path(key[0]).name for key in cache] == ["shared.csv"]
+        # The broken file was left to the specs that name it, which report it.
+        with pytest.raises(SpecError, match="inputs\\[0\\]"):
+            pipeline.load_events(specs[3])
+
+
+def test_a_build_keeps_only_shared_files_and_only_until_their_last_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "reads.log"
+    _count_reads(monkeypatch, log)
+    shared = tmp_path / "shared.csv"
+    shared.write_text(CSV, encoding="utf-8")
+    alone = tmp_path / "alone.csv"
+    alone.write_text(CSV, encoding="utf-8")
+    specs = [_spec(shared, "a"), _spec(alone, "c"), _spec(shared, "b")]
+    with pipeline.input_cache(specs) as cache:
+        pipeline.load_events(specs[0])
+        assert [Path(key[0]).name for key in cache] == ["shared.csv"]
+        pipeline.load_events(specs[1])  # read by one spec only: not kept
+        assert [Path(key[0]).name for key in cache] == ["shared.csv"]
+        last = pipeline.load_events(specs[2])  # the last reader: dropped after it
+        assert cache == {}
+    assert [line.split()[1] for line in _reads(log)] == ["shared.csv", "alone.csv"]
+    assert sorted(last.events["event_id"]) == ["a1", "a2", "a3"]
