@@ -30,6 +30,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     'done'
     """
     target = Path(target)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a directory, not a file to write", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)

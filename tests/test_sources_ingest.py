@@ -154,3 +154,94 @@ def test_cli_entry_point_prints_progress_on_request(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "2 accepted, 0 rejected" in proc.stdout
     assert "acled_older.csv" in proc.stderr  # the tqdm bar's label
+
+
+def _one_row_csv(tmp_path: Path) -> Path:
+    src = tmp_path / "y.csv"
+    src.write_text("date,lat,lon,kind\n2017-01-02,36.3,43.1,strike\n")
+    return src
+
+
+def test_ingest_never_deletes_a_folder_it_did_not_write(tmp_path, capsys):
+    src = _one_row_csv(tmp_path)
+    keep = tmp_path / "keep"
+    (keep / "sub").mkdir(parents=True)
+    (keep / "notes.txt").write_text("important")
+    rc = main(
+        [
+            "ingest",
+            str(src),
+            "--out",
+            str(keep),
+            "--rejects",
+            str(tmp_path / "r.csv"),
+            "--partition-by",
+            "year",
+            "--no-progress",
+        ]
+    )
+    assert rc == 2
+    assert "is not a partitioned event table" in capsys.readouterr().err
+    assert (keep / "notes.txt").read_text() == "important" and (keep / "sub").is_dir()
+    # Our own partitioned output is replaced on the next run.
+    out = tmp_path / "ev"
+    for _ in range(2):
+        assert (
+            main(
+                [
+                    "ingest",
+                    str(src),
+                    "--out",
+                    str(out),
+                    "--rejects",
+                    str(tmp_path / "r.csv"),
+                    "--partition-by",
+                    "year",
+                    "--no-progress",
+                ]
+            )
+            == 0
+        )
+    assert sorted(p.name for p in out.iterdir()) == ["year=2017"]
+
+
+def test_ingest_refuses_to_write_over_its_input_or_ledger(tmp_path, capsys):
+    src = _one_row_csv(tmp_path)
+    before = src.read_bytes()
+    same = str(tmp_path / "same.x")
+    assert main(["ingest", str(src), "--out", same, "--rejects", same, "--no-progress"]) == 2
+    assert "--rejects and --out are the same path" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "ingest",
+                str(src),
+                "--out",
+                str(src),
+                "--rejects",
+                str(tmp_path / "r.csv"),
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
+    assert "--out and INPUT are the same path" in capsys.readouterr().err
+    assert src.read_bytes() == before
+
+
+def test_a_directory_given_as_an_output_file_is_a_clear_error(tmp_path, capsys):
+    src = _one_row_csv(tmp_path)
+    rc = main(
+        [
+            "ingest",
+            str(src),
+            "--out",
+            str(tmp_path),
+            "--rejects",
+            str(tmp_path / "r.csv"),
+            "--no-progress",
+        ]
+    )
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}: is a directory" in err and "Traceback" not in err

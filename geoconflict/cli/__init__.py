@@ -56,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeoconflictError as exc:
         print(f"geoconflict {args._name}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A path the user gave cannot be read or written: say which, no traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"geoconflict {args._name}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

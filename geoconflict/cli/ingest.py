@@ -67,11 +67,25 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _check_distinct(source: str, out: str, rejects: str) -> None:
+    """Refuse to write the events over the ledger, or either over the input."""
+    from pathlib import Path
+
+    where = {"INPUT": Path(source).resolve(), "--out": Path(out).resolve()}
+    for name, path in (("--rejects", Path(rejects).resolve()),):
+        for other, seen in where.items():
+            if path == seen:
+                raise SourceFormatError(f"{name} and {other} are the same path: {rejects}")
+    if where["--out"] == where["INPUT"]:
+        raise SourceFormatError(f"--out and INPUT are the same path: {out}")
+
+
 def run(args: argparse.Namespace) -> int:
     from geoconflict._io import atomic_open
     from geoconflict.sources import read_events, write_events
 
     columns = _mapping(args.column)
+    _check_distinct(args.input, args.out, args.rejects)
     result = read_events(
         args.input,
         format=args.format,

@@ -91,10 +91,29 @@ def write_events(
     return target
 
 
+def _written_by_us(target: Path) -> bool:
+    """True when ``target`` is a partitioned event table (``key=value/*.parquet`` only)."""
+    if not target.is_dir() or target.is_symlink():
+        return False
+    for sub in target.iterdir():
+        if not (sub.is_dir() and "=" in sub.name):
+            return False
+        if any(not (f.is_file() and f.suffix == ".parquet") for f in sub.iterdir()):
+            return False
+    return True
+
+
 def _swap_into_place(new: Path, target: Path) -> None:
     if not target.exists() and not target.is_symlink():
         os.replace(new, target)
         return
+    if not _written_by_us(target):
+        # Never delete a folder (or file) we did not write: it may hold anything.
+        raise SourceFormatError(
+            "exists and is not a partitioned event table written by geoconflict;"
+            " remove it or choose another output path",
+            path=target,
+        )
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
     old.rmdir()
     os.replace(target, old)
