@@ -139,3 +139,23 @@ def test_console_script_exit_codes(args, expected):
     assert proc.returncode == expected, proc.stderr
     if expected == 0:
         assert proc.stdout.startswith("38SLF2939918898\t36.29999")
+
+
+def test_input_columns_are_never_silently_overwritten(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "o.csv"
+    src.write_text("mgrs,lat,lon,error\n38SLF4416517835,1,2,note\n")
+    out = tmp_path / "out.csv"
+    assert main(["mgrs", "--input", str(src), "--output", str(out)]) == 2
+    assert "already has column(s) ['lat', 'lon', 'error']" in capsys.readouterr().err
+    assert not out.exists()
+    pts = tmp_path / "p.csv"
+    pts.write_text("lat,lon,mgrs\n36.3,43.1,keep me\n")
+    assert main(["mgrs", "--reverse", "--input", str(pts), "--output", str(out)]) == 2
+    assert "['mgrs']" in capsys.readouterr().err
+
+
+def test_a_header_naming_a_column_twice_is_refused(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "d.csv"
+    src.write_text("mgrs,mgrs\n38SLF4416517835,x\n")
+    assert main(["mgrs", "--input", str(src)]) == 2
+    assert "field 'mgrs': the header names a column more than once" in capsys.readouterr().err

@@ -11,6 +11,7 @@ Exit codes: 0 all converted, 1 some rejected (each says why), 2 usage or input e
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 from typing import Any
@@ -136,11 +137,29 @@ def _read_csv(path: Path, columns: list[str]) -> Any:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise SourceFormatError(f"cannot read as CSV: {exc}", path=path) from exc
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise SourceFormatError(
+            "the header names a column more than once", path=path, field=twice[0]
+        )
     for col in columns:
         if col not in frame.columns:
             have = ", ".join(map(str, frame.columns)) or "none"
             raise SourceFormatError(f"no such column (columns: {have})", path=path, field=col)
     return frame
+
+
+def _refuse_overwrite(frame: Any, path: Path, added: list[str]) -> None:
+    """The output adds ``added`` columns: refuse when the input already has one of them."""
+    clash = [c for c in added if c in frame.columns]
+    if clash:
+        raise SourceFormatError(
+            f"already has column(s) {clash}, which the output would overwrite; rename them first",
+            path=path,
+            field=clash[0],
+        )
 
 
 def _write_csv(frame: Any, output: str | None) -> None:
@@ -162,6 +181,7 @@ def _run_file(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if args.reverse:
         frame = _read_csv(path, [args.lat, args.lon])
+        _refuse_overwrite(frame, path, [args.column, "error"])
         lat = pd.to_numeric(frame[args.lat].str.strip(), errors="coerce").to_numpy(float)
         lon = pd.to_numeric(frame[args.lon].str.strip(), errors="coerce").to_numpy(float)
         refs = grid.from_latlon(lat, lon, precision=args.precision)
@@ -173,6 +193,7 @@ def _run_file(args: argparse.Namespace) -> int:
         rejected = int(missing.sum())
     else:
         frame = _read_csv(path, [args.column])
+        _refuse_overwrite(frame, path, ["lat", "lon", "precision_m", "error"])
         parsed = grid.parse(frame[args.column], anchor=args.anchor)
         frame["lat"] = parsed["lat"].round(8)
         frame["lon"] = parsed["lon"].round(8)
