@@ -375,3 +375,181 @@ def test_two_specs_with_the_same_name_are_refused(tmp_path: Path) -> None:
     assert report.summary() == "built 3, unchanged 0, failed 1"
     (failed,) = [r for r in report.results if r.status == "failed"]
     assert failed.error == f"{other}: another spec is also named 'alpha'"
+
+
+# -- who owns an output file; failed rebuilds; reader options ------------------------------
+def _page_title(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id='data'>") + len("id='data'>")
+    return str(json.loads(text[start : text.index("</script>", start)])["title"])
+
+
+def _check_manifest(out: Path) -> dict[str, Any]:
+    """Every output the manifest lists is on disk with its sha256."""
+    manifest: dict[str, Any] = json.loads((out / MANIFEST_NAME).read_text())
+    for rel, info in manifest["outputs"].items():
+        assert _sha(out / rel) == info["sha256"], rel
+    return manifest
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_swapping_output_names_keeps_both_files(tmp_path: Path, jobs: int) -> None:
+    maps, out = tmp_path / "maps", tmp_path / "dist"
+    spec = 'title = "{t}"\n[outputs]\nhtml = "{h}"\n'
+    _write(maps / "a.toml", spec.format(t="A", h="x.html"))
+    _write(maps / "b.toml", spec.format(t="B", h="y.html"))
+    assert _build(maps, out, jobs=jobs).built == 2
+    _write(maps / "a.toml", spec.format(t="A", h="y.html"))
+    _write(maps / "b.toml", spec.format(t="B", h="x.html"))
+    report = _build(maps, out, jobs=jobs)
+    assert report.summary() == "built 2, unchanged 0, failed 0"
+    assert (_page_title(out / "y.html"), _page_title(out / "x.html")) == ("A", "B")
+    manifest = _check_manifest(out)
+    assert {n: m["outputs"] for n, m in manifest["maps"].items()} == {
+        "a": ["y.html"],
+        "b": ["x.html"],
+    }
+    assert {r: o["maps"] for r, o in manifest["outputs"].items()} == {
+        "x.html": ["b"],
+        "y.html": ["a"],
+    }
+    assert _build(maps, out, jobs=jobs).summary() == "built 0, unchanged 2, failed 0"
+    # A spec that stops writing a file still removes it when no one else writes it.
+    _write(maps / "a.toml", spec.format(t="A", h="z.html"))
+    assert _build(maps, out, jobs=jobs).built == 1
+    assert sorted(_files(out)) == [MANIFEST_NAME, "x.html", "z.html"]
+    _check_manifest(out)
+
+
+def test_only_and_single_spec_builds_still_check_output_names(tmp_path: Path) -> None:
+    maps, out = tmp_path / "maps", tmp_path / "dist"
+    spec = 'title = "{t}"\n[outputs]\nhtml = "same.html"\n'
+    a = _write(maps / "a.toml", spec.format(t="A"))
+    b = _write(maps / "b.toml", spec.format(t="B"))
+    first = _build(maps, out)
+    assert first.summary() == "built 1, unchanged 0, failed 1"
+    page = (out / "same.html").read_bytes()
+    message = f"{b}, key 'outputs': same.html is already written by {a}"
+    # --only b: a is still read, so b may not take its file.
+    only = _build(maps, out, only=["b"])
+    assert [(r.name, r.status, r.error) for r in only.results] == [("b", "failed", message)]
+    # b alone: a's earlier build still owns the file.
+    alone = _build(b, out)
+    assert [(r.status, r.error) for r in alone.results] == [
+        ("failed", f"{b}, key 'outputs': same.html is already written by {a.resolve()}")
+    ]
+    # So does a spec from another folder.
+    other = _write(tmp_path / "other" / "c.toml", spec.format(t="C"))
+    assert _build(other, out).failed == 1
+    assert (out / "same.html").read_bytes() == page and _page_title(out / "same.html") == "A"
+    assert sorted(_check_manifest(out)["maps"]) == ["a"]
+    # Once a's spec is gone, its file is free.
+    a.unlink()
+    assert _build(b, out).summary() == "built 1, unchanged 0, failed 0"
+    assert _page_title(out / "same.html") == "B"
+    assert sorted(_check_manifest(out)["maps"]) == ["b"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failed_rebuild_keeps_the_page_and_says_so_in_the_manifest(
+    tmp_path: Path, jobs: int
+) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    _build(maps, out, jobs=jobs)
+    page = (out / "alpha.html").read_bytes()
+    manifest = _check_manifest(out)
+    assert {m["status"] for m in manifest["maps"].values()} == {"built"}
+    assert not any("error" in m for m in manifest["maps"].values())
+
+    # The renderer fails: the published page stays, the manifest marks the map failed.
+    alpha = _write(maps / "alpha.toml", 'title = "Alpha BOOM"\n')
+    report = _build(maps, out, jobs=jobs)
+    assert report.summary() == "built 0, unchanged 2, failed 1"
+    assert (out / "alpha.html").read_bytes() == page
+    manifest = _check_manifest(out)
+    error = f"{alpha}: RuntimeError: renderer exploded on purpose"
+    assert manifest["maps"]["alpha"]["status"] == "failed"
+    assert manifest["maps"]["alpha"]["error"] == error
+    assert manifest["maps"]["alpha"]["outputs"] == ["alpha.html"]
+    assert manifest["maps"]["beta"]["status"] == "built"
+    assert "error" not in manifest["maps"]["beta"]
+    # Deterministic: the same failing build into another folder gives the same manifest.
+    _write(maps / "alpha.toml", 'title = "Alpha"\n[[inputs]]\nsynthetic = 40\nseed = 1\n')
+    _build(maps, tmp_path / "twin", jobs=jobs)
+    _write(maps / "alpha.toml", 'title = "Alpha BOOM"\n')
+    _build(maps, tmp_path / "twin", jobs=jobs)
+    assert (tmp_path / "twin" / MANIFEST_NAME).read_bytes() == (out / MANIFEST_NAME).read_bytes()
+
+    # A spec that no longer parses is marked the same way; it is tried again each time.
+    _write(maps / "alpha.toml", 'title = "Alpha"\nbasemap = "osmm"\n')
+    assert _build(maps, out, jobs=jobs).summary() == "built 0, unchanged 2, failed 1"
+    entry = _check_manifest(out)["maps"]["alpha"]
+    assert entry["status"] == "failed" and "key 'basemap'" in entry["error"]
+    assert (out / "alpha.html").read_bytes() == page
+
+    # Fixed: built again, and the mark is gone.
+    _write(maps / "alpha.toml", 'title = "Alpha again"\n')
+    assert _build(maps, out, jobs=jobs).summary() == "built 1, unchanged 2, failed 0"
+    entry = _check_manifest(out)["maps"]["alpha"]
+    assert entry["status"] == "built" and "error" not in entry
+    assert _page_title(out / "alpha.html") == "Alpha again"
+
+
+def exploding_page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
+    """A renderer that always fails (a module-level function, so workers can use it)."""
+    raise RuntimeError("renderer down")
+
+
+def test_a_failed_forced_rebuild_is_tried_again_next_time(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    _build(maps, out)
+    page = (out / "alpha.html").read_bytes()
+    # Same spec and inputs, so the same fingerprint; only the (forced) build fails.
+    report = _build(maps, out, force=True, only=["alpha"], renderer=exploding_page)
+    assert report.summary() == "built 0, unchanged 0, failed 1"
+    assert (out / "alpha.html").read_bytes() == page
+    assert _check_manifest(out)["maps"]["alpha"]["status"] == "failed"
+    assert _build(maps, out).summary() == "built 1, unchanged 2, failed 0"
+    assert _check_manifest(out)["maps"]["alpha"]["status"] == "built"
+
+
+RELEASE = (
+    "SOUTHWEST ASIA, Aug. 22, 2017 — On Aug. 21, Coalition forces conducted strikes.\n"
+    "In Syria, Coalition military forces conducted 20 strikes.\n"
+    "-- Near Raqqa, three strikes engaged an ISIS tactical unit.\n"
+)
+
+
+def test_reader_options_reach_the_reader_and_the_gazetteer_is_an_input(tmp_path: Path) -> None:
+    maps, out = tmp_path / "maps", tmp_path / "dist"
+    text = RELEASE.replace("—", "-").replace("strikes.", "strikes (café).", 1)
+    (tmp_path / "r.txt").write_bytes(text.encode("latin-1"))
+    gaz = _write(
+        tmp_path / "gaz.csv",
+        "name,variants,lat,lon,accuracy_m\nAr Raqqah,Raqqa|Raqqah,35.95283,39.00788,3000\n",
+    )
+    spec = 'title = "R"\n[[inputs]]\npath = "../r.txt"\nformat = "releases"\noptions = {{ {} }}\n'
+    _write(maps / "r.toml", spec.format('gazetteer = "../gaz.csv"'))
+    (failed,) = _build(maps, out).results
+    assert "key 'inputs[0]'" in str(failed.error) and "not utf-8-sig text" in str(failed.error)
+    _write(maps / "r.toml", spec.format('encoding = "latin-1", gazetteer = "../gaz.csv"'))
+    assert _build(maps, out).summary() == "built 1, unchanged 0, failed 0"
+    data = (out / "r.html").read_text()
+    assert '"days": ["2017-08-21"]' in data
+    (row,) = _check_manifest(out)["maps"]["r"]["inputs"]
+    assert row["gazetteer"] == {
+        "path": "../gaz.csv",
+        "sha256": _sha(gaz),
+        "size": gaz.stat().st_size,
+    }
+    # An edited gazetteer rebuilds the map; a missing one fails it by name.
+    _write(gaz, gaz.read_text().replace("Raqqa|", "Rakka|"))
+    assert _build(maps, out).built == 1
+    assert '"days": []' in (out / "r.html").read_text()
+    gaz.unlink()
+    (failed,) = _build(maps, out).results
+    assert failed.status == "failed"
+    assert "key 'inputs[0].options.gazetteer'" in str(failed.error)
+    assert "no such file" in str(failed.error)

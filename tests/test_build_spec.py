@@ -26,7 +26,7 @@ chart = "weapons"
 path = "data/events.csv"
 format = "csv"
 columns = { date_start = "When", lat = "Y" }
-options = { delimiter = ";" }
+options = { encoding = "latin-1", chunksize = 5000 }
 
 [[inputs]]
 dataset = "incidents"
@@ -76,7 +76,7 @@ def test_full_spec_is_parsed_into_the_model(tmp_path: Path) -> None:
         path=(tmp_path / "data" / "events.csv").resolve(),
         format="csv",
         columns={"date_start": "When", "lat": "Y"},
-        options={"delimiter": ";"},
+        options={"encoding": "latin-1", "chunksize": 5000},
     )
     assert spec.inputs[1] == InputSpec(kind="dataset", dataset="incidents")
     assert spec.inputs[2] == InputSpec(kind="synthetic", synthetic=500, seed=7)
@@ -172,6 +172,48 @@ def test_errors_name_file_key_and_expectation(
     assert str(path) in str(err)
     assert f"key {key!r}" in str(err)
     assert expected in str(err)
+
+
+_OPT = 'title = "T"\n[[inputs]]\npath = "a.csv"\n{fmt}options = {{ {opts} }}\n'
+
+
+@pytest.mark.parametrize(
+    ("opts", "fmt", "key", "expected"),
+    [
+        ('encoding = "nosuch-enc"', "", "encoding", "unknown text encoding 'nosuch-enc'"),
+        ('encoding = "utf8x"', "", "encoding", "did you mean 'utf_8'"),
+        ("encoding = 8", "", "encoding", "expected a non-empty string, got 8"),
+        ("columns = 5", "", "columns", "the input's own 'columns' table"),
+        ('format = "csv"', "", "format", "the input's own 'format' key"),
+        ("progress = true", "", "progress", "the build shows its own progress"),
+        ("chunksize = 0", "", "chunksize", "from 1 to"),
+        ('chunksize = "big"', "", "chunksize", "expected an integer, got a string"),
+        ("chunksise = 10", "", "chunksise", "did you mean 'chunksize'"),
+        ('delimiter = ";"', "", "delimiter", "unknown reader option; expected ('encoding'"),
+        ('gazetteer = "g.csv"', 'format = "csv"\n', "gazetteer", "only applies to format"),
+        ('source_url = ""', 'format = "releases"\n', "source_url", "non-empty string"),
+    ],
+)
+def test_reader_options_are_an_allow_list_with_types(
+    tmp_path: Path, opts: str, fmt: str, key: str, expected: str
+) -> None:
+    path = _spec(tmp_path, _OPT.format(fmt=fmt, opts=opts))
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert info.value.key == f"inputs[0].options.{key}"
+    assert str(path) in str(info.value) and expected in str(info.value)
+
+
+def test_allowed_reader_options_are_kept(tmp_path: Path) -> None:
+    opts = 'encoding = "latin-1", chunksize = 10, gazetteer = "g/places.csv", source_url = "u"'
+    text = _OPT.format(fmt='format = "releases"\n', opts=opts)
+    spec = load_spec(_spec(tmp_path, text))
+    assert dict(spec.inputs[0].options) == {
+        "encoding": "latin-1",
+        "chunksize": 10,
+        "gazetteer": str((tmp_path / "g" / "places.csv").resolve()),
+        "source_url": "u",
+    }
 
 
 def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:

@@ -7,8 +7,11 @@ How a build goes:
 2. Fingerprint each spec: sha256 over the spec's bytes, its input files, the
    shipped data files, the toolkit's version and code, the pinned page assets
    and the build options. A spec whose fingerprint matches the build state
-   (``<out>/.geoconflict-build.json``) and whose outputs are present and
-   unchanged is skipped; ``force=True`` rebuilds everything.
+   (``<out>/.geoconflict-build.json``), whose last build did not fail and whose
+   outputs are present and unchanged is skipped; ``force=True`` rebuilds
+   everything. Each output belongs to one spec: a second spec naming it fails
+   (the check covers every spec found, also those ``only`` leaves out, and
+   files the state lists for specs outside this run).
 3. Build the rest in a :class:`~concurrent.futures.ProcessPoolExecutor`
    (biggest inputs first). An input file that several specs name is read and
    validated once per build (:func:`geoconflict.build.pipeline.input_cache`):
@@ -19,8 +22,9 @@ How a build goes:
    the next build.
 4. After each spec the state and ``manifest.json`` are rewritten atomically, with
    sorted keys and no timestamps (unless asked): the manifest lists every output
-   with its sha256 and size, each map's inputs with theirs, the shipped data, the
-   asset pins and the toolkit version.
+   with its sha256 and size, each map's inputs with theirs and its status
+   (``"failed"``, with the error, when its last build failed: its previous files
+   are kept), the shipped data, the asset pins and the toolkit version.
 
 The scheduler, state and manifest are written here because they are specific to
 this tool; the parallelism is the standard library's process pool.
@@ -210,7 +214,8 @@ def build_maps(
     force : bool, default False
         Rebuild every spec even when nothing changed.
     only : list of str, optional
-        Build only the specs with these names (file stems).
+        Build only the specs with these names (file stems). The other specs are
+        still read, so that two specs never write the same file.
     asset_dir : path, optional
         Take the pinned JS/CSS packages from this folder (e.g. ``node_modules``)
         instead of the npm registry cache.
@@ -253,17 +258,17 @@ def build_maps(
     'built 0, unchanged 1, failed 0'
     """
     spec_paths = find_specs([specs] if isinstance(specs, str | os.PathLike) else specs)
+    wanted: set[str] | None = None
     if only:
         wanted = set(only)
-        spec_paths = [p for p in spec_paths if p.stem in wanted]
-        if not spec_paths:
+        if not any(p.stem in wanted for p in spec_paths):
             raise SpecError(", ".join(sorted(wanted)), None, "--only matches no spec")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     asset_dir_s = str(Path(asset_dir).resolve()) if asset_dir is not None else None
     with _lock(out):
         return _Build(out, asset_dir_s, png, force, timestamp, renderer).run(
-            spec_paths, jobs, progress
+            spec_paths, jobs, progress, wanted
         )
 
 
@@ -287,6 +292,8 @@ class _Build:
         self.renderer = renderer
         self.state = _read_state(out / STATE_NAME)
         self._hashes: dict[Path, dict[str, Any]] = {}
+        #: Output name -> the spec (file) that writes it in this run, or held it before.
+        self.claimed: dict[str, str] = {}
         self.data_files = _shipped_data_files()
         self.code = _code_digest()
         # The pins live in the code: reuse them while the code is unchanged, which
@@ -331,7 +338,15 @@ class _Build:
                 assert item.path is not None
                 if not item.path.exists():
                     raise SpecError(spec.path, f"inputs[{i}].path", f"no such file: {item.path}")
-                rows.append({"path": label, **self.file_info(item.path)})
+                row = {"path": label, **self.file_info(item.path)}
+                if "gazetteer" in item.options:
+                    gaz = Path(item.options["gazetteer"])
+                    if not gaz.is_file():
+                        key = f"inputs[{i}].options.gazetteer"
+                        raise SpecError(spec.path, key, f"no such file: {gaz}")
+                    rel = os.path.relpath(gaz, spec.path.parent).replace(os.sep, "/")
+                    row["gazetteer"] = {"path": rel, **self.file_info(gaz)}
+                rows.append(row)
             elif item.kind == "dataset":
                 rows.append({"dataset": item.dataset})
             else:
@@ -354,6 +369,8 @@ class _Build:
         entry = self.state["maps"].get(name)
         if self.force or not entry or entry.get("fingerprint") != fingerprint:
             return False
+        if entry.get("status", "built") != "built":
+            return False
         if entry.get("spec_file") != str(spec.path.resolve()):
             return False
         files = {**entry.get("outputs", {}), **entry.get("shared", {})}
@@ -366,18 +383,40 @@ class _Build:
         return True
 
     # -- the run --------------------------------------------------------------------------
-    def run(self, spec_paths: list[Path], jobs: int | None, progress: bool | str) -> BuildReport:
+    def run(
+        self,
+        spec_paths: list[Path],
+        jobs: int | None,
+        progress: bool | str,
+        wanted: set[str] | None = None,
+    ) -> BuildReport:
         results: dict[str, SpecResult] = {}
         todo: list[tuple[MapSpec, dict[str, Any]]] = []
-        claimed: dict[str, str] = {}
-        names: set[str] = set()
+        failed: list[tuple[Path, str]] = []
+
+        def fail(path: Path, exc: BaseException) -> None:
+            if wanted is None or path.stem in wanted:
+                label = str(path)
+                results[label] = SpecResult(path.stem, label, "failed", error=_message(path, exc))
+                failed.append((path, _message(path, exc)))
+
+        # Every spec is read (also those --only leaves out), so that the output-name
+        # check below sees all of them.
+        parsed: list[tuple[Path, bytes, MapSpec]] = []
         for path in spec_paths:
-            label = str(path)
             try:
                 raw = path.read_bytes()
                 spec = load_spec(path)
-                if not self.png:
-                    spec = spec.without_png()
+            except (GeoconflictError, OSError) as exc:
+                fail(path, exc)
+                continue
+            parsed.append((path, raw, spec.without_png() if not self.png else spec))
+        # Outputs of earlier builds of specs not in this run stay theirs.
+        claimed = self.claimed = self._held({spec.name for _p, _r, spec in parsed})
+        names: set[str] = set()
+        for path, raw, spec in parsed:
+            label = str(path)
+            try:
                 if spec.name in names:
                     raise SpecError(path, None, f"another spec is also named {spec.name!r}")
                 for rel in (*spec.outputs, f"{spec.name}.rejects.csv"):
@@ -387,10 +426,12 @@ class _Build:
                 for rel in (*spec.outputs, f"{spec.name}.rejects.csv"):
                     claimed[rel] = label
                 names.add(spec.name)
+                if wanted is not None and spec.name not in wanted:
+                    continue
                 inputs = self.inputs_of(spec)
                 fp = self.fingerprint(spec, raw, inputs)
             except (GeoconflictError, OSError) as exc:
-                results[label] = SpecResult(path.stem, label, "failed", error=_message(path, exc))
+                fail(path, exc)
                 continue
             meta = {"raw": raw, "inputs": inputs, "fingerprint": fp, "label": label}
             if self.up_to_date(spec.name, fp, spec):
@@ -404,6 +445,8 @@ class _Build:
                 )
             else:
                 todo.append((spec, meta))
+        for path, error in failed:
+            self._mark_failed(path.stem, path, error)
         self._prune()
         self._remove_partials(claimed)
         if todo:
@@ -480,8 +523,39 @@ class _Build:
         finally:
             bar.close()
 
+    def _held(self, names: set[str]) -> dict[str, str]:
+        """Output name -> spec file, for outputs that earlier builds wrote for specs
+        that are not in this run (``names``) but still exist: no spec may take them."""
+        held: dict[str, str] = {}
+        for name in sorted(self.state["maps"]):
+            entry = self.state["maps"][name]
+            spec_file = entry.get("spec_file")
+            if name in names or not spec_file or not Path(spec_file).exists():
+                continue
+            for rel in (*entry.get("outputs", {}), f"{name}.rejects.csv"):
+                held.setdefault(rel, spec_file)
+        return held
+
+    def _mark_failed(self, name: str, path: Path, error: str) -> None:
+        """Keep a failed spec's previous files, but record in its entry that it failed."""
+        entry = self.state["maps"].get(name)
+        if entry is not None and entry.get("spec_file") == str(path.resolve()):
+            entry["status"] = "failed"
+            entry["error"] = error
+
+    def _owned_by_others(self, name: str) -> set[str]:
+        """Files the state lists for specs other than ``name``."""
+        return {
+            rel
+            for other, entry in self.state["maps"].items()
+            if other != name
+            for rel in (*entry.get("outputs", {}), *entry.get("shared", {}))
+        }
+
     def _commit(self, spec: MapSpec, meta: dict[str, Any], res: _JobResult) -> SpecResult:
         if res.error is not None:
+            self._mark_failed(spec.name, spec.path, res.error)
+            self._write()
             return SpecResult(spec.name, meta["label"], "failed", error=res.error)
         old = self.state["maps"].get(spec.name, {})
         cache = self.state.setdefault("hashes", {})
@@ -492,10 +566,21 @@ class _Build:
                 if st.st_size == info["size"]:
                     stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
                     cache[str(p)] = {"stat": stamp, "sha256": info["sha256"]}
-        for rel in set(old.get("outputs", {})) - set(res.outputs):
+        # Outputs this spec no longer writes go, unless another spec writes them now
+        # (claimed in this run) or the state lists them for another spec.
+        others = self._owned_by_others(spec.name)
+        for rel in sorted(set(old.get("outputs", {})) - set(res.outputs)):
+            if self.claimed.get(rel, meta["label"]) != meta["label"] or rel in others:
+                continue
             with contextlib.suppress(FileNotFoundError):
                 (self.out / rel).unlink()
+        # The files this spec just wrote are its own now: no other entry lists them.
+        for other, entry in self.state["maps"].items():
+            if other != spec.name:
+                for rel in res.outputs:
+                    entry.get("outputs", {}).pop(rel, None)
         self.state["maps"][spec.name] = {
+            "status": "built",
             "fingerprint": meta["fingerprint"],
             "spec_file": str(spec.path.resolve()),
             "spec": {"path": spec.path.name, **_hash_bytes(meta["raw"])},
@@ -537,6 +622,7 @@ class _Build:
             if spec_file and not Path(spec_file).exists():
                 del self.state["maps"][name]
                 still = {r for e in self.state["maps"].values() for r in e.get("shared", {})}
+                still |= self._owned_by_others(name) | set(self.claimed)
                 for rel in [*entry.get("outputs", {}), *entry.get("shared", {})]:
                     if rel not in still:
                         with contextlib.suppress(FileNotFoundError):
@@ -556,11 +642,14 @@ class _Build:
         for name, entry in self.state["maps"].items():
             maps[name] = {
                 "spec": entry["spec"],
+                "status": entry.get("status", "built"),
                 "inputs": entry["inputs"],
                 "data": entry.get("data", []),
                 "outputs": sorted(entry["outputs"]),
                 "rejected": entry.get("rejected", 0),
             }
+            if entry.get("error"):
+                maps[name]["error"] = entry["error"]
             files = {**entry.get("shared", {}), **entry["outputs"]}
             for rel, info in files.items():
                 row = outputs.setdefault(rel, {**info, "maps": []})

@@ -11,9 +11,11 @@ specific to this format; it imports nothing heavy, so loading specs is cheap.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import difflib
+import encodings.aliases
 import re
 import tomllib
 from collections.abc import Mapping
@@ -68,6 +70,14 @@ _TOP_KEYS = (
     "outputs",
 )
 _INPUT_KEYS = ("path", "dataset", "synthetic", "seed", "format", "columns", "options")
+#: Reader options an input may set in ``options = {...}`` (see ``read_events``).
+READER_OPTIONS: tuple[str, ...] = ("encoding", "chunksize", "gazetteer", "source_url")
+#: ``read_events`` arguments a spec sets elsewhere (and why they are not options).
+_OWN_KEYS = {
+    "format": "set it with the input's own 'format' key, not in options",
+    "columns": "set it with the input's own 'columns' table, not in options",
+    "progress": "not a reader option in a spec: the build shows its own progress",
+}
 _TIME_KEYS = ("mode", "window_days", "step", "speed", "date")
 _FILTER_KEYS = ("kinds", "gradings")
 _OUTPUT_KEYS = ("html", "png")
@@ -95,7 +105,10 @@ class InputSpec:
     columns : dict
         Column mapping passed to the reader (contract name -> column in the file).
     options : dict
-        Further reader options.
+        Further reader options, from :data:`READER_OPTIONS` only: ``encoding``
+        (checked with :func:`codecs.lookup`), ``chunksize``, and for the
+        ``releases`` format ``gazetteer`` (a CSV, resolved against the spec's
+        folder) and ``source_url``.
     """
 
     kind: str
@@ -535,7 +548,7 @@ class _Validator:
             for src, dst in columns.items():
                 if not isinstance(dst, str):
                     raise self.fail(f"{key}.columns.{src}", "expected a column name (string)")
-            options = self.table(item, "options", key)
+            self.table(item, "options", key)
             fmt = item.get("format")
             if fmt is not None and not isinstance(fmt, str):
                 raise self.fail(f"{key}.format", f"expected a string, got {_type_name(fmt)}")
@@ -543,6 +556,7 @@ class _Validator:
                 extra = [k for k in ("format", "columns", "options") if k in item]
                 if extra:
                     raise self.fail(f"{key}.{extra[0]}", "only applies to inputs with a 'path'")
+            options = self.reader_options(item, key, fmt)
             if sources[0] != "synthetic" and "seed" in item:
                 raise self.fail(f"{key}.seed", "only applies to synthetic inputs")
             if sources[0] == "path":
@@ -555,7 +569,7 @@ class _Validator:
                         path=(self.path.parent / rel).resolve(),
                         format=fmt,
                         columns=dict(columns),
-                        options=dict(options),
+                        options=options,
                     )
                 )
             elif sources[0] == "dataset":
@@ -568,6 +582,39 @@ class _Validator:
                 seed = self.integer(item, "seed", 0, prefix=key, low=0, high=2**31)
                 out.append(InputSpec(kind="synthetic", synthetic=n, seed=seed))
         return tuple(out)
+
+    def reader_options(self, item: Mapping[str, Any], key: str, fmt: str | None) -> dict[str, Any]:
+        """``[[inputs]].options``: only :data:`READER_OPTIONS`, each of the right type."""
+        table = self.table(item, "options", key)
+        prefix = f"{key}.options"
+        out: dict[str, Any] = {}
+        for name, value in table.items():
+            full = f"{prefix}.{name}"
+            if name in _OWN_KEYS:
+                raise self.fail(full, _OWN_KEYS[name])
+            if name not in READER_OPTIONS:
+                close = difflib.get_close_matches(name, READER_OPTIONS, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"expected {READER_OPTIONS}"
+                raise self.fail(full, f"unknown reader option; {hint}")
+            if name == "chunksize":
+                out[name] = self.integer(table, name, 100_000, prefix=prefix)
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise self.fail(full, f"expected a non-empty string, got {value!r}")
+            if name in ("gazetteer", "source_url") and fmt not in (None, "releases"):
+                raise self.fail(full, f"only applies to format = 'releases', not {fmt!r}")
+            if name == "encoding":
+                try:
+                    codecs.lookup(value)
+                except LookupError:
+                    known = sorted(set(encodings.aliases.aliases.values()))
+                    close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.6)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    raise self.fail(full, f"unknown text encoding {value!r}{hint}") from None
+            if name == "gazetteer":
+                value = str((self.path.parent / value).resolve())
+            out[name] = value
+        return out
 
     def output_name(
         self, table: Mapping[str, Any], key: str, default: str, suffix: str
