@@ -33,6 +33,13 @@ reading
     later column selection down into the read, so pass
     ``columns=summary_columns(...)`` to read only what the summary needs (the
     CLI does); a worker's memory then depends on the partition size only.
+checking
+    :func:`check_events` applies, partition by partition, the record checks
+    ``read_events`` applies to a GeoParquet event table, and gives the valid
+    rows, the rejects (numbered within their partition) and the partition
+    lengths, all lazy; :func:`number_rejects` turns the computed pieces into a
+    ledger numbered in file order. The CLI computes the three with the summary
+    in one ``dask.compute``: each partition is read once.
 
 Examples
 --------
@@ -133,6 +140,115 @@ def read_parquet(path: str | Path, *, columns: list[str] | None = None) -> Any:
     if not ddf.crs.equals(CRS):
         ddf = ddf.to_crs(CRS)
     return ddf
+
+
+def check_events(ddf: Any) -> tuple[Any, Any, Any]:
+    """Split a Dask event table into valid rows and a rejects ledger, lazily.
+
+    The record checks :func:`geoconflict.sources.read_events` applies to a
+    GeoParquet event table, partition by partition: a ``date_start`` that is
+    missing or not a date (``"missing date"``), a missing or empty geometry
+    (``"missing geometry"``), a geometry that is not a point (``"geometry is
+    not a point"``). Other values pass as they do on the pandas path.
+
+    Parameters
+    ----------
+    ddf : dask_geopandas.GeoDataFrame
+        Events with at least ``date_start`` and ``geometry``.
+
+    Returns
+    -------
+    valid : dask_geopandas.GeoDataFrame
+        The rows that pass every check (lazy).
+    rejects : dask.dataframe.DataFrame
+        One row per problem: ``partition``, ``row`` (1-based within the
+        partition), ``field``, ``value``, ``reason`` (lazy).
+    lengths : dask.dataframe.Series
+        Rows read per partition (lazy); :func:`number_rejects` turns the
+        partition-local rows into record numbers of the whole input.
+
+    Compute all three in one call (``dask.compute(summary, rejects, lengths)``):
+    they share the read tasks, so the data is read once.
+
+    Examples
+    --------
+    >>> import dask, dask_geopandas
+    >>> from geoconflict.synthetic import synthetic_events
+    >>> events = synthetic_events(6, seed=1)
+    >>> events.loc[4, "geometry"] = None
+    >>> ddf = dask_geopandas.from_geopandas(events, npartitions=2)
+    >>> valid, rejects, lengths = check_events(ddf)
+    >>> v, r, n = dask.compute(valid, rejects, lengths, scheduler="sync")
+    >>> len(v), number_rejects(r, n)[["row", "reason"]].values.tolist()
+    (5, [[5, 'missing geometry']])
+    """
+    import numpy as np
+
+    valid = ddf.map_partitions(_valid_rows, meta=ddf._meta)
+    rejects_meta = _partition_rejects(ddf._meta, {"number": 0})
+    rejects = ddf.map_partitions(_partition_rejects, meta=rejects_meta)
+    lengths = ddf.map_partitions(_length, meta=pd.Series([], dtype=np.int64))
+    return valid, rejects, lengths
+
+
+def number_rejects(rejects: pd.DataFrame, lengths: Any) -> pd.DataFrame:
+    """The computed ledger of :func:`check_events` with record numbers of the whole input.
+
+    ``row`` becomes the 1-based record number in file order (partition after
+    partition, as ``geopandas.read_parquet`` and ``read_events`` number them);
+    the ``partition`` column is dropped and a missing ``value`` is None.
+
+    Examples
+    --------
+    >>> ledger = pd.DataFrame({"partition": [0, 2], "row": [1, 2], "field": ["f", "f"],
+    ...     "value": ["a", "b"], "reason": ["r", "r"]})
+    >>> number_rejects(ledger, [3, 5, 4])["row"].tolist()
+    [1, 10]
+    """
+    import numpy as np
+
+    from geoconflict.sources._common import rejects_frame
+
+    counts = np.atleast_1d(np.asarray(lengths, dtype="int64"))
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64")
+    part = rejects["partition"].to_numpy(dtype="int64")
+    rows = rejects["row"].to_numpy(dtype="int64") + offsets[part]
+    ledger = rejects_frame([rejects.drop(columns=["partition"]).assign(row=rows)])
+    value = ledger["value"].astype(object)
+    return ledger.assign(value=value.where(value.notna(), None))
+
+
+def _problems(part: pd.DataFrame) -> Any:
+    """The checks of ``read_events`` on a GeoParquet event table, on one partition."""
+    import numpy as np
+
+    from geoconflict.sources._common import Problems
+
+    problems = Problems(np.arange(1, len(part) + 1))
+    start = pd.to_datetime(part["date_start"], errors="coerce")
+    problems.add(start.isna().to_numpy(), "date_start", part["date_start"], "missing date")
+    geom = part.geometry
+    missing = (geom.isna() | geom.is_empty).to_numpy()
+    problems.add(missing, "geometry", geom.astype(object).astype(str), "missing geometry")
+    not_point = ~missing & (geom.geom_type != "Point").to_numpy()
+    problems.add(not_point, "geometry", geom.geom_type, "geometry is not a point")
+    return problems
+
+
+def _length(part: pd.DataFrame) -> pd.Series:
+    return pd.Series([len(part)], dtype="int64")
+
+
+def _valid_rows(part: pd.DataFrame) -> pd.DataFrame:
+    bad = _problems(part).bad
+    return part[~bad] if bad.any() else part
+
+
+def _partition_rejects(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> Any:
+    ledger = _problems(part).frame()
+    number = 0 if partition_info is None else int(partition_info["number"])
+    ledger.insert(0, "partition", pd.Series([number] * len(ledger), dtype="int64"))
+    return ledger
 
 
 def summary_columns(available: Any, by: str | None = "area") -> list[str]:

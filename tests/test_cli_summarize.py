@@ -252,3 +252,61 @@ def test_ingest_then_dask_engine_on_its_own_local_cluster(
     )
     assert code == 0
     assert out.read_text() == MONTHLY
+
+
+def dirty_events() -> gpd.GeoDataFrame:
+    """Synthetic events with one NaT date_start, one kind="bogus" and one null geometry."""
+    events = synthetic_events(400, seed=31)
+    events.loc[10, "date_start"] = pd.NaT
+    events.loc[20, "kind"] = "bogus"
+    events.loc[30, "geometry"] = None
+    return events
+
+
+def test_both_engines_agree_on_dirty_geoparquet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = dirty_events()
+    dirty = tmp_path / "dirty.parquet"
+    events.to_parquet(dirty)
+    outputs = {}
+    for engine in ("pandas", "dask"):
+        out, rejects = tmp_path / f"{engine}.csv", tmp_path / f"{engine}-rejects.csv"
+        code = summarize(
+            dirty, "--by", "none", "--freq", "year", "--engine", engine, "--workers", "1",
+            "--out", out, "--rejects", rejects,
+        )  # fmt: skip
+        assert code == 1
+        assert f"2 of 400 records rejected and left out (listed in {rejects})" in (
+            capsys.readouterr().err
+        )
+        outputs[engine] = (out.read_text(), rejects.read_text())
+    assert outputs["dask"] == outputs["pandas"]
+
+    table = pd.read_csv(tmp_path / "dask.csv", keep_default_na=False)
+    assert "" not in table["period"].tolist()  # no row for the missing date
+    assert table["events"].sum() == 398  # the bogus kind is counted, as read_events keeps it
+    kept = events.drop(index=[10, 30])
+    years = pd.to_datetime(kept["date_start"]).dt.year.value_counts().sort_index()
+    assert table["events"].tolist() == years.tolist()
+    assert table["strikes"].sum() == areas.summarize(kept, by=None, freq="YS")["strikes"].sum()
+
+    ledger = pd.read_csv(tmp_path / "dask-rejects.csv", keep_default_na=False)
+    assert ledger.columns.tolist() == ["row", "field", "value", "reason"]
+    assert ledger["row"].tolist() == [11, 31]
+    assert ledger["field"].tolist() == ["date_start", "geometry"]
+    assert ledger["reason"].tolist() == ["missing date", "missing geometry"]
+
+
+def test_clean_input_writes_an_empty_ledger_and_exits_0(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    out, rejects = tmp_path / "t.csv", tmp_path / "rejects.csv"
+    assert summarize(inputs["parquet"], "--by", "kind", "--out", out, "--rejects", rejects) == 0
+    assert rejects.read_text() == "row,field,value,reason\n"
+
+
+def test_rejects_path_must_differ_from_out(inputs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    assert summarize(inputs["parquet"], "--out", out, "--rejects", out) == 2
+    assert not out.exists()

@@ -271,3 +271,44 @@ def test_any_partitioning_gives_the_pandas_summary(
     expected = areas.summarize(areas.assign(events, fixture_areas()), **options)
     pd.testing.assert_frame_equal(got, expected)
     assert got["events"].sum() == n
+
+
+def test_check_events_mirrors_read_events_across_partitions(tmp_path: Path) -> None:
+    """Same rejects, numbered in file order, and the same valid rows as the pandas reader."""
+    from geoconflict.sources import read_events, write_events
+
+    events = synthetic_events(300, seed=9)
+    events.loc[3, "date_start"] = pd.NaT
+    events.loc[120, "geometry"] = None
+    events.loc[121, "geometry"] = shapely.box(0, 0, 1, 1)
+    events.loc[250, "geometry"] = shapely.Point()
+    events.loc[251, "kind"] = "bogus"
+    path = tmp_path / "dirty.parquet"
+    events.to_parquet(path)
+    expected = read_events(path)
+    ddf = scale.read_parquet(path).repartition(npartitions=4)
+    valid, rejects, lengths = scale.check_events(ddf)
+    got_valid, got_rejects, got_lengths = dask.compute(valid, rejects, lengths, scheduler="sync")
+    assert got_lengths.tolist() == [75, 75, 75, 75]
+    ledger = scale.number_rejects(got_rejects, got_lengths)
+    pd.testing.assert_frame_equal(ledger, _none_for_missing(expected.rejects))
+    assert ledger["row"].tolist() == [4, 121, 122, 251]
+    assert got_valid["event_id"].tolist() == expected.events["event_id"].tolist()
+
+    # A partitioned directory: one partition per year, rows numbered year after year.
+    clean_dates = events.drop(index=[3])
+    root = write_events(clean_dates, tmp_path / "by_year", partition_by="year")
+    expected = read_events(root)
+    ddf = scale.read_parquet(root)
+    assert ddf.npartitions > 1
+    _, rejects, lengths = scale.check_events(ddf)
+    got_rejects, got_lengths = dask.compute(rejects, lengths, scheduler="sync")
+    ledger = scale.number_rejects(got_rejects, got_lengths)
+    pd.testing.assert_frame_equal(ledger, _none_for_missing(expected.rejects))
+    assert len(ledger) == 3
+
+
+def _none_for_missing(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The pandas reader's ledger may hold NaN or None for a missing value (concat order)."""
+    value = ledger["value"].astype(object)
+    return ledger.assign(value=value.where(value.notna(), None))

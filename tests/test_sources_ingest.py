@@ -245,3 +245,16 @@ def test_a_directory_given_as_an_output_file_is_a_clear_error(tmp_path, capsys):
     assert rc == 2
     err = capsys.readouterr().err
     assert f"{tmp_path}: is a directory" in err and "Traceback" not in err
+
+
+def test_partitioned_table_with_undated_events_reads_back(tmp_path):
+    ev = synthetic_events(50, seed=1)
+    ev.loc[ev.index[3], "date_start"] = pd.NaT
+    out = tmp_path / "ev"
+    write_events(ev, out, partition_by="year")
+    assert (out / "year=__HIVE_DEFAULT_PARTITION__").is_dir()
+    back = read_events(out)
+    # The undated event is a reject with its reason; the other 49 come back.
+    assert (back.records, back.accepted, back.rejected) == (50, 49, 1)
+    assert back.rejects["reason"].tolist() == ["missing date"]
+    assert ev["event_id"].iloc[3] not in set(back.events["event_id"])

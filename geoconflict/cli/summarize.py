@@ -12,6 +12,13 @@ With ``--engine pandas`` (the default) EVENTS is anything
 GeoParquet (a file or a partitioned directory) and is read lazily with
 dask-geopandas; without ``--scheduler`` a local cluster of ``--workers``
 processes starts on 127.0.0.1 for the run.
+
+Both engines apply the same record checks to a GeoParquet event table (a missing
+or unparseable ``date_start``, a missing or empty geometry, a geometry that is not a
+point), leave those records out, list them with ``--rejects FILE.csv`` (``row``,
+``field``, ``value``, ``reason``; ``row`` is the 1-based record number in file order)
+and exit 1 when any was rejected. The Dask engine computes the ledger in the same
+``compute`` call as the summary, from the same read of each partition.
 """
 
 from __future__ import annotations
@@ -63,6 +70,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--areas", default=None, help="study areas file (default: the shipped ones)")
     p.add_argument("--out", required=True, help="output CSV (written atomically)")
+    p.add_argument(
+        "--rejects",
+        default=None,
+        metavar="FILE.csv",
+        help="write the rejected records (row, field, value, reason) to this CSV",
+    )
     p.add_argument("--engine", choices=("pandas", "dask"), default="pandas")
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
     p.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster")
@@ -135,21 +148,35 @@ def run(args: argparse.Namespace) -> int:
         raise GeoconflictError(f"{path}: no such file or directory")
     if args.workers < 1:
         raise GeoconflictError("--workers must be at least 1")
-    status = 0
+    if args.rejects is not None and Path(args.rejects).resolve() in {
+        Path(args.out).resolve(),
+        path.resolve(),
+    }:
+        raise GeoconflictError(f"--rejects {args.rejects} is the same path as EVENTS or --out")
     if args.engine == "dask":
-        table = _run_dask(args, path, freq, periods)
+        table, rejects, records = _run_dask(args, path, freq, periods)
     else:
         if args.scheduler:
             raise GeoconflictError("--scheduler needs --engine dask")
-        table, status = _run_pandas(args, path, freq, periods)
+        table, rejects, records = _run_pandas(args, path, freq, periods)
     write_text(args.out, table.to_csv(index=False, lineterminator="\n"))
+    if args.rejects is not None:
+        write_text(args.rejects, rejects.to_csv(index=False, lineterminator="\n"))
     print(f"{len(table)} rows written to {args.out}")
-    return status
+    rejected = int(rejects["row"].nunique())
+    if rejected:
+        where = f"listed in {args.rejects}" if args.rejects else "list them with --rejects FILE.csv"
+        print(
+            f"{path}: {rejected} of {records} records rejected and left out ({where})",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _run_pandas(
     args: argparse.Namespace, path: Path, freq: str, periods: dict[str, Any] | None
-) -> tuple[pd.DataFrame, int]:
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     from geoconflict import areas as areas_mod
     from geoconflict.sources import read_events
 
@@ -158,19 +185,14 @@ def _run_pandas(
     if args.by == "area" and "area" not in events.columns:
         events = areas_mod.assign(events, _load_areas(args.areas))
     table = areas_mod.summarize(events, by=args.by, freq=freq, periods=periods)
-    if result.rejected:
-        print(
-            f"{path}: {result.rejected} of {result.records} records rejected and left out"
-            " (see `geoconflict ingest --rejects`)",
-            file=sys.stderr,
-        )
-        return table, 1
-    return table, 0
+    return table, result.rejects, result.records
 
 
 def _run_dask(
     args: argparse.Namespace, path: Path, freq: str, periods: dict[str, Any] | None
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    import dask
+
     from geoconflict import scale
 
     if args.fmt not in (None, "parquet", "geoparquet") or not _is_parquet(path):
@@ -182,16 +204,20 @@ def _run_dask(
     ddf = scale.read_parquet(
         path, columns=scale.summary_columns(scale.read_parquet(path).columns, args.by)
     )
+    # The record checks of the pandas reader, per partition: the summary sees only the
+    # valid rows, and the ledger and partition lengths come from the same read.
+    valid, lazy_rejects, lengths = scale.check_events(ddf)
     areas = _load_areas(args.areas) if args.by == "area" else None
-    lazy = scale.summarize(ddf, by=args.by, freq=freq, periods=periods, areas=areas)
+    lazy = scale.summarize(valid, by=args.by, freq=freq, periods=periods, areas=areas)
     with scale.client(args.scheduler, n_workers=args.workers) as client:
         workers = len(client.scheduler_info()["workers"])
         where = args.scheduler or "a local cluster on 127.0.0.1"
         print(
             f"dask: {ddf.npartitions} partitions on {workers} workers at {where}", file=sys.stderr
         )
-        table: pd.DataFrame = lazy.compute()
-    return table
+        table, partial_rejects, counts = dask.compute(lazy, lazy_rejects, lengths)
+    rejects = scale.number_rejects(partial_rejects, counts)
+    return table, rejects, int(counts.sum())
 
 
 def _load_areas(path: str | None) -> Any:

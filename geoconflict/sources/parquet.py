@@ -151,7 +151,16 @@ def read_event_parquet(path: str | os.PathLike[str] | Any) -> gpd.GeoDataFrame:
     try:
         table = gpd.read_parquet(path)
     except Exception as exc:
-        raise SourceFormatError(f"cannot read as GeoParquet: {exc}", path=_name(path)) from exc
+        is_dir = isinstance(path, (str, os.PathLike)) and Path(path).is_dir()
+        try:
+            if not is_dir:
+                raise
+            # Our partitions keep every column inside the files, so the folder names are
+            # not needed; reading without them avoids Arrow's trouble unifying the null
+            # partition (year=__HIVE_DEFAULT_PARTITION__, events with no date).
+            table = gpd.read_parquet(path, partitioning=None)
+        except Exception:
+            raise SourceFormatError(f"cannot read as GeoParquet: {exc}", path=_name(path)) from exc
     if isinstance(path, (str, os.PathLike)) and Path(path).is_dir():
         derived = [c for c in table.columns if c == "year" and c not in EVENT_COLUMNS]
         for c in derived:
