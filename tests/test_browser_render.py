@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from helpers import bare_map_args
 
 from geoconflict.render import MapOptions, make_map, save_html, status_at
 from geoconflict.synthetic import synthetic_events
@@ -109,16 +110,7 @@ def zones_frame() -> gpd.GeoDataFrame:
 
 
 def build(tmp: Path, events: gpd.GeoDataFrame, node_modules: Path, **kw: Any) -> str:
-    args: dict[str, Any] = dict(
-        areas=None,
-        territory=zones_frame(),
-        places=None,
-        rivers=None,
-        basemap="none",
-        context=None,
-        title="Browser test",
-    )
-    args.update(kw)
+    args = bare_map_args(zones_frame(), "Browser test", **kw)
     m = make_map(events, **args)
     out = save_html(m, tmp / "map.html", assets="inline", asset_dir=node_modules)
     return out.as_uri()

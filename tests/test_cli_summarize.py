@@ -7,7 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-import shapely
+from helpers import nested_areas
 
 from geoconflict import areas
 from geoconflict.cli import main
@@ -15,22 +15,7 @@ from geoconflict.events import conform
 from geoconflict.sources import write_events
 from geoconflict.synthetic import synthetic_events
 
-AREAS = gpd.GeoDataFrame(
-    {
-        "area_id": ["city", "city_west", "city_east", "town"],
-        "name": ["City", "City west", "City east", "Town"],
-        "parent": [None, "city", "city", None],
-        "country": ["IQ", "IQ", "IQ", "SY"],
-        "source": ["test fixture"] * 4,
-    },
-    geometry=[
-        shapely.box(43.05, 36.27, 43.20, 36.40),
-        shapely.box(43.05, 36.27, 43.12, 36.40),
-        shapely.box(43.12, 36.27, 43.20, 36.40),
-        shapely.box(38.97, 35.92, 39.05, 35.99),
-    ],
-    crs="EPSG:4326",
-)
+AREAS = nested_areas()
 
 # Six events with known places and counts. e3 is a strike without a count (counts as one).
 HAND_BUILT = pd.DataFrame(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from helpers import bare_map_args
 
 from geoconflict.errors import AssetError, GeoconflictError
 from geoconflict.render import (
@@ -53,16 +54,7 @@ def zones_frame() -> gpd.GeoDataFrame:
 
 
 def small_map(events: gpd.GeoDataFrame | None = None, **kw: object):
-    args: dict[str, object] = dict(
-        areas=None,
-        territory=zones_frame(),
-        places=None,
-        rivers=None,
-        basemap="none",
-        context=None,
-        title="Test",
-    )
-    args.update(kw)
+    args = bare_map_args(zones_frame(), "Test", **kw)
     return make_map(synthetic_events(300, seed=3) if events is None else events, **args)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 import shapely
 from dask.callbacks import Callback
+from helpers import nested_areas
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,26 +25,6 @@ from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
 from geoconflict.synthetic import synthetic_events
 
 N_EVENTS = 200_000
-
-
-def fixture_areas() -> gpd.GeoDataFrame:
-    """Nested study areas around the synthetic centres: a city with two halves, a town."""
-    return gpd.GeoDataFrame(
-        {
-            "area_id": ["city", "city_west", "city_east", "town"],
-            "name": ["City", "City west", "City east", "Town"],
-            "parent": [None, "city", "city", None],
-            "country": ["IQ", "IQ", "IQ", "SY"],
-            "source": ["test fixture"] * 4,
-        },
-        geometry=[
-            shapely.box(43.05, 36.27, 43.20, 36.40),
-            shapely.box(43.05, 36.27, 43.12, 36.40),
-            shapely.box(43.12, 36.27, 43.20, 36.40),
-            shapely.box(38.97, 35.92, 39.05, 35.99),
-        ],
-        crs="EPSG:4326",
-    )
 
 
 def write_partitioned(events: gpd.GeoDataFrame, root: Path) -> Path:
@@ -82,7 +63,7 @@ def test_dask_summary_equals_pandas_on_200k_events(
     dataset: tuple[gpd.GeoDataFrame, Path], freq: str
 ) -> None:
     events, root = dataset
-    table = fixture_areas()
+    table = nested_areas()
     expected = areas.summarize(areas.assign(events, table), freq=freq)
 
     ddf = scale.read_parquet(root)
@@ -101,7 +82,7 @@ def test_dask_summary_equals_pandas_on_200k_events(
 
 def test_dask_period_totals_equal_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
     events, root = dataset
-    table = fixture_areas()
+    table = nested_areas()
     periods = {"before": ("2014-08-08", "2017-01-19"), "after": ("2017-01-20", "2017-07-15")}
     expected = areas.summarize(areas.assign(events, table), periods=periods)
     got = scale.summarize(scale.read_parquet(root), periods=periods, areas=table).compute()
@@ -119,7 +100,7 @@ def test_dask_period_totals_equal_pandas(dataset: tuple[gpd.GeoDataFrame, Path])
 
 def test_dask_assign_equals_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
     events, root = dataset
-    table = fixture_areas()
+    table = nested_areas()
     lazy = scale.assign(scale.read_parquet(root), table)
     assert isinstance(lazy, dask_geopandas.GeoDataFrame)
     got = lazy.compute().set_index("event_id")
@@ -136,7 +117,7 @@ def test_dask_assign_intersects_flags_the_same_events(
     dataset: tuple[gpd.GeoDataFrame, Path],
 ) -> None:
     events = dataset[0]
-    table = fixture_areas()
+    table = nested_areas()
     sample = events.iloc[:20_000]
     ddf = dask_geopandas.from_geopandas(sample, npartitions=4)
     got = scale.assign(ddf, table, how="intersects").compute()
@@ -150,7 +131,7 @@ def test_dask_assign_intersects_flags_the_same_events(
 
 def test_areas_functions_dispatch_dask_input(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
     events, root = dataset
-    table = fixture_areas()
+    table = nested_areas()
     assigned = areas.assign(scale.read_parquet(root), table)
     assert isinstance(assigned, dask_geopandas.GeoDataFrame)
     lazy = areas.summarize(assigned, by="area", freq="YS")
@@ -163,8 +144,8 @@ def test_building_the_summary_computes_nothing(dataset: tuple[gpd.GeoDataFrame, 
     _, root = dataset
     counter = CountTasks()
     with counter:
-        lazy = scale.summarize(scale.read_parquet(root), areas=fixture_areas())
-        lazy_assign = scale.assign(scale.read_parquet(root), fixture_areas())
+        lazy = scale.summarize(scale.read_parquet(root), areas=nested_areas())
+        lazy_assign = scale.assign(scale.read_parquet(root), nested_areas())
     assert counter.ran == 0
     assert isinstance(lazy_assign, dask_geopandas.GeoDataFrame)
     with counter:
@@ -179,8 +160,8 @@ def test_summary_reads_only_the_columns_it_needs(dataset: tuple[gpd.GeoDataFrame
     assert not {"notes", "source", "event_id", "year"} & set(needed)
     ddf = scale.read_parquet(root, columns=needed)
     assert set(ddf.columns) == set(needed)
-    got = scale.summarize(ddf, areas=fixture_areas()).compute()
-    pd.testing.assert_frame_equal(got, areas.summarize(areas.assign(events, fixture_areas())))
+    got = scale.summarize(ddf, areas=nested_areas()).compute()
+    pd.testing.assert_frame_equal(got, areas.summarize(areas.assign(events, nested_areas())))
     assert scale.summary_columns(["area", "kind", "notes"], by="area") == ["area", "kind"]
     assert scale.summary_columns(["kind", "date_start", "notes"], by=None) == [
         "date_start",
@@ -267,8 +248,8 @@ def test_any_partitioning_gives_the_pandas_summary(
         options = {
             "periods": {"a": ("2014-01-01", "2016-06-30"), "b": ("2016-07-01", "2018-01-01")}
         }
-    got = scale.summarize(ddf, areas=fixture_areas(), **options).compute(scheduler="sync")
-    expected = areas.summarize(areas.assign(events, fixture_areas()), **options)
+    got = scale.summarize(ddf, areas=nested_areas(), **options).compute(scheduler="sync")
+    expected = areas.summarize(areas.assign(events, nested_areas()), **options)
     pd.testing.assert_frame_equal(got, expected)
     assert got["events"].sum() == n
 
