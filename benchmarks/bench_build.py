@@ -128,6 +128,28 @@ def startup() -> float:
     return time.perf_counter() - t0
 
 
+def imports() -> float:
+    """Wall seconds of a fresh process that imports what every page-rendering process needs.
+
+    No schedule can split this between workers: each needs it done before its
+    first page. It bounds the ``--jobs 2`` speed-up (see :func:`amdahl`).
+    """
+    code = "import geoconflict.build.pipeline, geoconflict.render.make, geoconflict.render.page"
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def amdahl(serial: float, fixed: float, workers: int = 2) -> float:
+    """Amdahl's bound: the best speed-up of a ``serial``-second build on ``workers`` cores
+    when ``fixed`` seconds of it (start-up and imports) cannot be shared out.
+
+    >>> round(amdahl(4.0, 1.0), 2)
+    1.6
+    """
+    return serial / (fixed + (serial - fixed) / workers)
+
+
 def differing(a: Path, b: Path) -> list[str]:
     """Files that differ between two output folders (hidden state files aside)."""
     names = {p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name[0] != "."}
@@ -149,13 +171,14 @@ def main(argv: list[str] | None = None) -> int:
         n = len(list(maps.glob("*.toml")))
         cores = os.cpu_count()
         print(f"{n} specs ({args.specs} over {args.events:,} synthetic events), {cores} cores")
-        serial, parallel, nochange, start = [], [], [], []
+        serial, parallel, nochange, start, imported = [], [], [], [], []
         scaling: list[float] = []
         for _ in range(args.repeat):
             serial.append(build(maps, folder / "serial", "--jobs", "1"))
             parallel.append(build(maps, folder / "parallel", "--jobs", "2"))
             nochange.append(build(maps, folder / "parallel", "--jobs", "2", fresh=False))
             start.append(startup())
+            imported.append(imports())
             scaling.append(machine_scaling())
         diff = differing(folder / "serial", folder / "parallel")
         size = sum(p.stat().st_size for p in (folder / "parallel").rglob("*.html"))
@@ -174,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  this machine now: 2 processes of pure CPU work run {ceiling:.2f}x faster than 1"
         f" (best of {args.repeat}); the build reaches {speedup / ceiling * 100:.0f}% of that"
+    )
+    bound = amdahl(best_serial, min(imported))
+    print(
+        f"  Amdahl's bound for this workload: {bound:.2f}x  (a fresh process needs"
+        f" {min(imported):.2f} s to import the renderer before its first page, of a"
+        f" {best_serial:.2f} s serial build); the build reaches {speedup / bound * 100:.0f}% of it"
     )
     share = best_nochange / best_parallel
     print(f"no-change rebuild: {share * 100:.1f}% of a full --jobs 2 build  (target <= 5%)")

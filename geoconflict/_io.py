@@ -29,23 +29,38 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     >>> (d / "a.txt").read_text()
     'done'
     """
+    tmp = stage(target)
+    try:
+        yield tmp
+        publish(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def stage(target: str | os.PathLike[str]) -> Path:
+    """Create an empty temporary file beside ``target`` (``.name.XXXX.part``) and return it.
+
+    Write it, then :func:`publish` it over ``target`` (or delete it). The two steps
+    may run in different processes: a build's workers stage, its parent publishes.
+    """
     target = Path(target)
     if target.is_dir():
         raise IsADirectoryError(21, "is a directory, not a file to write", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        if tmp.is_dir():
-            raise IsADirectoryError(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    return Path(name)
+
+
+def publish(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Rename a :func:`stage`-d file over ``target`` (one atomic rename, same folder)."""
+    tmp = Path(tmp)
+    if tmp.is_dir():
+        raise IsADirectoryError(tmp)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
 
 
 @contextlib.contextmanager

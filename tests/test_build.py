@@ -553,3 +553,71 @@ def test_reader_options_reach_the_reader_and_the_gazetteer_is_an_input(tmp_path:
     assert failed.status == "failed"
     assert "key 'inputs[0].options.gazetteer'" in str(failed.error)
     assert "no such file" in str(failed.error)
+
+
+def stop_mid_job(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
+    """A renderer during which the build is told to stop (as a late Ctrl-C would)."""
+    from geoconflict.build import runner
+
+    runner._STOP.set()
+    return standin_page(spec, events)
+
+
+def test_workers_stage_outputs_and_only_the_commit_publishes_them(tmp_path: Path) -> None:
+    from geoconflict.build import runner
+    from geoconflict.build.spec import load_spec
+
+    maps = _maps(tmp_path)
+    out = tmp_path / "dist"
+    spec = load_spec(maps / "alpha.toml")
+    res = runner._run_job(runner._Job(spec, out, None, standin_page))
+    assert res.error is None and list(res.staged) == ["alpha.html"]
+    tmp = Path(res.staged["alpha.html"])
+    # Staged beside the target, under a name the next build would sweep up.
+    assert tmp.parent == out and tmp.name.startswith(".alpha.html.") and tmp.suffix == ".part"
+    assert not (out / "alpha.html").exists()
+    assert _sha(tmp) == res.outputs["alpha.html"]["sha256"]
+    res.discard()
+    assert not tmp.exists() and not list(out.iterdir())
+
+
+def test_a_worker_told_to_stop_commits_nothing_and_leaves_no_file(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from geoconflict.build import runner
+    from geoconflict.build.spec import load_spec
+
+    out = tmp_path / "dist"
+    spec = load_spec(_maps(tmp_path) / "alpha.toml")
+    stop = multiprocessing.get_context("fork").Event()
+    old = runner._STOP
+    runner._STOP = stop
+    try:
+        # Told to stop while the page was being made: the staged page goes.
+        with pytest.raises(SystemExit):
+            runner._run_job(runner._Job(spec, out, None, stop_mid_job))
+        assert stop.is_set() and not [p for p in out.rglob("*") if p.is_file()]
+        # Told before the job starts (a Ctrl-C that came before the worker could
+        # hear it): the job does not run at all.
+        with pytest.raises(SystemExit):
+            runner._run_job(runner._Job(spec, out, None, standin_page))
+        assert not [p for p in out.rglob("*") if p.is_file()]
+    finally:
+        runner._STOP = old
+
+
+def test_ctrl_c_during_a_commit_waits_for_the_commit(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from geoconflict.build import runner
+
+    done = []
+    with pytest.raises(KeyboardInterrupt), runner._interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        done.append("files and manifest written")
+    assert done == ["files and manifest written"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with runner._interrupts_deferred():  # no Ctrl-C: nothing raised
+        done.append("again")
+    assert done[-1] == "again"

@@ -16,11 +16,18 @@ How a build goes:
    (biggest inputs first). An input file that several specs name is read and
    validated once per build (:func:`geoconflict.build.pipeline.input_cache`):
    in the parent before the workers are forked, so they share it, or on first
-   use when building in one process. Each worker writes its outputs through
-   :func:`geoconflict._io.atomic_path` (temporary file, then rename), so a crash
-   or Ctrl-C never leaves half a file; leftover ``.*.part`` files are removed by
-   the next build.
-4. After each spec the state and ``manifest.json`` are rewritten atomically, with
+   use when building in one process. The renderer's imports run in a thread
+   while the parent reads. Each worker writes its outputs to temporary files
+   beside their targets (:func:`geoconflict._io.stage`) and hands their names
+   back; only the parent renames them into place (:func:`geoconflict._io.publish`),
+   so a crash or Ctrl-C never leaves half a file, and no file changes that the
+   manifest does not describe. On Ctrl-C the parent sets a stop flag the workers
+   check before and after each job (a worker can miss a signal that arrives
+   before it has set its handler), interrupts them and waits for them, then
+   deletes what they staged. Leftovers of a killed build (``.*.part``) are
+   removed by the next build.
+4. After each spec its files are published and the state and ``manifest.json``
+   rewritten (Ctrl-C waits until both are done), atomically, with
    sorted keys and no timestamps (unless asked): the manifest lists every output
    with its sha256 and size, each map's inputs with theirs and its status
    (``"failed"``, with the error, when its last build failed: its previous files
@@ -45,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geoconflict import __version__
-from geoconflict._io import atomic_path, write_text
+from geoconflict._io import publish, stage, write_text
 from geoconflict.build.spec import MapSpec, load_spec
 from geoconflict.errors import GeoconflictError, SpecError
 
@@ -151,6 +158,14 @@ class _JobResult:
     shared: dict[str, dict[str, Any]] = field(default_factory=dict)
     rejected: int = 0
     error: str | None = None
+    #: Output name -> the temporary file holding it, published by the parent on commit.
+    staged: dict[str, str] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        """Delete the staged files (a result that will not be committed)."""
+        for tmp in self.staged.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 def find_specs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -450,8 +465,14 @@ class _Build:
         self._prune()
         self._remove_partials(claimed)
         if todo:
-            for spec, meta, res in self._execute(todo, jobs, progress):
-                results[spec.name] = self._commit(spec, meta, res)
+            try:
+                for spec, meta, res in self._execute(todo, jobs, progress):
+                    results[spec.name] = self._commit(spec, meta, res)
+            except BaseException:
+                # Interrupted (the workers have stopped by now): what was staged
+                # but not committed goes; committed specs are in the manifest.
+                self._remove_partials(claimed)
+                raise
         self._write()
         ordered = sorted(results.values(), key=lambda r: (r.name, r.spec))
         return BuildReport(out_dir=self.out, results=ordered)
@@ -461,12 +482,22 @@ class _Build:
     ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
         from geoconflict.build.pipeline import input_cache
 
-        # Specs that share an input file read it once per build (not once per spec).
-        with input_cache([spec for spec, _meta in todo]):
-            yield from self._schedule(todo, jobs, progress)
+        # The renderer's imports (folium, branca, Jinja templates) run in a thread
+        # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
+        warm = _Warm()
+        try:
+            # Specs that share an input file read it once per build (not once per spec).
+            with input_cache([spec for spec, _meta in todo]):
+                yield from self._schedule(todo, jobs, progress, warm)
+        finally:
+            warm.join()
 
     def _schedule(
-        self, todo: list[tuple[MapSpec, dict[str, Any]]], jobs: int | None, progress: bool | str
+        self,
+        todo: list[tuple[MapSpec, dict[str, Any]]],
+        jobs: int | None,
+        progress: bool | str,
+        warm: _Warm,
     ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
         # Largest inputs first, so the last job to start is a short one.
         todo = sorted(todo, key=lambda t: (-_cost(t[1]["inputs"]), t[0].name))
@@ -484,7 +515,6 @@ class _Build:
             # no-change build never needs it.
             from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-            _preload()
             ctx = _mp_context()
             if ctx.get_start_method() == "fork":
                 # An input that several specs share is read once, here, and the
@@ -492,11 +522,16 @@ class _Build:
                 from geoconflict.build.pipeline import preread
 
                 preread([spec for spec, _meta in todo])
+            # Forked workers start warm; and no thread may be importing while we fork.
+            warm.join()
+            # Set when the build is interrupted: a worker then commits nothing more,
+            # even one that missed the Ctrl-C (it came before its handler was set).
+            stop = ctx.Event()
             with ProcessPoolExecutor(
                 max_workers=n_jobs,
                 mp_context=ctx,
                 initializer=_worker_init,
-                initargs=(os.getpid(), max(1, _cpu_count() // n_jobs)),
+                initargs=(os.getpid(), max(1, _cpu_count() // n_jobs), stop),
             ) as pool:
                 pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any]]] = {}
                 for spec, meta in todo:
@@ -518,7 +553,11 @@ class _Build:
                             bar.done(spec, res)
                             yield spec, meta, res
                 except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    _stop_workers(stop)
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for fut in pending:
+                        if fut.done() and not fut.cancelled() and fut.exception() is None:
+                            fut.result().discard()
                     raise
         finally:
             bar.close()
@@ -553,10 +592,18 @@ class _Build:
         }
 
     def _commit(self, spec: MapSpec, meta: dict[str, Any], res: _JobResult) -> SpecResult:
+        # The files and the manifest change together: Ctrl-C waits until both are done.
+        with _interrupts_deferred():
+            return self._commit_now(spec, meta, res)
+
+    def _commit_now(self, spec: MapSpec, meta: dict[str, Any], res: _JobResult) -> SpecResult:
         if res.error is not None:
+            res.discard()
             self._mark_failed(spec.name, spec.path, res.error)
             self._write()
             return SpecResult(spec.name, meta["label"], "failed", error=res.error)
+        for rel, tmp in sorted(res.staged.items()):
+            publish(tmp, self.out / rel)
         old = self.state["maps"].get(spec.name, {})
         cache = self.state.setdefault("hashes", {})
         for rel, info in {**res.outputs, **res.shared}.items():
@@ -672,7 +719,9 @@ def _run_job(job: _Job) -> _JobResult:
     from geoconflict.build.pipeline import load_events, render_page
 
     spec = job.spec
+    result = _JobResult(spec.name)
     try:
+        _check_stop()
         loaded = load_events(spec)
         render = job.renderer or render_page
         page = render(spec, loaded.events, asset_dir=job.asset_dir)
@@ -683,28 +732,29 @@ def _run_job(job: _Job) -> _JobResult:
         html_bytes = html.encode("utf-8")
         # Local assets first: the PNG step opens the page, which needs them.
         shared = _local_assets(job) if spec.assets == "local" else {}
-        outputs: dict[str, dict[str, Any]] = {}
-        with contextlib.ExitStack() as stack:
-            # Every output goes to a temporary file first; all are renamed into
-            # place together when the block ends without an error.
-            assert spec.html is not None
-            tmp_html = stack.enter_context(atomic_path(job.out_dir / spec.html))
-            tmp_html.write_bytes(html_bytes)
-            outputs[spec.html] = _hash_bytes(html_bytes)
-            if spec.png is not None:
-                tmp_png = stack.enter_context(atomic_path(job.out_dir / spec.png.path))
-                _render_png(tmp_html, tmp_png, spec)
-                outputs[spec.png.path] = _hash_file(tmp_png)
-            if loaded.rejected:
-                rel = f"{spec.name}.rejects.csv"
-                data = loaded.rejects.to_csv(index=False, lineterminator="\n").encode("utf-8")
-                tmp_rej = stack.enter_context(atomic_path(job.out_dir / rel))
-                tmp_rej.write_bytes(data)
-                outputs[rel] = _hash_bytes(data)
-        return _JobResult(spec.name, outputs, shared, rejected=loaded.rejected)
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:
+        # Every output goes to a temporary file beside its target; the parent
+        # renames them into place when it commits the result (with the manifest).
+        assert spec.html is not None
+        result.staged[spec.html] = str(tmp_html := stage(job.out_dir / spec.html))
+        tmp_html.write_bytes(html_bytes)
+        outputs: dict[str, dict[str, Any]] = {spec.html: _hash_bytes(html_bytes)}
+        if spec.png is not None:
+            result.staged[spec.png.path] = str(tmp_png := stage(job.out_dir / spec.png.path))
+            _render_png(tmp_html, tmp_png, spec)
+            outputs[spec.png.path] = _hash_file(tmp_png)
+        if loaded.rejected:
+            rel = f"{spec.name}.rejects.csv"
+            data = loaded.rejects.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            result.staged[rel] = str(tmp_rej := stage(job.out_dir / rel))
+            tmp_rej.write_bytes(data)
+            outputs[rel] = _hash_bytes(data)
+        _check_stop()
+        result.outputs, result.shared, result.rejected = outputs, shared, loaded.rejected
+        return result
+    except BaseException as exc:
+        result.discard()
+        if not isinstance(exc, Exception):  # Ctrl-C, or the build stopping this worker
+            raise
         if os.environ.get("GEOCONFLICT_DEBUG"):
             traceback.print_exc()
         return _JobResult(spec.name, error=_message(spec.path, exc))
@@ -775,32 +825,89 @@ class _Progress:
             self.bar.close()
 
 
-def _worker_init(parent: int, threads: int) -> None:
-    """In each worker: die with the parent, and share the cores with the other workers.
+#: In a worker: the build's stop flag (see :func:`_worker_init`); None in the parent.
+_STOP: Any = None
 
-    A worker that outlived a killed build could still rename a file into place
-    after the manifest was last written; ``PR_SET_PDEATHSIG`` stops that.
+
+def _worker_init(parent: int, threads: int, stop: Any) -> None:
+    """In each worker: die with the parent, stop on Ctrl-C, share the cores.
+
+    A worker that outlived a killed build would waste the machine; ``PR_SET_PDEATHSIG``
+    stops that. (Workers never rename outputs into place: the parent does.)
     """
     import signal
 
-    with contextlib.suppress(Exception):
-        import ctypes
+    global _STOP
+    _STOP = stop
+    try:
+        with contextlib.suppress(Exception):
+            import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-    # Ctrl-C reaches the whole process group: a worker stops quietly (a job in
-    # progress still removes its temporary files on the way out).
-    signal.signal(signal.SIGINT, _stop_quietly)
-    with contextlib.suppress(Exception):
-        import pyarrow
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+        # Ctrl-C reaches the whole process group: a worker stops quietly (a job in
+        # progress still removes its temporary files on the way out).
+        signal.signal(signal.SIGINT, _stop_quietly)
+        _check_stop()
+        with contextlib.suppress(Exception):
+            import pyarrow
 
-        pyarrow.set_cpu_count(threads)
+            pyarrow.set_cpu_count(threads)
+    except SystemExit:  # stopped before the first job: leave without a traceback
+        os._exit(130)
 
 
 def _stop_quietly(signum: int, frame: Any) -> None:
+    import signal
+
+    signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
     raise SystemExit(128 + signum)
+
+
+def _check_stop() -> None:
+    """In a worker: leave (without committing anything) once the build is stopping."""
+    if _STOP is not None and _STOP.is_set():
+        raise SystemExit(130)
+
+
+def _stop_workers(stop: Any) -> None:
+    """Tell every worker to stop now: set the flag, then interrupt each one."""
+    import multiprocessing
+    import signal
+
+    stop.set()
+    for child in multiprocessing.active_children():
+        if child.pid:
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGINT)
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back while the block runs, and act on it afterwards.
+
+    Python runs signal handlers in the main thread only, so elsewhere (a build
+    started from a thread) the block runs as is.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if held and old != signal.SIG_IGN:
+        if callable(old):
+            old(signal.SIGINT, None)
+        else:
+            raise KeyboardInterrupt
 
 
 def _cpu_count() -> int:
@@ -819,9 +926,27 @@ def _mp_context() -> Any:
 
 def _preload() -> None:
     """Import the heavy stages once in the parent, so forked workers start warm."""
-    for name in ("geopandas", "geoconflict.build.pipeline", "geoconflict.render"):
+    for name in (
+        "geopandas",
+        "geoconflict.build.pipeline",
+        "geoconflict.render.make",
+        "geoconflict.render.page",
+    ):
         with contextlib.suppress(ImportError):
             __import__(name)
+
+
+class _Warm:
+    """:func:`_preload` in a background thread; :meth:`join` waits for it (idempotent)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.thread = threading.Thread(target=_preload, name="geoconflict-imports", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
 
 
 def _cost(inputs: list[dict[str, Any]]) -> int:

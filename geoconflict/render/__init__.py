@@ -7,21 +7,49 @@
 - :func:`to_html` / :func:`save_html` render it with stable ids and an asset
   policy (:mod:`geoconflict.render.assets`: ``cdn``, ``inline``, ``local``).
 
-Importing this package imports folium (and branca); ``import geoconflict`` does not.
+The names are imported on first use: ``geoconflict.render.assets`` (the pinned
+JS/CSS) is cheap to import, while ``make_map`` and the layers bring in folium and
+branca. ``import geoconflict`` imports none of it.
 """
 
 from __future__ import annotations
 
-from geoconflict.render.areas_layer import areas_layer
-from geoconflict.render.context_layer import context_layer
-from geoconflict.render.events_layer import encode_events, events_layer
-from geoconflict.render.grid_layer import grid_layer, grid_lines
-from geoconflict.render.make import KIND_COLOURS, make_map
-from geoconflict.render.options import MapOptions
-from geoconflict.render.page import GeoconflictMap, save_html, to_html
-from geoconflict.render.places_layer import places_layer, protected_layer
-from geoconflict.render.rivers_layer import rivers_layer
-from geoconflict.render.territory_layer import STATUS_COLOURS, status_at, territory_layer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from geoconflict.render.areas_layer import areas_layer
+    from geoconflict.render.context_layer import context_layer
+    from geoconflict.render.events_layer import encode_events, events_layer
+    from geoconflict.render.grid_layer import grid_layer, grid_lines
+    from geoconflict.render.make import KIND_COLOURS, make_map
+    from geoconflict.render.options import MapOptions
+    from geoconflict.render.page import GeoconflictMap, save_html, to_html
+    from geoconflict.render.places_layer import places_layer, protected_layer
+    from geoconflict.render.rivers_layer import rivers_layer
+    from geoconflict.render.territory_layer import STATUS_COLOURS, status_at, territory_layer
+
+# public name -> the module that defines it
+_EXPORTS: dict[str, str] = {
+    "KIND_COLOURS": "make",
+    "STATUS_COLOURS": "territory_layer",
+    "GeoconflictMap": "page",
+    "MapOptions": "options",
+    "areas_layer": "areas_layer",
+    "context_layer": "context_layer",
+    "encode_events": "events_layer",
+    "events_layer": "events_layer",
+    "grid_layer": "grid_layer",
+    "grid_lines": "grid_layer",
+    "make_map": "make",
+    "places_layer": "places_layer",
+    "protected_layer": "places_layer",
+    "rivers_layer": "rivers_layer",
+    "save_html": "page",
+    "status_at": "territory_layer",
+    "territory_layer": "territory_layer",
+    "to_html": "page",
+}
 
 __all__ = [
     "KIND_COLOURS",
@@ -43,3 +71,17 @@ __all__ = [
     "territory_layer",
     "to_html",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'geoconflict.render' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"geoconflict.render.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
