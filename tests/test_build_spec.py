@@ -142,6 +142,22 @@ def test_defaults(tmp_path: Path) -> None:
             "filters.kinds[0]",
             "did you mean 'civcas'",
         ),
+        ('title = "T"\n[filters]\nkinds = []', "filters.kinds", "would open showing no events"),
+        (
+            'title = "T"\n[filters]\ngradings = ["fair", "weak", "fair"]',
+            "filters.gradings[2]",
+            "'fair' is listed twice",
+        ),
+        (
+            'title = "T"\nstart = 2017-01-01\nend = 2017-06-30\n[time]\ndate = 2016-12-31',
+            "time.date",
+            "is before start (2017-01-01)",
+        ),
+        (
+            'title = "T"\nend = 2017-06-30\n[time]\ndate = 2017-07-01',
+            "time.date",
+            "is after end (2017-06-30)",
+        ),
         ('title = "T"\n[time]\nstep = "year"', "time.step", "expected one of"),
         ('title = "T"\n[time]\nwindow_days = 0', "time.window_days", "from 1 to"),
         (

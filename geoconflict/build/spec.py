@@ -311,6 +311,12 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
         raise SpecError(path, "outputs.html", "a PNG is rendered from the page: keep html on")
     if html is not None and png is not None and html == png.path:
         raise SpecError(path, "outputs.png.path", "must differ from the HTML output")
+    time = v.time(doc)
+    if time.date is not None:
+        if start and time.date < start:
+            raise SpecError(path, "time.date", f"is before start ({start.isoformat()})")
+        if end and time.date > end:
+            raise SpecError(path, "time.date", f"is after end ({end.isoformat()})")
     return MapSpec(
         name=name,
         path=path,
@@ -323,7 +329,7 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
         end=end,
         inputs=v.inputs(doc),
         layers=v.layers(doc),
-        time=v.time(doc),
+        time=time,
         filters=v.filters(doc),
         basemap=v.basemap(doc),
         assets=v.choice(doc, "assets", ASSET_MODES, "inline"),
@@ -524,11 +530,15 @@ class _Validator:
         full = _join(prefix, key)
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             raise self.fail(full, f"expected a list of strings from {allowed}")
+        if not value:
+            raise self.fail(full, "is empty: the page would open showing no events")
         for i, item in enumerate(value):
             if item not in allowed:
                 close = difflib.get_close_matches(item, allowed, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"expected one of {allowed}"
                 raise self.fail(f"{full}[{i}]", f"unknown value {item!r}; {hint}")
+            if item in value[:i]:
+                raise self.fail(f"{full}[{i}]", f"{item!r} is listed twice")
         return tuple(value)
 
     def inputs(self, doc: Mapping[str, Any]) -> tuple[InputSpec, ...]:
