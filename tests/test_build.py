@@ -533,7 +533,9 @@ def test_reader_options_reach_the_reader_and_the_gazetteer_is_an_input(tmp_path:
     spec = 'title = "R"\n[[inputs]]\npath = "../r.txt"\nformat = "releases"\noptions = {{ {} }}\n'
     _write(maps / "r.toml", spec.format('gazetteer = "../gaz.csv"'))
     (failed,) = _build(maps, out).results
-    assert "key 'inputs[0]'" in str(failed.error) and "not utf-8-sig text" in str(failed.error)
+    assert "key 'inputs[0]'" in str(failed.error)
+    assert "line 1 is not UTF-8 text (byte 0xe9" in str(failed.error)
+    assert "options.encoding in a spec" in str(failed.error)
     _write(maps / "r.toml", spec.format('encoding = "latin-1", gazetteer = "../gaz.csv"'))
     assert _build(maps, out).summary() == "built 1, unchanged 0, failed 0"
     data = (out / "r.html").read_text()

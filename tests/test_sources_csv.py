@@ -191,3 +191,20 @@ def test_a_header_naming_a_column_twice_is_a_clear_error(tmp_path: Path) -> None
     path.write_text("id,date,lat,lon,LAT\n1,2017-01-01,36.3,43.1,36.3\n")
     with pytest.raises(SourceFormatError, match=r"twice\.csv, field 'lat'.*more than once"):
         read_events(path)
+
+
+def test_text_in_another_encoding_names_the_line_and_the_option(tmp_path):
+    # A Windows-1256 (Arabic) export read as UTF-8: the error names the first bad
+    # line and how to say the encoding; with the encoding, the rows read.
+    rows = ["id,lat,lon,date,place"] + [f"{i},36.3,43.1,2017-01-02,Mosul" for i in range(5000)]
+    rows.append("x1,36.3,43.1,2017-01-02,الموصل")
+    path = tmp_path / "cp1256.csv"
+    path.write_bytes("\n".join(rows).encode("cp1256") + b"\n")
+    with pytest.raises(SourceFormatError) as info:
+        read_events(path, format="csv")
+    message = str(info.value)
+    assert message.startswith(f"{path}: line 5002 is not UTF-8 text (byte 0x")
+    assert "--encoding" in message and "cp1256" in message
+    result = read_events(path, format="csv", encoding="cp1256")
+    assert len(result.events) == 5001
+    assert result.events["place"].iloc[-1] == "الموصل"

@@ -220,9 +220,7 @@ class _Source:
         except UnicodeDecodeError as exc:
             if exc.start > len(head) - 4:  # a character cut at the end of the sample
                 return head[: exc.start].decode(self.encoding)
-            raise SourceFormatError(
-                f"not {self.encoding} text (byte {exc.start}); pass encoding=", path=self.name
-            ) from exc
+            raise self.encoding_error() from exc
 
     def stream(self, progress: bool) -> tuple[Any, Any]:
         """An open binary or text stream from the start, and a progress bar (or None)."""
@@ -250,10 +248,56 @@ class _Source:
             try:
                 return data.decode(self.encoding)
             except UnicodeDecodeError as exc:
-                raise SourceFormatError(
-                    f"not {self.encoding} text (byte {exc.start}); pass encoding=", path=self.name
-                ) from exc
+                raise self.encoding_error() from exc
         return data.lstrip("\ufeff")
+
+    def encoding_error(self) -> SourceFormatError:
+        """The error for text that is not in ``self.encoding``: where, and what to do.
+
+        Finds the first byte that does not decode (streaming through the input)
+        and names its line, so the user can look at it.
+
+        Examples
+        --------
+        >>> src = _Source(io.BytesIO(b"a,b\\n1,2\\n3,caf\\xe9\\n"), "utf-8")
+        >>> str(src.encoding_error()).split(";")[0]
+        '<stream>: line 3 is not UTF-8 text (byte 0xe9 at offset 13)'
+        """
+        import codecs
+
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        name = codecs.lookup(self.encoding).name
+        name = "UTF-8" if name in ("utf-8", "utf-8-sig") else name
+        line, offset = 1, 0
+        if self.path is not None:
+            fh: Any = open(self.path, "rb")  # noqa: SIM115 (closed below)
+        else:
+            fh = self.handle
+            fh.seek(0)
+        try:
+            while chunk := fh.read(1 << 20):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line += chunk.count(b"\n", 0, max(exc.start, 0))
+                    bad = chunk[max(exc.start, 0) : max(exc.start, 0) + 1]
+                    where = f"line {line} is not {name} text (byte 0x{bad.hex()}"
+                    where += f" at offset {offset + max(exc.start, 0)})"
+                    break
+                line += chunk.count(b"\n")
+                offset += len(chunk)
+            else:
+                where = f"not {name} text"
+        finally:
+            if self.path is not None:
+                fh.close()
+            else:
+                fh.seek(0)
+        return SourceFormatError(
+            f"{where}; pass the file's encoding (the --encoding option, encoding= in Python,"
+            " options.encoding in a spec), e.g. cp1252, latin-1 or cp1256",
+            path=self.name,
+        )
 
 
 class _Counting(io.RawIOBase):
@@ -595,6 +639,8 @@ def _read_csv(
                 events.append(ev)
                 ledgers.append(led)
     except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc):
+            raise src.encoding_error() from exc
         raise SourceFormatError(f"cannot read as CSV: {exc}", path=src.name) from exc
     finally:
         if src.path is not None:
