@@ -122,7 +122,7 @@ def read_parquet(path: str | Path, *, columns: list[str] | None = None) -> Any:
     """
     import dask_geopandas
 
-    from geoconflict.events import CRS
+    from geoconflict.events import CRS, EVENT_DTYPES
 
     path = Path(path)
     if not path.exists():
@@ -137,6 +137,12 @@ def read_parquet(path: str | Path, *, columns: list[str] | None = None) -> Any:
         raise SourceFormatError(f"cannot read as GeoParquet: {exc}", path=path) from exc
     if ddf.crs is None:
         raise SourceFormatError("GeoParquet has no CRS in its geo metadata", path=path)
+    # Hive folder keys (``year=2017/``) are how the table is stored, not event
+    # columns: drop them, as the pandas reader does, so both engines see one table.
+    stored = {d.name.split("=", 1)[0] for d in path.rglob("*=*") if d.is_dir() and path.is_dir()}
+    extra = sorted(stored & set(ddf.columns) - set(EVENT_DTYPES) - {"geometry"})
+    if extra:
+        ddf = ddf.drop(columns=extra)
     if not ddf.crs.equals(CRS):
         ddf = ddf.to_crs(CRS)
     return ddf

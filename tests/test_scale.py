@@ -293,3 +293,23 @@ def _none_for_missing(ledger: pd.DataFrame) -> pd.DataFrame:
     """The pandas reader's ledger may hold NaN or None for a missing value (concat order)."""
     value = ledger["value"].astype(object)
     return ledger.assign(value=value.where(value.notna(), None))
+
+
+def test_both_engines_see_the_same_columns_of_a_partitioned_table(tmp_path: Path) -> None:
+    from geoconflict.cli import main
+    from geoconflict.sources import read_events, write_events
+
+    events = synthetic_events(300, seed=5)
+    root = tmp_path / "by-year"
+    write_events(events, root, partition_by="year")
+    assert sorted(p.name for p in root.iterdir())[:1] == ["year=2014"]
+    lazy = scale.read_parquet(root)
+    eager = read_events(root).events
+    # The folder key `year` is storage, not an event column, in both engines.
+    assert list(lazy.columns) == list(eager.columns)
+    assert "year" not in lazy.columns
+    # So summarising "by year" is refused the same way by both engines.
+    for engine in ("pandas", "dask"):
+        out = tmp_path / f"{engine}.csv"
+        code = main(["summarize", str(root), "--by", "year", "--engine", engine, "--out", str(out)])
+        assert code == 2 and not out.exists()

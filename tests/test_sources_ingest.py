@@ -258,3 +258,20 @@ def test_partitioned_table_with_undated_events_reads_back(tmp_path):
     assert (back.records, back.accepted, back.rejected) == (50, 49, 1)
     assert back.rejects["reason"].tolist() == ["missing date"]
     assert ev["event_id"].iloc[3] not in set(back.events["event_id"])
+
+
+def test_ingest_says_when_a_table_came_from_a_vector_file(tmp_path, capsys):
+    src = tmp_path / "points.geojson"
+    src.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"id": "a", "date": "2017-01-02"},'
+        ' "geometry": {"type": "Point", "coordinates": [43.1, 36.3]}},'
+        '{"type": "Feature", "properties": {"id": "b", "date": "soon"},'
+        ' "geometry": {"type": "Point", "coordinates": [43.2, 36.4]}}]}',
+        encoding="utf-8",
+    )
+    out, rej = tmp_path / "e.parquet", tmp_path / "r.csv"
+    assert main(["ingest", str(src), "--out", str(out), "--rejects", str(rej)]) == 1
+    printed = capsys.readouterr().out
+    assert "read 2 records as csv columns of a GeoJSON file: 1 accepted, 1 rejected" in printed
+    assert gpd.read_parquet(out)["event_id"].tolist() == ["a"]

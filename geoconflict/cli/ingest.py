@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from geoconflict.errors import SourceFormatError
@@ -98,8 +99,34 @@ def run(args: argparse.Namespace) -> int:
     with atomic_open(args.rejects, "w", newline="") as fh:
         result.rejects.to_csv(fh, index=False, lineterminator="\n")
     print(
-        f"{result.path}: read {result.records} records as {result.format}: "
+        f"{result.path}: read {result.records} records as {_described(result)}: "
         f"{result.accepted} accepted, {result.rejected} rejected"
     )
     print(f"wrote {args.out} and {args.rejects}")
     return 1 if result.rejected else 0
+
+
+#: Vector files read through GDAL: their attributes go through a table reader.
+_VECTOR_FILES = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".fgb": "FlatGeobuf",
+    ".shp": "Shapefile",
+    ".gml": "GML",
+    ".kml": "KML",
+}
+
+
+def _described(result: Any) -> str:
+    """The format an input was read as, saying so when it came from a vector file.
+
+    >>> from types import SimpleNamespace as NS
+    >>> _described(NS(path="points.geojson", format="csv"))
+    'csv columns of a GeoJSON file'
+    >>> _described(NS(path="acled.csv", format="acled"))
+    'acled'
+    """
+    suffix = Path(str(result.path or "")).suffix.lower()
+    container = _VECTOR_FILES.get(suffix)
+    return f"{result.format} columns of a {container} file" if container else str(result.format)
