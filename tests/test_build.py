@@ -132,7 +132,21 @@ def test_broken_spec_beside_good_ones(tmp_path: Path) -> None:
         assert (tmp_path / "dist" / f"{name}.html").is_file()
     assert not (tmp_path / "dist" / "broken.html").exists()
     manifest = json.loads((tmp_path / "dist" / MANIFEST_NAME).read_text())
-    assert sorted(manifest["maps"]) == ["alpha", "beta", "gamma"]
+    assert sorted(manifest["maps"]) == ["alpha", "beta", "broken", "gamma"]
+    # The broken spec is listed, failed, with the reason and no files.
+    entry = manifest["maps"]["broken"]
+    assert entry["status"] == "failed" and entry["error"] == failed.error
+    assert entry["outputs"] == [] and entry["spec"]["path"] == "broken.toml"
+    assert entry["spec"]["sha256"] == _sha(broken)
+    assert not [rel for rel, row in manifest["outputs"].items() if "broken" in row["maps"]]
+    # Fixed, it builds and its entry becomes an ordinary one; the others are unchanged.
+    _write(broken, 'title = "Broken"\nbasemap = "osm"\n')
+    report = _build(maps, tmp_path / "dist", jobs=2)
+    assert (report.built, report.unchanged, report.failed) == (1, 3, 0)
+    manifest = json.loads((tmp_path / "dist" / MANIFEST_NAME).read_text())
+    assert manifest["maps"]["broken"]["status"] == "built"
+    assert "error" not in manifest["maps"]["broken"]
+    assert manifest["maps"]["broken"]["outputs"] == ["broken.html"]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -442,12 +456,21 @@ def test_only_and_single_spec_builds_still_check_output_names(tmp_path: Path) ->
     other = _write(tmp_path / "other" / "c.toml", spec.format(t="C"))
     assert _build(other, out).failed == 1
     assert (out / "same.html").read_bytes() == page and _page_title(out / "same.html") == "A"
-    assert sorted(_check_manifest(out)["maps"]) == ["a"]
+    listed = _check_manifest(out)["maps"]
+    assert {k: (v["status"], v["outputs"]) for k, v in listed.items()} == {
+        "a": ("built", ["same.html"]),
+        "b": ("failed", []),
+        "c": ("failed", []),
+    }
     # Once a's spec is gone, its file is free.
     a.unlink()
     assert _build(b, out).summary() == "built 1, unchanged 0, failed 0"
     assert _page_title(out / "same.html") == "B"
-    assert sorted(_check_manifest(out)["maps"]) == ["b"]
+    listed = _check_manifest(out)["maps"]
+    assert {k: (v["status"], v["outputs"]) for k, v in listed.items()} == {
+        "b": ("built", ["same.html"]),
+        "c": ("failed", []),
+    }
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

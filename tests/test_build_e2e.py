@@ -103,7 +103,12 @@ def test_broken_spec_beside_good_ones(
         captured.err
     )
     assert (out / "raqqa-2017.html").stat().st_size > 10_000
-    assert sorted(json.loads((out / MANIFEST_NAME).read_text())["maps"]) == ["raqqa-2017"]
+    maps_listed = json.loads((out / MANIFEST_NAME).read_text())["maps"]
+    assert {name: entry["status"] for name, entry in maps_listed.items()} == {
+        "broken": "failed",
+        "raqqa-2017": "built",
+    }
+    assert maps_listed["broken"]["outputs"] == []
 
 
 def test_rejected_input_records_are_listed_not_dropped(node_modules: Path, tmp_path: Path) -> None:

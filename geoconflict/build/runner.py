@@ -581,6 +581,24 @@ class _Build:
         if entry is not None and entry.get("spec_file") == str(path.resolve()):
             entry["status"] = "failed"
             entry["error"] = error
+        elif entry is None:
+            # Never built: an entry with the error and no files, so the manifest
+            # still shows every spec of the folder and why this one has no page.
+            try:
+                spec_info = {"path": path.name, **_hash_bytes(path.read_bytes())}
+            except OSError:
+                spec_info = {"path": path.name}
+            self.state["maps"][name] = {
+                "status": "failed",
+                "error": error,
+                "spec_file": str(path.resolve()),
+                "spec": spec_info,
+                "inputs": [],
+                "data": [],
+                "outputs": {},
+                "shared": {},
+                "rejected": 0,
+            }
 
     def _owned_by_others(self, name: str) -> set[str]:
         """Files the state lists for specs other than ``name``."""
