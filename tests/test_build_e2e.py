@@ -269,3 +269,32 @@ def test_killed_or_interrupted_build_leaves_no_partial_file(
     manifest = json.loads((out / MANIFEST_NAME).read_text())
     for rel, info in manifest["outputs"].items():
         assert _sha(out / rel) == info["sha256"]
+
+
+def test_ctrl_c_keeps_the_specs_already_built(node_modules: Path, tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    out = tmp_path / "dist"
+    spec = 'title = "{t}"\nbasemap = "none"\nareas = ["mosul"]\n[[inputs]]\nsynthetic = {n}\n'
+    _write(maps / "quick.toml", spec.format(t="Quick", n=40))
+    _write(maps / "slow.toml", spec.format(t="Slow", n=40))
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules).built == 2
+    slow_before = (out / "slow.html").read_bytes()
+    _write(maps / "quick.toml", spec.format(t="Quick again", n=60))
+    _write(maps / "slow.toml", spec.format(t="Slow again", n=600_000))
+    cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out)]
+    cmd += ["--asset-dir", str(node_modules), "--jobs", "2", "--verbose"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stderr is not None
+    while (line := proc.stderr.readline()) != "built quick\n":
+        assert line, "the build ended before it finished the quick spec"
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C while the slow spec is still building
+    _, err = proc.communicate(timeout=300)  # a safety net against a hang, not a speed check
+    assert proc.returncode == 130 and "interrupted" in err
+    # The quick spec's new page is in place and the manifest describes it; the slow
+    # spec keeps its previous page; nothing half-written is left.
+    assert '"title":"Quick again"' in (out / "quick.html").read_text(encoding="utf-8")
+    assert (out / "slow.html").read_bytes() == slow_before
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    for rel, info in manifest["outputs"].items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == info["sha256"]
+    assert not [p for p in out.rglob("*") if ".part" in p.name]

@@ -508,8 +508,8 @@ class _Build:
                 for spec, meta in todo:
                     bar.start(spec)
                     res = _run_job(_Job(spec, self.out, self.asset_dir, self.renderer))
-                    bar.done(spec, res)
                     yield spec, meta, res
+                    bar.done(spec, res)  # after the caller committed it
                 return
             # The process pool is imported only when there is work for it: a
             # no-change build never needs it.
@@ -550,8 +550,8 @@ class _Build:
                                 res = fut.result()
                             except Exception as exc:  # a worker died (killed, out of memory)
                                 res = _JobResult(spec.name, error=_message(spec.path, exc))
-                            bar.done(spec, res)
                             yield spec, meta, res
+                            bar.done(spec, res)  # after the caller committed it
                 except BaseException:
                     _stop_workers(stop)
                     pool.shutdown(wait=True, cancel_futures=True)
