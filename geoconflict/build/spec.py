@@ -71,7 +71,7 @@ _TOP_KEYS = (
 )
 _INPUT_KEYS = ("path", "dataset", "synthetic", "seed", "format", "columns", "options")
 #: Reader options an input may set in ``options = {...}`` (see ``read_events``).
-READER_OPTIONS: tuple[str, ...] = ("encoding", "chunksize", "gazetteer", "source_url")
+READER_OPTIONS: tuple[str, ...] = ("encoding", "chunksize", "dayfirst", "gazetteer", "source_url")
 #: ``read_events`` arguments a spec sets elsewhere (and why they are not options).
 _OWN_KEYS = {
     "format": "set it with the input's own 'format' key, not in options",
@@ -106,7 +106,8 @@ class InputSpec:
         Column mapping passed to the reader (contract name -> column in the file).
     options : dict
         Further reader options, from :data:`READER_OPTIONS` only: ``encoding``
-        (checked with :func:`codecs.lookup`), ``chunksize``, and for the
+        (checked with :func:`codecs.lookup`), ``chunksize``, ``dayfirst`` (a
+        boolean: the day/month order of slash/dot dates), and for the
         ``releases`` format ``gazetteer`` (a CSV, resolved against the spec's
         folder) and ``source_url``.
     """
@@ -608,6 +609,12 @@ class _Validator:
                 raise self.fail(full, f"unknown reader option; {hint}")
             if name == "chunksize":
                 out[name] = self.integer(table, name, 100_000, prefix=prefix)
+                continue
+            if name == "dayfirst":
+                # true: 03/04/2017 is 3 April; false: 4 March (US); left out: inferred.
+                if not isinstance(value, bool):
+                    raise self.fail(full, f"expected true/false, got {_type_name(value)}")
+                out[name] = value
                 continue
             if not isinstance(value, str) or not value.strip():
                 raise self.fail(full, f"expected a non-empty string, got {value!r}")

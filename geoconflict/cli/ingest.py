@@ -50,6 +50,23 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--gazetteer", help="places CSV for strike releases (default: shipped places)")
     p.add_argument("--encoding", default="utf-8-sig", help="text encoding (default UTF-8)")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="read dates such as 03/04/2017 or 03.04.2017 day first (3 April)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read them month first (4 March, US exports); default: inferred from the "
+        "file, day first when nothing shows the order, ambiguous dates rejected when "
+        "the file shows both",
+    )
     bar = p.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress", action="store_true", help="progress bar on stderr (default: when a terminal)"
@@ -93,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         columns=columns or None,
         gazetteer=args.gazetteer,
         encoding=args.encoding,
+        dayfirst=getattr(args, "dayfirst", None),
         progress=args.progress or (not args.no_progress and sys.stderr.isatty()),
     )
     write_events(result.events, args.out, partition_by=args.partition_by)

@@ -19,6 +19,7 @@ import contextlib
 import csv as _csv
 import io
 import os
+import re
 import sys
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping
@@ -43,7 +44,14 @@ from geoconflict.events import (
 )
 from geoconflict.sources import acled, airwars, ucdp
 from geoconflict.sources import csv as generic
-from geoconflict.sources._common import Problems, as_text, normalise_header, rejects_frame
+from geoconflict.sources._common import (
+    DayFirst,
+    Problems,
+    as_text,
+    normalise_header,
+    rejects_frame,
+    slash_date_order,
+)
 from geoconflict.sources.detect import (
     FORMATS,
     UCDP_COLUMNS,
@@ -77,6 +85,7 @@ def read_events(
     encoding: str = "utf-8-sig",
     progress: bool = False,
     source_url: str | None = None,
+    dayfirst: bool | None = None,
 ) -> ReadResult:
     """Read conflict events from a file into the event table plus a rejects ledger.
 
@@ -102,6 +111,15 @@ def read_events(
         Show a progress bar on stderr (by bytes for files, by rows otherwise).
     source_url : str, optional
         For ``format="releases"``: the release's address, kept in ``source_url``.
+    dayfirst : bool or None, default None
+        The order of numeric dates written with slashes or dots ("03/04/2017",
+        "03.04.2017"): True day first, False month first (US exports). None infers
+        it from the file's date columns: a value such as "13/01/2017" shows day
+        first, "01/13/2017" month first; when no value shows it, day first. A
+        column showing both is inconsistent: its dates that read two ways
+        ("03/04/2017") are rejected as "ambiguous date (day/month order)". CSV is
+        checked in chunks of ``chunksize`` rows and the order is inferred per chunk;
+        pass the order for large files. ISO and month-name dates are not affected.
 
     Returns
     -------
@@ -132,9 +150,11 @@ def read_events(
         raise SourceFormatError(f"columns= applies to format='csv', not {format!r}")
     if chunksize < 1:
         raise SourceFormatError(f"chunksize must be at least 1, got {chunksize}")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise SourceFormatError(f"dayfirst must be True, False or None, got {dayfirst!r}")
     src = _Source(source, encoding)
     if src.kind in ("parquet", "ogr", "dir"):
-        result = _read_table_file(src, format, columns)
+        result = _read_table_file(src, format, columns, dayfirst)
     else:
         fmt, header = _detect_text(src, format, columns)
         if fmt == "parquet":
@@ -142,7 +162,7 @@ def read_events(
         if fmt == "releases":
             result = _read_releases(src, gazetteer, source_url)
         else:
-            result = _read_csv(src, fmt, header, columns, chunksize, progress)
+            result = _read_csv(src, fmt, header, columns, chunksize, progress, dayfirst)
     result.check()
     return result
 
@@ -250,6 +270,15 @@ class _Source:
             except UnicodeDecodeError as exc:
                 raise self.encoding_error() from exc
         return data.lstrip("\ufeff")
+
+    def length(self) -> int:
+        """The input's size in bytes."""
+        if self.path is not None:
+            return int(self.size)
+        pos = self.handle.tell()
+        end = int(self.handle.seek(0, io.SEEK_END))
+        self.handle.seek(pos)
+        return end
 
     def encoding_error(self) -> SourceFormatError:
         """The error for text that is not in ``self.encoding``: where, and what to do.
@@ -559,6 +588,7 @@ def _read_csv(
     columns: Mapping[str, str] | None,
     chunksize: int,
     progress: bool,
+    dayfirst: DayFirst = None,
 ) -> ReadResult:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -583,6 +613,14 @@ def _read_csv(
     # Arrow parses best in blocks of a few MB; blocks are gathered into chunks of rows.
     block = int(min(max(chunksize * row_bytes, 1 << 20), 4 << 20))
     encoding = src.encoding.lower().replace("-", "").replace("_", "")
+    if dayfirst is None:
+        # Chunks are checked apart: a chunk whose slash dates do not show their
+        # order must still read them as the whole file does, so decide it first.
+        # (Only files that show slash/dot dates in their first 64 KB: the scan reads
+        # the whole file once more.)
+        dates = _date_columns(fmt, used, columns)
+        if dates and _SLASHES.search(head) and src.length() > chunksize * row_bytes / 2:
+            dayfirst = _scan_date_order(src, names, header, dates, block)
     events: list[_Part | gpd.GeoDataFrame] = []
     ledgers: list[pd.DataFrame] = []
     parsed = 0
@@ -616,9 +654,11 @@ def _read_csv(
             # Rows are numbered in parse order; renumbered below if lines were skipped.
             problems = Problems(chunk.index.to_numpy() + 1)
             if fmt == "csv":
-                converted = generic.convert(chunk, problems, columns=columns, path=src.name)
+                converted = generic.convert(
+                    chunk, problems, columns=columns, path=src.name, dayfirst=dayfirst
+                )
             else:
-                converted = _CONVERTERS[fmt](chunk, problems, path=src.name)
+                converted = _CONVERTERS[fmt](chunk, problems, path=src.name, dayfirst=dayfirst)
             return _finish_part(fmt, chunk, converted, problems), problems.frame()
 
         # Two chunks are checked at a time (numpy, Arrow and GEOS release the GIL);
@@ -668,6 +708,85 @@ def _read_csv(
         format=fmt,
         path=src.name,
     )
+
+
+#: The date columns of each format, as the readers name them (lower case).
+_DATE_COLUMNS = {
+    "acled": ("event_date",),
+    "ucdp": ("date_start", "date_end"),
+    "airwars": ("date", "date_end"),
+}
+
+
+def _date_columns(fmt: str, used: list[str], columns: Mapping[str, str] | None) -> list[str]:
+    """The file's columns (as written in its header) that its reader parses as dates."""
+    if fmt == "csv":
+        try:
+            found = generic.resolve_columns(used, columns)
+        except SourceFormatError:
+            return []
+        return [found[k] for k in ("date_start", "date_end") if k in found]
+    wanted = _DATE_COLUMNS.get(fmt, ())
+    return [c for c in used if normalise_header([c])[0].lower() in wanted]
+
+
+def _scan_date_order(
+    src: _Source, names: list[str], header: bool, dates: list[str], block: int
+) -> DayFirst:
+    """Read only the date columns of the whole input and return the order they show.
+
+    See :func:`geoconflict.sources._common.slash_date_order`. Stops early once both
+    orders have been seen. Malformed lines are skipped here (the real read reports them).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    encoding = src.encoding.lower().replace("-", "").replace("_", "")
+    fh, _ = src.stream(False)
+    start = fh.tell()
+    seen: set[str] = set()
+    try:
+        reader = pacsv.open_csv(
+            fh,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=1 if header else 0,
+                block_size=block,
+                encoding="utf8" if encoding in ("utf8", "utf8sig") else src.encoding,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=src.delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=lambda row: "skip",
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=dates, column_types=dict.fromkeys(dates, pa.string())
+            ),
+        )
+        for batch in reader:
+            for column in batch.columns:
+                text = pc.utf8_trim_whitespace(column)
+                # RE2 has no back-references: the exact shape is checked in Python.
+                hits = pc.filter(text, pc.match_substring_regex(text, _SLASH_SHAPE))
+                seen.update(v for v in pc.unique(hits).to_pylist() if v is not None)
+            if slash_date_order(seen) == "mixed":
+                break
+    except pa.ArrowInvalid:
+        return None  # the real read reports what is wrong with the file
+    finally:
+        if src.path is not None:
+            fh.close()
+        else:
+            fh.seek(start)
+    return slash_date_order(seen)
+
+
+#: Text that holds a slash/dot date somewhere.
+_SLASHES = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b")
+
+#: Arrow's (RE2) filter for strings shaped like slash/dot dates.
+_SLASH_SHAPE = r"^\d{1,2}[/.]\d{1,2}[/.]\d{4}$"
 
 
 def _used_columns(fmt: str, names: list[str], columns: Mapping[str, str] | None) -> list[str]:
@@ -915,7 +1034,9 @@ def _load_table(src: _Source) -> tuple[pd.DataFrame, Any]:
     return frame, geometry
 
 
-def _read_table_file(src: _Source, format: str | None, columns: Any) -> ReadResult:
+def _read_table_file(
+    src: _Source, format: str | None, columns: Any, dayfirst: bool | None = None
+) -> ReadResult:
     frame, geometry = _load_table(src)
     names = [*frame.columns, *(["geometry"] if geometry is not None else [])]
     fmt = format or ("csv" if columns else detect_table(names))
@@ -941,10 +1062,10 @@ def _read_table_file(src: _Source, format: str | None, columns: Any) -> ReadResu
     text.columns = normalise_header(text.columns)
     if fmt == "csv":
         converted = generic.convert(
-            text, problems, columns=columns, geometry=geometry, path=src.name
+            text, problems, columns=columns, geometry=geometry, path=src.name, dayfirst=dayfirst
         )
     else:
-        converted = _CONVERTERS[fmt](text, problems, path=src.name)
+        converted = _CONVERTERS[fmt](text, problems, path=src.name, dayfirst=dayfirst)
     events = _unique_ids(_finish(fmt, text, converted, problems))
     return ReadResult(events, problems.frame(), records, fmt, src.name)
 

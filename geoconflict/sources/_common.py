@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from geoconflict.events import REJECT_COLUMNS
 
-#: Date forms tried in order (ACLED ISO, "31 January 2017", "31-Jan-17", legacy dd/mm/yyyy, …).
+#: Date forms tried in order (ISO, "31 January 2017", "31-Jan-17", …). Numeric dates with
+#: slashes or dots ("03/04/2017", "03.04.2017") are read apart: see :func:`parse_dates`.
 DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d",
     "%d %B %Y",
     "%d-%b-%y",
-    "%d/%m/%Y",
     "%d %b %Y",
     "%d-%B-%Y",
     "%d-%b-%Y",
@@ -35,10 +35,48 @@ DATE_FORMATS: tuple[str, ...] = (
     "ISO8601",
 )
 
+#: A numeric date with slashes or dots, day and month in either order: "03/04/2017", "3.4.2017".
+SLASH_DATE = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
+
+#: The reason given to a slash/dot date whose order cannot be told (see :func:`parse_dates`).
+AMBIGUOUS_DATE = "ambiguous date (day/month order)"
+
+#: The day/month order of slash/dot dates: True day first, False month first, None to
+#: infer it, "mixed" for a file known to show both orders (see :func:`slash_date_order`).
+DayFirst: TypeAlias = bool | Literal["mixed"] | None
+
+
+def slash_date_order(values: Iterable[str]) -> DayFirst:
+    """The day/month order that slash/dot date strings show, as :func:`parse_dates` infers it.
+
+    True when some value can only be day first ("13/01/2017") and none only month
+    first; False for the reverse; "mixed" when both kinds occur; None when no value
+    decides. Other strings are ignored.
+
+    Examples
+    --------
+    >>> slash_date_order(["13/01/2017", "02/03/2017"]), slash_date_order(["01/13/2017"])
+    (True, False)
+    >>> slash_date_order(["13/01/2017", "01/13/2017"]), slash_date_order(["01/02/2017", "x"])
+    ('mixed', None)
+    """
+    u = pd.Series(sorted(set(values)), dtype="str").str.strip()
+    slash = u.str.extract(SLASH_DATE)
+    sub = slash[slash[0].notna()]
+    if sub.empty:
+        return None
+    first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
+    ok_d = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")[0].notna().to_numpy()
+    ok_m = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")[0].notna().to_numpy()
+    day_only, month_only = (ok_d & ~ok_m).any(), (ok_m & ~ok_d).any()
+    if day_only and month_only:
+        return "mixed"
+    return True if day_only else False if month_only else None
+
+
 # Text shaped like one of the date forms: a failure there means an impossible date.
 _DATE_SHAPE = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}([ T].*)?"
-    r"|\d{1,2}/\d{1,2}/\d{4}"
     r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -]\d{2,4})\s*$"
 )
 
@@ -227,17 +265,43 @@ def blank(series: pd.Series) -> np.ndarray:
     return (s.str.strip() == "").to_numpy()
 
 
-def parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Parse dates written in any of :data:`DATE_FORMATS`.
+def parse_dates(series: pd.Series, dayfirst: DayFirst = None) -> tuple[np.ndarray, np.ndarray]:
+    """Parse dates written in any of :data:`DATE_FORMATS`, or with slashes or dots.
 
     Each distinct string is parsed once, so a column of millions of rows costs
     about as much as its distinct dates.
+
+    Numeric dates with slashes or dots ("03/04/2017", "03.04.2017") are read in
+    one day/month order for the whole column:
+
+    * ``dayfirst=True`` reads them day first, ``False`` month first; a value that
+      is no date in that order ("01/13/2017" day first) is an "impossible date".
+    * ``dayfirst=None`` (the default) decides from the column: a value whose first
+      field is above 12 ("13/01/2017") can only be day first, one whose second
+      field is ("01/13/2017") only month first. The column is read in the order
+      its values allow; when none decides (every field 12 or below) it is read
+      day first. A column holding both kinds is inconsistent: each value is read
+      in the only order that works, and a value that reads as two different dates
+      ("03/04/2017") is rejected as "ambiguous date (day/month order)" rather than
+      guessed.
+
+    ISO dates, "31 January 2017", "31-Jan-17" and the other forms are not affected.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The dates, as text.
+    dayfirst : bool, "mixed" or None, default None
+        The order of slash/dot dates; None infers it as above; "mixed" reads the
+        column as one showing both orders (used when a whole file, read in
+        chunks, was found to be so: see :func:`slash_date_order`).
 
     Returns
     -------
     (numpy.ndarray of datetime64[ns], numpy.ndarray of str)
         The dates (NaT where bad) and the reason per element ("" when fine):
-        "missing date", "impossible date" (right shape, no such day) or
+        "missing date", "impossible date" (right shape, no such day),
+        "ambiguous date (day/month order)", "date out of range (1677-2262)" or
         "unrecognised date".
 
     Examples
@@ -248,39 +312,126 @@ def parse_dates(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ['2017-01-31', '2017-01-31', '2017-01-31', '2017-01-31']
     >>> why[4:].tolist()
     ['impossible date', 'missing date', 'unrecognised date']
+
+    A US export: "01/13/2017" can only be month first, so "01/02/2017" is 2 January.
+
+    >>> d, why = parse_dates(pd.Series(["01/13/2017", "01/02/2017"]))
+    >>> [str(x)[:10] for x in d], why.tolist()
+    (['2017-01-13', '2017-01-02'], ['', ''])
+
+    Nothing decides: day first (the default), unless the order is given.
+
+    >>> [str(x)[:10] for x in parse_dates(pd.Series(["01.02.2017"]))[0]]
+    ['2017-02-01']
+    >>> [str(x)[:10] for x in parse_dates(pd.Series(["01.02.2017"]), dayfirst=False)[0]]
+    ['2017-01-02']
+    >>> parse_dates(pd.Series(["01/13/2017"]), dayfirst=True)[1].tolist()
+    ['impossible date']
+
+    Both kinds in one column: only the values that read one way are kept.
+
+    >>> d, why = parse_dates(pd.Series(["13/01/2017", "01/13/2017", "03/04/2017"]))
+    >>> [str(x)[:10] for x in d], why.tolist()[2]
+    (['2017-01-13', '2017-01-13', 'NaT'], 'ambiguous date (day/month order)')
     """
-    text = as_text(series)
+    return parse_date_columns(series, dayfirst=dayfirst)[0]
+
+
+def parse_date_columns(
+    *columns: pd.Series, dayfirst: DayFirst = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`parse_dates` for several date columns of one file, which share one order.
+
+    With ``dayfirst=None`` the day/month order of slash/dot dates is inferred from
+    all the columns together (a file's ``date_start`` and ``date_end`` are written
+    the same way): an end date column whose values are all 12 or below is then not
+    read day first while the start dates show the file is month first.
+
+    Examples
+    --------
+    >>> (s, _), (e, _) = parse_date_columns(pd.Series(["01/13/2017"]), pd.Series(["01/02/2017"]))
+    >>> str(s[0])[:10], str(e[0])[:10]
+    ('2017-01-13', '2017-01-02')
+    """
+    texts = [as_text(c) for c in columns]
+    text = texts[0] if len(texts) == 1 else pd.concat(texts, ignore_index=True)
     codes, uniques = pd.factorize(text, sort=False)
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip()
+    values, reason = _parse_unique_dates(
+        pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip(), dayfirst
+    )
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    start = 0
+    for t in texts:
+        # factorize gives -1 only for NA, which as_text removed.
+        c = codes[start : start + len(t)]
+        start += len(t)
+        out.append((values[c], reason[c]) if len(c) else (values[:0], reason[:0]))
+    return out
+
+
+def _to_datetime(text: pd.Series, fmt: str) -> tuple[pd.Series, np.ndarray]:
+    """``text`` parsed with one format as nanoseconds (NaT where not), and where out of range."""
+    attempt = pd.to_datetime(text, format=fmt, errors="coerce")
+    if getattr(attempt.dt, "tz", None) is not None:
+        attempt = attempt.dt.tz_convert("UTC").dt.tz_localize(None)
+    # The contract stores nanoseconds: dates outside 1677-2262 cannot be held.
+    beyond = ((attempt < _NS_MIN) | (attempt > _NS_MAX)).to_numpy()
+    if beyond.any():
+        attempt = attempt.where(~beyond)
+    return attempt.astype("datetime64[ns]"), beyond
+
+
+def _parse_unique_dates(u: pd.Series, dayfirst: DayFirst) -> tuple[np.ndarray, np.ndarray]:
+    """Dates and reasons of distinct, stripped date strings."""
     parsed = pd.Series(pd.NaT, index=u.index, dtype="datetime64[ns]")
-    todo = (u != "").to_numpy().copy()
+    reason = np.full(len(u), "", dtype=object)
+    empty = (u == "").to_numpy()
+    reason[empty] = "missing date"
+    slash = u.str.extract(SLASH_DATE)
+    is_slash = slash[0].notna().to_numpy()
+    if is_slash.any():
+        sub = slash[is_slash]
+        first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
+        d_first, d_beyond = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")
+        m_first, m_beyond = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")
+        ok_d = d_first.notna().to_numpy() | d_beyond
+        ok_m = m_first.notna().to_numpy() | m_beyond
+        if dayfirst is None or dayfirst == "mixed":
+            day_only, month_only = ok_d & ~ok_m, ok_m & ~ok_d
+            if dayfirst == "mixed" or (month_only.any() and day_only.any()):
+                # Inconsistent: each value in the only order that works; two readings: rejected.
+                use_d = ~month_only
+                ambiguous = ok_d & ok_m & (first != second).to_numpy()
+            else:
+                use_d = np.full(len(sub), not month_only.any())
+                ambiguous = np.zeros(len(sub), dtype=bool)
+        else:
+            use_d = np.full(len(sub), bool(dayfirst))
+            ambiguous = np.zeros(len(sub), dtype=bool)
+        value = np.where(use_d, d_first.to_numpy(), m_first.to_numpy())
+        beyond = np.where(use_d, d_beyond, m_beyond)
+        why = np.where(np.isnat(value), "impossible date", "").astype(object)
+        why[beyond] = "date out of range (1677-2262)"
+        value[ambiguous] = np.datetime64("NaT")
+        why[ambiguous] = AMBIGUOUS_DATE
+        idx = np.flatnonzero(is_slash)
+        parsed.iloc[idx] = value
+        reason[idx] = why
+    todo = ~empty & ~is_slash
     out_of_range = np.zeros(len(u), dtype=bool)
     for fmt in DATE_FORMATS:
         if not todo.any():
             break
-        attempt = pd.to_datetime(u[todo], format=fmt, errors="coerce")
-        if getattr(attempt.dt, "tz", None) is not None:
-            attempt = attempt.dt.tz_convert("UTC").dt.tz_localize(None)
-        # The contract stores nanoseconds: dates outside 1677-2262 cannot be held.
-        beyond = (attempt < _NS_MIN) | (attempt > _NS_MAX)
-        if beyond.any():
-            out_of_range[np.flatnonzero(todo)[beyond.to_numpy()]] = True
-            attempt = attempt.where(~beyond)
-        attempt = attempt.astype("datetime64[ns]")
+        attempt, beyond = _to_datetime(u[todo], fmt)
+        out_of_range[np.flatnonzero(todo)[beyond]] = True
         ok = attempt.notna()
         parsed.loc[ok[ok].index] = attempt[ok]
         todo = todo & parsed.isna().to_numpy()
-    reason = np.full(len(u), "", dtype=object)
-    reason[(u == "").to_numpy()] = "missing date"
     if todo.any():
         shaped = u[todo].str.match(_DATE_SHAPE).to_numpy()
         reason[np.flatnonzero(todo)] = np.where(shaped, "impossible date", "unrecognised date")
     reason[out_of_range & todo] = "date out of range (1677-2262)"
-    values = parsed.to_numpy(dtype="datetime64[ns]")
-    if len(codes) == 0:
-        return values[:0], reason[:0]
-    # factorize gives -1 only for NA, which as_text removed.
-    return values[codes], reason[codes]
+    return parsed.to_numpy(dtype="datetime64[ns]"), reason
 
 
 def on_uniques(series: pd.Series, fn: Any) -> tuple[Any, ...]:

@@ -1,7 +1,8 @@
 """ACLED exports: the 2023+ columns, the older ones and the UPPERCASE legacy headers.
 
 Headers are matched case-insensitively. ``event_date`` is read as ISO, "31 January
-2017", "31-Jan-17" or dd/mm/yyyy (legacy files). ``kind``: sub_event_type
+2017", "31-Jan-17" or dd/mm/yyyy (legacy files; slash/dot dates follow ``dayfirst``,
+see :func:`~geoconflict.sources._common.parse_dates`). ``kind``: sub_event_type
 "Air/drone strike" → strike, event_type "Battles" → ground, "Violence against
 civilians" → civcas, everything else → other. ``geo_precision`` and
 ``time_precision`` map through :data:`GEO_PRECISION_M` and :data:`TIME_PRECISION`.
@@ -17,6 +18,7 @@ import pandas as pd
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources._common import (
     Columns,
+    DayFirst,
     Problems,
     blank,
     frame_from,
@@ -45,8 +47,17 @@ USED = (
 )  # fmt: skip
 
 
-def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> pd.DataFrame:
+def convert(
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    path: object = None,
+    dayfirst: DayFirst = None,
+) -> pd.DataFrame:
     """Turn an ACLED table (text columns, any header case) into contract columns.
+
+    ``dayfirst`` sets the day/month order of slash/dot dates (None: inferred, see
+    :func:`~geoconflict.sources._common.parse_dates`).
 
     Examples
     --------
@@ -78,7 +89,7 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     pairs = np.where(strike[None, :], "strike", ev_kind[:, None]).astype(object)
     out["kind"] = pairs[ev_codes, sub_codes] if len(ev_codes) else np.empty(0, dtype=object)
 
-    date, why = parse_dates(col("event_date"))
+    date, why = parse_dates(col("event_date"), dayfirst)
     problems.add_reasons(why, field("event_date"), col("event_date"))
     out["date_start"] = date
     out["date_end"] = date

@@ -23,12 +23,13 @@ from geoconflict.errors import SourceFormatError
 from geoconflict.events import GRADINGS
 from geoconflict.sources._common import (
     Columns,
+    DayFirst,
     Problems,
     blank,
     frame_from,
     locate_latlon,
     lookup,
-    parse_dates,
+    parse_date_columns,
     parse_range,
     text_or_na,
     text_or_none,
@@ -70,8 +71,18 @@ _KILLED_PAIRS = (
 _KILLED_TEXT = ("civilian_non_combatants_killed", "civilians_killed")
 
 
-def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> pd.DataFrame:
+def convert(
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    path: object = None,
+    dayfirst: DayFirst = None,
+) -> pd.DataFrame:
     """Turn an Airwars export (text columns) into contract columns.
+
+    ``dayfirst`` sets the day/month order of slash/dot dates, shared by ``date`` and
+    ``date_end`` (None: inferred from both, see
+    :func:`~geoconflict.sources._common.parse_dates`).
 
     Examples
     --------
@@ -92,11 +103,15 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     out["event_id"] = text_or_none(col("code").str.strip())
     out["dataset"] = "airwars"
     out["kind"] = "civcas"
-    start, why = parse_dates(col("date"))
+    has_end = "date_end" in lower
+    dates = parse_date_columns(
+        col("date"), *([col("date_end")] if has_end else []), dayfirst=dayfirst
+    )
+    start, why = dates[0]
     problems.add_reasons(why, field("date"), col("date"))
     out["date_start"] = start
-    if "date_end" in lower:
-        end, why_end = parse_dates(col("date_end"))
+    if has_end:
+        end, why_end = dates[1]
         why_end = np.where(why_end == "missing date", "", why_end)
         problems.add_reasons(why_end, field("date_end"), col("date_end"))
         before = ~pd.isna(end) & ~pd.isna(start) & (end < start)

@@ -21,13 +21,14 @@ import pandas as pd
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import EVENT_DTYPES, GRADINGS, KINDS
 from geoconflict.sources._common import (
+    DayFirst,
     Problems,
     as_text,
     blank,
     frame_from,
     locate_latlon,
     parse_count,
-    parse_dates,
+    parse_date_columns,
     parse_range,
     split_pair,
     text_or_none,
@@ -137,6 +138,7 @@ def convert(
     geometry: Any = None,
     path: object = None,
     dataset: str = "csv",
+    dayfirst: DayFirst = None,
 ) -> pd.DataFrame:
     """Turn a generic table (text columns) into contract columns; bad values go to ``problems``.
 
@@ -155,6 +157,10 @@ def convert(
         For messages.
     dataset : str, default "csv"
         The ``dataset`` value of the rows.
+    dayfirst : bool or None, default None
+        The day/month order of slash/dot dates, shared by ``date_start`` and
+        ``date_end``; None infers it from both (see
+        :func:`~geoconflict.sources._common.parse_dates`).
 
     Examples
     --------
@@ -186,12 +192,16 @@ def convert(
 
     out["event_id"] = text_or_none(col("event_id")) if "event_id" in cols else None
     out["dataset"] = text_or_none(col("dataset")).fillna(dataset) if "dataset" in cols else dataset
-    start, why = parse_dates(col("date_start"))
+    has_end = "date_end" in cols
+    dates = parse_date_columns(
+        col("date_start"), *([col("date_end")] if has_end else []), dayfirst=dayfirst
+    )
+    start, why = dates[0]
     problems.add_reasons(why, cols["date_start"], col("date_start"))
     out["date_start"] = start
-    if "date_end" in cols:
+    if has_end:
         end_text = col("date_end")
-        end, why = parse_dates(end_text)
+        end, why = dates[1]
         why = np.where(why == "missing date", "", why)
         problems.add_reasons(why, cols["date_end"], end_text)
         before = ~pd.isna(end) & ~pd.isna(start) & (end < start)

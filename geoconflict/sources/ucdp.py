@@ -17,13 +17,14 @@ import pandas as pd
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources._common import (
     Columns,
+    DayFirst,
     Problems,
     blank,
     frame_from,
     locate_latlon,
     lookup,
     parse_count,
-    parse_dates,
+    parse_date_columns,
     text_or_na,
     text_or_none,
 )
@@ -46,8 +47,18 @@ EXTRA = ("country", "adm_1", "type_of_violence")
 REQUIRED = ("id", "date_start", "latitude", "longitude")
 
 
-def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> pd.DataFrame:
+def convert(
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    path: object = None,
+    dayfirst: DayFirst = None,
+) -> pd.DataFrame:
     """Turn a UCDP GED table (text columns) into contract columns.
+
+    ``dayfirst`` sets the day/month order of slash/dot dates, shared by ``date_start``
+    and ``date_end`` (None: inferred from both, see
+    :func:`~geoconflict.sources._common.parse_dates`).
 
     Examples
     --------
@@ -72,9 +83,10 @@ def convert(frame: pd.DataFrame, problems: Problems, *, path: object = None) -> 
     out["kind"] = np.where(
         tov == "3", "civcas", np.where(tov.isin(["1", "2"]), "ground", "other")
     ).astype(object)
-    start, why = parse_dates(col("date_start"))
+    (start, why), (end, why_end) = parse_date_columns(
+        col("date_start"), col("date_end"), dayfirst=dayfirst
+    )
     problems.add_reasons(why, field("date_start"), col("date_start"))
-    end, why_end = parse_dates(col("date_end"))
     why_end = np.where(why_end == "missing date", "", why_end)
     problems.add_reasons(why_end, field("date_end"), col("date_end"))
     before = ~pd.isna(end) & ~pd.isna(start) & (end < start)
