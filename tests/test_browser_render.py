@@ -241,6 +241,34 @@ def test_slider_date_shows_exactly_the_events_up_to_it(
     p.check_clean()
 
 
+def test_window_mode_shows_multi_day_events_that_reach_into_the_window(
+    tmp_path: Path, node_modules: Path, open_page: Any
+) -> None:
+    ev = synthetic_events(4, seed=9)
+    ev["event_id"] = ["long", "inside", "before", "later"]
+    ev["date_start"] = pd.to_datetime(["2017-01-01", "2017-03-10", "2016-12-01", "2017-04-30"])
+    ev["date_end"] = pd.to_datetime(["2017-03-31", "2017-03-10", "2016-12-01", "2017-04-30"])
+    url = build(tmp_path, ev, node_modules, territory=None)
+    p = open_page(url)
+    p.js("window.geoconflict.setMode('window', 14)")
+    expected = {
+        "2017-03-15": {"long", "inside"},  # the siege began in January and is still going
+        "2017-04-13": {"long"},  # its last day (31 March) is inside 31 Mar – 13 Apr
+        "2017-04-20": set(),  # 7 – 20 April: it has ended
+        "2017-04-30": {"later"},
+        "2017-01-05": {"long"},
+    }
+    for day, ids in expected.items():
+        p.js("d => window.geoconflict.setDate(d)", day)
+        assert p.js("window.geoconflict.getDate()") == day
+        assert set(p.js("window.geoconflict.visibleEventIds()")) == ids, day
+        assert p.js("document.querySelector('.gc-count').textContent").startswith(f"{len(ids)} ")
+    p.js("window.geoconflict.setMode('cumulative')")
+    p.js("d => window.geoconflict.setDate(d)", "2017-03-15")
+    assert set(p.js("window.geoconflict.visibleEventIds()")) == {"long", "inside", "before"}
+    p.check_clean()
+
+
 def test_filters_hide_kinds_and_gradings(synthetic_page: tuple[str, Any], open_page: Any) -> None:
     url, events = synthetic_page
     p = open_page(url)

@@ -21,7 +21,7 @@ class MapOptions:
     ----------
     mode : {"cumulative", "window"}
         Cumulative shows events with ``date_start <= D``; window shows those with
-        ``D - window_days < date_start <= D``.
+        any day in the window: ``date_start <= D`` and ``date_end > D - window_days``.
     window_days : int
         Length of the window in days.
     step : {"day", "week", "month"}

@@ -160,6 +160,11 @@
       var n = (this.n = data.n);
       this.day = GC.ints(data.day);
       this.span = GC.ints(data.dayEnd);
+      /* the longest event (in days): how far before a window an event can start and reach into it */
+      var maxSpan = 0;
+      for (var j = 0; j < this.span.length; j++) if (this.span[j] > maxSpan) maxSpan = this.span[j];
+      this.maxSpan = maxSpan;
+      this.from = -Infinity;
       var lat = (this.lat = GC.ints(data.lat));
       var lon = (this.lon = GC.ints(data.lon));
       this.wx = new Float64Array(n);
@@ -260,14 +265,17 @@
       this.redraw();
     },
 
-    /* the date slice [lo, hi) for a day and mode */
+    /* the date slice [lo, hi) for a day and mode; in window mode an event is in the
+       window when any day of it (date_start .. date_end) is, so the slice reaches back
+       by the longest event and each event's last day is checked against `from` */
     setRange: function (day, mode, windowDays) {
       this.hi = lowerBound(this.day, day + 1);
-      this.lo = mode === "window" ? lowerBound(this.day, day - windowDays + 1) : 0;
+      this.from = mode === "window" ? day - windowDays + 1 : -Infinity;
+      this.lo = mode === "window" ? lowerBound(this.day, this.from - this.maxSpan) : 0;
     },
 
     shown: function (i) {
-      return this.kindOn[this.kind[i]] && this.gradOn[this.grading[i]];
+      return this.kindOn[this.kind[i]] && this.gradOn[this.grading[i]] && this.day[i] + this.span[i] >= this.from;
     },
 
     _view: function () {
@@ -284,7 +292,7 @@
       var count = 0;
       var i;
       for (i = this.lo; i < this.hi; i++) {
-        if (this.kindOn[this.kind[i]] && this.gradOn[this.grading[i]]) {
+        if (this.shown(i)) {
           count++;
           if (this.synthetic[i]) syntheticShown = true;
         }
@@ -313,10 +321,13 @@
       var wx = this.wx;
       var wy = this.wy;
       var radius = this.radius;
+      var day = this.day;
+      var span = this.span;
+      var from = this.from;
       var i, k, x, y, r;
       for (i = this.lo; i < this.hi; i++) {
         k = kind[i];
-        if (!kindOn[k] || !gradOn[grading[i]]) continue;
+        if (!kindOn[k] || !gradOn[grading[i]] || day[i] + span[i] < from) continue;
         x = wx[i] * v.scale - v.ox;
         y = wy[i] * v.scale - v.oy;
         r = radius[i];
