@@ -510,11 +510,35 @@ def test_html_notes_only_by_opt_in(tmp_path: Path, node_modules: Path, open_page
         )
         p = open_page(url)
         assert p.js("window.geoconflict.openPopup('x1')")
-        assert p.js("document.querySelectorAll('.leaflet-popup-content b.opt-in').length") == bold
+        assert p.js("document.querySelectorAll('.leaflet-popup-content .gc-p-notes b').length") == (
+            bold
+        )
         if not html_notes:
             notes = p.js("document.querySelector('.gc-p-notes .gc-v').textContent")
             assert notes == "<b class='opt-in'>bold</b>"
         p.check_clean()
+
+
+def test_opted_in_html_notes_are_cleaned(
+    tmp_path: Path, node_modules: Path, open_page: Any
+) -> None:
+    events = hostile_events().iloc[:1].copy()
+    events["notes"] = [
+        "<b>3 killed</b><img src=x onerror=window.pwned=1>"
+        "<a href='javascript:window.pwned=1'>bad</a> <a href='https://airwars.org/'>ok</a>"
+        "<script>window.pwned=1</script><svg onload=window.pwned=1></svg><u onclick=x>u</u>"
+    ]
+    url = build(tmp_path, events, node_modules, territory=None, options=MapOptions(html_notes=True))
+    p = open_page(url)
+    assert p.js("window.geoconflict.openPopup('x1')")
+    box = ".leaflet-popup-content .gc-p-notes .gc-v"
+    assert p.js(f"document.querySelector('{box}').innerHTML") == (
+        '<b>3 killed</b><a>bad</a> <a href="https://airwars.org/" target="_blank" '
+        'rel="noopener noreferrer">ok</a><u>u</u>'
+    )
+    assert p.js(f"document.querySelectorAll('{box} img, {box} script, {box} svg').length") == 0
+    assert p.js("typeof window.pwned") == "undefined"
+    p.check_clean()
 
 
 def test_uncertainty_ring_only_when_zoomed_in(

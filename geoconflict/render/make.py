@@ -231,6 +231,11 @@ def make_map(
         from geoconflict.events import empty_events
 
         events = empty_events()
+    if options.html_notes and "notes" in events.columns:
+        # The opt-in shows notes as HTML: only the allow-listed formatting survives.
+        from geoconflict.render.sanitize import clean_html_series
+
+        events = events.assign(notes=clean_html_series(events["notes"]))
     layer = events_layer(m, events, start=start, end=end)
     m.skipped = layer.skipped
     if len(layer.skipped):

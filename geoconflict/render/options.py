@@ -40,8 +40,10 @@ class MapOptions:
     width, height : str
         CSS size of the map (``"100%"``, ``"800px"``).
     html_notes : bool
-        Opt-in: treat ``notes`` as trusted HTML in popups. Off by default: all
-        text shows as text.
+        Opt-in: show ``notes`` as HTML in popups, cleaned to an allow-list of
+        formatting tags and ``http(s)``/``mailto`` links
+        (:mod:`geoconflict.render.sanitize`); anything else shows as text or is
+        dropped. Off by default: all text shows as text.
 
     Examples
     --------
