@@ -131,3 +131,33 @@ def test_local_assets_page_in_a_subfolder_renders_to_png(
     assert attempts == []
     assert len(page.evaluate("window.geoconflict.visibleEventIds()")) == 40
     page.close()
+
+
+def test_screenshots_share_one_chromium_and_outlive_its_crash(
+    node_modules: Path, tmp_path: Path
+) -> None:
+    from geoconflict.build import png
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "small.toml").write_text(
+        'title = "Small"\nbasemap = "none"\n[[inputs]]\nsynthetic = 20\nseed = 1\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules, png=False).built == 1
+    page = out / "small.html"
+    png.screenshot(page, tmp_path / "a.png", width=200, height=100)
+    session = png._session()
+    launches = session.launches
+    assert launches >= 1 and session.browser.is_connected()
+    png.screenshot(page, tmp_path / "b.png", width=200, height=100, scale=2)
+    assert session.launches == launches  # the same browser, a fresh context per page
+    assert (_png_size(tmp_path / "a.png"), _png_size(tmp_path / "b.png")) == (
+        (200, 100),
+        (400, 200),
+    )
+    # Chromium goes away (crash, OOM killer): the next screenshot starts a new one.
+    session._call(lambda: session.browser.close())
+    png.screenshot(page, tmp_path / "c.png", width=120, height=80)
+    assert session.launches == launches + 1 and _png_size(tmp_path / "c.png") == (120, 80)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from geoconflict.errors import BrowserError
 
@@ -76,6 +77,10 @@ def screenshot(
 ) -> None:
     """Render an HTML file in headless Chromium and save a PNG of the viewport.
 
+    One Chromium is started per process, on first use, and kept for the next
+    screenshots (each gets a fresh browser context: no state is shared between
+    pages); it closes when the process exits. A browser that died is started again.
+
     Parameters
     ----------
     page_path : str or pathlib.Path
@@ -103,50 +108,143 @@ def screenshot(
     """
     if not Path(page_path).is_file():
         raise BrowserError(f"{page_path}: no such page to render")
-    # Playwright's sync API refuses to run inside an asyncio loop (Jupyter, or a
-    # caller already driving a browser); a thread of its own has no loop.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(_screenshot, page_path, png_path, width, height, scale, timeout_s).result()
+    _session().shoot(Path(page_path), Path(png_path), width, height, scale, timeout_s)
 
 
-def _screenshot(
-    page_path: str | Path,
-    png_path: str | Path,
-    width: int,
-    height: int,
-    scale: float,
-    timeout_s: float,
-) -> None:
-    try:
-        from playwright.sync_api import Error as PlaywrightError
+class _Session:
+    """Playwright and one Chromium, owned by a thread of their own.
+
+    Playwright's sync API refuses to run inside an asyncio loop (Jupyter, or a
+    caller already driving a browser) and its objects belong to the thread that
+    made them: so every call runs on this session's one thread. It is a daemon
+    thread: it never holds the process open.
+    """
+
+    def __init__(self) -> None:
+        import os
+        import queue
+        import threading
+
+        self.pid = os.getpid()
+        self.jobs: queue.Queue[Any] = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="geoconflict-chromium", daemon=True)
+        self.thread.start()
+        self.playwright: Any = None
+        self.browser: Any = None
+        #: How many times Chromium was started (1 unless it died and was restarted).
+        self.launches = 0
+
+    def _loop(self) -> None:
+        while (item := self.jobs.get()) is not None:
+            fn, args, future = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+    def _call(self, fn: Any, *args: Any, timeout: float | None = None) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        self.jobs.put((fn, args, future))
+        return future.result(timeout)
+
+    def shoot(
+        self, page: Path, png: Path, width: int, height: int, scale: float, timeout_s: float
+    ) -> None:
+        self._call(self._shoot, page, png, width, height, scale, timeout_s)
+
+    def _start(self) -> Any:
         from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise BrowserError(
-            "PNG output needs Playwright for Python: pip install 'geoconflict[browser]'"
-            " (or build with --no-png)"
-        ) from None
-    exe = chromium_path()
-    url = Path(page_path).resolve().as_uri()
-    errors: list[str] = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=exe, headless=True, args=list(CHROMIUM_ARGS)
+
+        exe = chromium_path()
+        if self.browser is not None and self.browser.is_connected():
+            return self.browser
+        self._stop()
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(
+            executable_path=exe, headless=True, args=list(CHROMIUM_ARGS)
+        )
+        self.launches += 1
+        return self.browser
+
+    def _stop(self) -> None:
+        import contextlib
+
+        if self.browser is not None:
+            with contextlib.suppress(Exception):
+                self.browser.close()
+        if self.playwright is not None:
+            with contextlib.suppress(Exception):
+                self.playwright.stop()
+        self.browser = self.playwright = None
+
+    def _shoot(
+        self,
+        page_path: Path,
+        png_path: Path,
+        width: int,
+        height: int,
+        scale: float,
+        timeout_s: float,
+    ) -> None:
+        try:
+            from playwright.sync_api import Error as PlaywrightError
+        except ImportError:
+            raise BrowserError(
+                "PNG output needs Playwright for Python: pip install 'geoconflict[browser]'"
+                " (or build with --no-png)"
+            ) from None
+        url = page_path.resolve().as_uri()
+        errors: list[str] = []
+        try:
+            browser = self._start()
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, device_scale_factor=scale
             )
             try:
-                page = browser.new_page(
-                    viewport={"width": width, "height": height}, device_scale_factor=scale
-                )
+                page = context.new_page()
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.goto(url, wait_until="load", timeout=timeout_s * 1000)
                 page.wait_for_function("window.geoconflictReady === true", timeout=timeout_s * 1000)
                 page.evaluate(_TILES_SETTLED)
                 page.screenshot(path=str(png_path), type="png", full_page=False)
             finally:
-                browser.close()
-    except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        detail = f"; page errors: {errors[:3]}" if errors else ""
-        raise BrowserError(f"Chromium could not render {page_path}: {first}{detail}") from None
+                context.close()
+        except PlaywrightError as exc:
+            if self.browser is not None and not self.browser.is_connected():
+                self._stop()  # it died: the next screenshot starts a new one
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            detail = f"; page errors: {errors[:3]}" if errors else ""
+            raise BrowserError(f"Chromium could not render {page_path}: {first}{detail}") from None
+
+    def close(self) -> None:
+        """Close Chromium and Playwright, and end the thread (idempotent)."""
+        import contextlib
+        import os
+
+        if os.getpid() != self.pid or not self.thread.is_alive():
+            return  # a forked copy (the browser is the parent's), or closed already
+        with contextlib.suppress(Exception):
+            self._call(self._stop, timeout=10)
+        self.jobs.put(None)
+
+
+_SESSION: _Session | None = None
+
+
+def _session() -> _Session:
+    """This process's browser session (a new one in a forked child: threads do not fork)."""
+    import os
+    from multiprocessing import util
+
+    global _SESSION
+    if _SESSION is None or _SESSION.pid != os.getpid():
+        _SESSION = _Session()
+        # A build's worker processes close their browser on the way out. The main
+        # process does not need to: at interpreter exit Playwright could no longer
+        # be driven (its executors are shut down), and its driver ends Chromium
+        # itself once our end of the pipe closes.
+        util.Finalize(None, _SESSION.close, exitpriority=50)
+    return _SESSION
