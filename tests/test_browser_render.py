@@ -263,9 +263,22 @@ def test_window_mode_shows_multi_day_events_that_reach_into_the_window(
         assert p.js("window.geoconflict.getDate()") == day
         assert set(p.js("window.geoconflict.visibleEventIds()")) == ids, day
         assert p.js("document.querySelector('.gc-count').textContent").startswith(f"{len(ids)} ")
+        # The chart counts every event in its range, whatever the window shows now.
+        p.js("window.geoconflict.setStep('day')")
+        p.js("window.geoconflict.setStep('week')")
+        total = p.js("window.geoconflict.page.chartBins.reduce((a, b) => a + b[2], 0)")
+        assert total == 4, day
     p.js("window.geoconflict.setMode('cumulative')")
     p.js("d => window.geoconflict.setDate(d)", "2017-03-15")
     assert set(p.js("window.geoconflict.visibleEventIds()")) == {"long", "inside", "before"}
+    p.check_clean()
+    # A page that opens in window mode draws the full chart too.
+    opened = build(
+        tmp_path / "w", ev, node_modules, territory=None,
+        options=MapOptions(mode="window", window_days=7),
+    )  # fmt: skip
+    p = open_page(opened)
+    assert p.js("window.geoconflict.page.chartBins.reduce((a, b) => a + b[2], 0)") == 4
     p.check_clean()
 
 

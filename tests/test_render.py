@@ -317,7 +317,7 @@ def test_grid_labels_are_the_mgrs_squares() -> None:
 
 
 def test_places_split_into_towns_and_protected_sites() -> None:
-    from geoconflict.render.places_layer import protected_mask
+    from geoconflict.render.places import protected_mask
 
     places = pd.DataFrame({"name": ["a", "b", "c"], "protected": [True, False, None]})
     assert protected_mask(places).tolist() == [True, False, False]
@@ -463,3 +463,19 @@ def test_a_tile_url_cannot_smuggle_markup_into_the_attribution() -> None:
     ):
         with pytest.raises(GeoconflictError, match="plain http"):
             tile_host(bad)
+
+
+@pytest.mark.parametrize("first", ["geoconflict.render.make", "geoconflict.render.territory", None])
+def test_render_exports_are_the_functions_whatever_was_imported_first(first: str | None) -> None:
+    import subprocess
+    import sys
+
+    pre = f"import {first}; " if first else ""
+    code = (
+        pre + "import geoconflict.render as r, types; "
+        "names = [n for n in r.__all__ if not n.isupper()]; "
+        "bad = [n for n in names if isinstance(getattr(r, n), types.ModuleType) "
+        "or not callable(getattr(r, n))]; print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -18,36 +18,36 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
-    from geoconflict.render.areas_layer import areas_layer
-    from geoconflict.render.context_layer import context_layer
-    from geoconflict.render.events_layer import encode_events, events_layer
-    from geoconflict.render.grid_layer import grid_layer, grid_lines
+    from geoconflict.render.areas import areas_layer
+    from geoconflict.render.context import context_layer
+    from geoconflict.render.events import encode_events, events_layer
+    from geoconflict.render.grid import grid_layer, grid_lines
     from geoconflict.render.make import KIND_COLOURS, make_map
     from geoconflict.render.options import MapOptions
     from geoconflict.render.page import GeoconflictMap, save_html, to_html
-    from geoconflict.render.places_layer import places_layer, protected_layer
-    from geoconflict.render.rivers_layer import rivers_layer
-    from geoconflict.render.territory_layer import STATUS_COLOURS, status_at, territory_layer
+    from geoconflict.render.places import places_layer, protected_layer
+    from geoconflict.render.rivers import rivers_layer
+    from geoconflict.render.territory import STATUS_COLOURS, status_at, territory_layer
 
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
     "KIND_COLOURS": "make",
-    "STATUS_COLOURS": "territory_layer",
+    "STATUS_COLOURS": "territory",
     "GeoconflictMap": "page",
     "MapOptions": "options",
-    "areas_layer": "areas_layer",
-    "context_layer": "context_layer",
-    "encode_events": "events_layer",
-    "events_layer": "events_layer",
-    "grid_layer": "grid_layer",
-    "grid_lines": "grid_layer",
+    "areas_layer": "areas",
+    "context_layer": "context",
+    "encode_events": "events",
+    "events_layer": "events",
+    "grid_layer": "grid",
+    "grid_lines": "grid",
     "make_map": "make",
-    "places_layer": "places_layer",
-    "protected_layer": "places_layer",
-    "rivers_layer": "rivers_layer",
+    "places_layer": "places",
+    "protected_layer": "places",
+    "rivers_layer": "rivers",
     "save_html": "page",
-    "status_at": "territory_layer",
-    "territory_layer": "territory_layer",
+    "status_at": "territory",
+    "territory_layer": "territory",
     "to_html": "page",
 }
 

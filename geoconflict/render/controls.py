@@ -13,7 +13,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from geoconflict.render.events_layer import to_days
+from geoconflict.render.events import to_days
 from geoconflict.render.page import add_data
 
 

@@ -11,16 +11,16 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import GeoconflictError
-from geoconflict.render.areas_layer import areas_layer
-from geoconflict.render.context_layer import context_layer
+from geoconflict.render.areas import areas_layer
+from geoconflict.render.context import context_layer
 from geoconflict.render.controls import Controls, weapons_series
-from geoconflict.render.events_layer import events_layer, to_days
-from geoconflict.render.grid_layer import grid_layer
+from geoconflict.render.events import events_layer, to_days
+from geoconflict.render.grid import grid_layer
 from geoconflict.render.options import MapOptions
 from geoconflict.render.page import GeoconflictMap
-from geoconflict.render.places_layer import places_layer, protected_layer
-from geoconflict.render.rivers_layer import rivers_layer
-from geoconflict.render.territory_layer import STATUS_COLOURS, STATUS_LABELS, territory_layer
+from geoconflict.render.places import places_layer, protected_layer
+from geoconflict.render.rivers import rivers_layer
+from geoconflict.render.territory import STATUS_COLOURS, STATUS_LABELS, territory_layer
 
 #: Colours of the event kinds (also in the legend).
 KIND_COLOURS: dict[str, str] = {

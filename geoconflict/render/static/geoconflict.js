@@ -160,10 +160,14 @@
       var n = (this.n = data.n);
       this.day = GC.ints(data.day);
       this.span = GC.ints(data.dayEnd);
-      /* the longest event (in days): how far before a window an event can start and reach into it */
-      var maxSpan = 0;
-      for (var j = 0; j < this.span.length; j++) if (this.span[j] > maxSpan) maxSpan = this.span[j];
-      this.maxSpan = maxSpan;
+      /* reach[i]: the latest last day of events 0..i (events are sorted by first day,
+         so it never decreases): the first event that can reach into a window is found
+         by binary search, however long some events are */
+      var reach = (this.reach = new Int32Array(n));
+      for (var j = 0, far = -2147483648; j < n; j++) {
+        far = Math.max(far, this.day[j] + this.span[j]);
+        reach[j] = far;
+      }
       this.from = -Infinity;
       var lat = (this.lat = GC.ints(data.lat));
       var lon = (this.lon = GC.ints(data.lon));
@@ -271,11 +275,17 @@
     setRange: function (day, mode, windowDays) {
       this.hi = lowerBound(this.day, day + 1);
       this.from = mode === "window" ? day - windowDays + 1 : -Infinity;
-      this.lo = mode === "window" ? lowerBound(this.day, this.from - this.maxSpan) : 0;
+      this.lo = mode === "window" ? lowerBound(this.reach, this.from) : 0;
     },
 
+    /* the kind and grading filters (the chart counts with these alone) */
+    passes: function (i) {
+      return this.kindOn[this.kind[i]] && this.gradOn[this.grading[i]];
+    },
+
+    /* on the map now: passes the filters and some day of it is in [from, D] */
     shown: function (i) {
-      return this.kindOn[this.kind[i]] && this.gradOn[this.grading[i]] && this.day[i] + this.span[i] >= this.from;
+      return this.passes(i) && this.day[i] + this.span[i] >= this.from;
     },
 
     _view: function () {
@@ -1061,7 +1071,7 @@
         var b = 0;
         for (var i = 0; i < ev.n; i++) {
           var day = ev.day[i];
-          if (day < cfg.start || day > cfg.end || !ev.shown(i)) continue;
+          if (day < cfg.start || day > cfg.end || !ev.passes(i)) continue;
           while (b < edges.length - 2 && day >= edges[b + 1]) b++;
           counts[b]++;
         }

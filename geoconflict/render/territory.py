@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.render.encode import column, features
-from geoconflict.render.events_layer import to_days
+from geoconflict.render.events import to_days
 from geoconflict.render.page import DataLayer
 
 #: Fill colours by status (also read back by the page's ``zoneStatus()``).
