@@ -208,3 +208,26 @@ def test_text_in_another_encoding_names_the_line_and_the_option(tmp_path):
     result = read_events(path, format="csv", encoding="cp1256")
     assert len(result.events) == 5001
     assert result.events["place"].iloc[-1] == "الموصل"
+
+
+def test_encoding_errors_in_any_codec_name_the_line(tmp_path):
+    import io
+
+    # A byte cp1252 cannot decode, far into the file: a clear error, not a traceback.
+    rows = ["id,lat,lon,date"] + [f"{i},36.3,43.1,2017-01-02" for i in range(3000)]
+    data = ("\n".join(rows) + "\n").encode("cp1252") + b"x1,36.3,43.1,2017-01-0\x81\n"
+    path = tmp_path / "cp.csv"
+    path.write_bytes(data)
+    with pytest.raises(SourceFormatError, match=r"line 3002 is not cp1252 text \(byte 0x81"):
+        read_events(path, format="csv", encoding="cp1252")
+    # A stream that starts part-way: lines count from where reading starts.
+    body = b"id,lat,lon,date\n1,36.3,43.1,2017-01-02\n2,36.3,43.1,caf\xe9\n"
+    stream = io.BytesIO(b"junk\n" + body)
+    stream.seek(5)
+    with pytest.raises(SourceFormatError, match=r"line 3 is not UTF-8 text \(byte 0xe9"):
+        read_events(stream, format="csv")
+    # A character cut short at the very end.
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes("id,lat,lon,date,place\n1,36.3,43.1,2017-01-02,الموصل".encode()[:-1])
+    with pytest.raises(SourceFormatError, match="ends in the middle of a UTF-8 character"):
+        read_events(cut, format="csv")

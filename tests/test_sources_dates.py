@@ -329,3 +329,30 @@ def test_a_forced_order_skips_the_scan_and_wins(tmp_path: Path) -> None:
     result = read_events(path, format="csv", chunksize=50, dayfirst=True)
     assert result.rejects["reason"].tolist() == ["impossible date"]
     assert set(result.events["date_start"].dt.strftime("%Y-%m-%d")) == {"2017-02-01"}
+
+
+def test_the_order_holds_when_slash_dates_start_late_in_a_file(tmp_path: Path) -> None:
+    # Long rows first (ISO dates), then many short rows whose slash dates show no
+    # order, then one month-first date: every chunk size gives the same dates.
+    head = "id,lat,lon,date,notes"
+    rows = [f"w{i},36.3,43.1,2017-01-05,{'x' * 1500}" for i in range(45)]
+    rows += [f"a{i},36.3,43.1,01/02/2017," for i in range(3000)]
+    rows += ["z,36.3,43.1,01/13/2017,"]
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    for chunksize in (100, 1000, 1_000_000):
+        result = read_events(path, format="csv", chunksize=chunksize)
+        days = result.events["date_start"].dt.strftime("%Y-%m-%d").value_counts().to_dict()
+        assert days == {"2017-01-02": 3000, "2017-01-05": 45, "2017-01-13": 1}, chunksize
+
+
+def test_out_of_range_slash_dates_count_the_same_in_every_chunk_size(tmp_path: Path) -> None:
+    rows = ["id,lat,lon,date", *[f"a{i},36.3,43.1,03/04/2017" for i in range(100)]]
+    rows += ["y,36.3,43.1,13/01/1600", "z,36.3,43.1,01/13/2017"]
+    path = tmp_path / "range.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ledgers = []
+    for chunksize in (50, 100_000):
+        result = read_events(path, format="csv", chunksize=chunksize)
+        ledgers.append(result.rejects["reason"].value_counts().to_dict())
+    assert ledgers[0] == ledgers[1] == {AMBIGUOUS_DATE: 100, "date out of range (1677-2262)": 1}

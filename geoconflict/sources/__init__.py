@@ -19,7 +19,6 @@ import contextlib
 import csv as _csv
 import io
 import os
-import re
 import sys
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping
@@ -48,6 +47,7 @@ from geoconflict.sources._common import (
     DayFirst,
     Problems,
     as_text,
+    combine_orders,
     normalise_header,
     rejects_frame,
     slash_date_order,
@@ -117,9 +117,10 @@ def read_events(
         it from the file's date columns: a value such as "13/01/2017" shows day
         first, "01/13/2017" month first; when no value shows it, day first. A
         column showing both is inconsistent: its dates that read two ways
-        ("03/04/2017") are rejected as "ambiguous date (day/month order)". CSV is
-        checked in chunks of ``chunksize`` rows and the order is inferred per chunk;
-        pass the order for large files. ISO and month-name dates are not affected.
+        ("03/04/2017") are rejected as "ambiguous date (day/month order)". The order
+        holds for the whole file: CSV is checked in chunks, and when a chunk read
+        dates in an order the whole file contradicts, the file is read again in the
+        file's order. ISO and month-name dates are not affected.
 
     Returns
     -------
@@ -196,6 +197,7 @@ class _Source:
         self.delimiter = ","
         self.path: Path | None = None
         self.handle: Any = None
+        self.start = 0
         if isinstance(source, (str, os.PathLike)):
             self.path = Path(source)
             self.name = str(source)
@@ -216,7 +218,7 @@ class _Source:
             elif not (hasattr(source, "seekable") and source.seekable()):
                 source = io.BytesIO(source.read())
             self.handle = source
-            start = source.tell()
+            start = self.start = source.tell()
             head = source.read(_HEAD_BYTES)
             source.seek(start)
             self.head = head if isinstance(head, bytes) else head.encode("utf-8", "replace")
@@ -260,6 +262,7 @@ class _Source:
                 )
                 fh = _Counting(fh, bar)
             return fh, bar
+        self.handle.seek(self.start)
         return self.handle, None
 
     def read_all_text(self) -> str:
@@ -270,15 +273,6 @@ class _Source:
             except UnicodeDecodeError as exc:
                 raise self.encoding_error() from exc
         return data.lstrip("\ufeff")
-
-    def length(self) -> int:
-        """The input's size in bytes."""
-        if self.path is not None:
-            return int(self.size)
-        pos = self.handle.tell()
-        end = int(self.handle.seek(0, io.SEEK_END))
-        self.handle.seek(pos)
-        return end
 
     def encoding_error(self) -> SourceFormatError:
         """The error for text that is not in ``self.encoding``: where, and what to do.
@@ -302,7 +296,7 @@ class _Source:
             fh: Any = open(self.path, "rb")  # noqa: SIM115 (closed below)
         else:
             fh = self.handle
-            fh.seek(0)
+            fh.seek(self.start)
         try:
             while chunk := fh.read(1 << 20):
                 try:
@@ -316,12 +310,16 @@ class _Source:
                 line += chunk.count(b"\n")
                 offset += len(chunk)
             else:
-                where = f"not {name} text"
+                try:
+                    decoder.decode(b"", final=True)
+                    where = f"not {name} text"
+                except UnicodeDecodeError:
+                    where = f"line {line} (the last) ends in the middle of a {name} character"
         finally:
             if self.path is not None:
                 fh.close()
             else:
-                fh.seek(0)
+                fh.seek(self.start)
         return SourceFormatError(
             f"{where}; pass the file's encoding (the --encoding option, encoding= in Python,"
             " options.encoding in a spec), e.g. cp1252, latin-1 or cp1256",
@@ -613,14 +611,11 @@ def _read_csv(
     # Arrow parses best in blocks of a few MB; blocks are gathered into chunks of rows.
     block = int(min(max(chunksize * row_bytes, 1 << 20), 4 << 20))
     encoding = src.encoding.lower().replace("-", "").replace("_", "")
-    if dayfirst is None:
-        # Chunks are checked apart: a chunk whose slash dates do not show their
-        # order must still read them as the whole file does, so decide it first.
-        # (Only files that show slash/dot dates in their first 64 KB: the scan reads
-        # the whole file once more.)
-        dates = _date_columns(fmt, used, columns)
-        if dates and _SLASHES.search(head) and src.length() > chunksize * row_bytes / 2:
-            dayfirst = _scan_date_order(src, names, header, dates, block)
+    # Chunks are checked apart, each inferring the order of its slash/dot dates; what
+    # each showed is kept, so that the file can be read again in the order of the
+    # whole file if a chunk read some dates otherwise (see the end).
+    date_columns = normalise_header(_date_columns(fmt, used, columns)) if dayfirst is None else []
+    orders: list[tuple[DayFirst, bool]] = []
     events: list[_Part | gpd.GeoDataFrame] = []
     ledgers: list[pd.DataFrame] = []
     parsed = 0
@@ -653,6 +648,9 @@ def _read_csv(
             chunk.index = pd.RangeIndex(first, first + len(chunk))
             # Rows are numbered in parse order; renumbered below if lines were skipped.
             problems = Problems(chunk.index.to_numpy() + 1)
+            if date_columns:
+                seen = pd.unique(pd.concat([chunk[c] for c in date_columns], ignore_index=True))
+                orders.append(slash_date_order(str(v) for v in seen if isinstance(v, str)))
             if fmt == "csv":
                 converted = generic.convert(
                     chunk, problems, columns=columns, path=src.name, dayfirst=dayfirst
@@ -682,12 +680,22 @@ def _read_csv(
         if "invalid UTF8" in str(exc):
             raise src.encoding_error() from exc
         raise SourceFormatError(f"cannot read as CSV: {exc}", path=src.name) from exc
+    except UnicodeDecodeError as exc:  # another encoding, decoded by Python's codec
+        raise src.encoding_error() from exc
     finally:
         if src.path is not None:
             stream.close()
         for b in (bar, row_bar):
             if b is not None:
                 b.close()
+    whole = combine_orders(order for order, _ in orders)
+    # A chunk that did not show the order read its dates day first, and a chunk that
+    # showed one order read its unclear dates that way: if the whole file says
+    # otherwise and such dates were there, read it again in the file's order.
+    if whole is not None and any(
+        unclear and (True if order is None else order) != whole for order, unclear in orders
+    ):
+        return _read_csv(src, fmt, header, columns, chunksize, progress, whole)
     rejects = rejects_frame(ledgers)
     if bad_rows:
         skipped = _find_bad_records(src, len(names), header, len(bad_rows), parsed)
@@ -728,65 +736,6 @@ def _date_columns(fmt: str, used: list[str], columns: Mapping[str, str] | None) 
         return [found[k] for k in ("date_start", "date_end") if k in found]
     wanted = _DATE_COLUMNS.get(fmt, ())
     return [c for c in used if normalise_header([c])[0].lower() in wanted]
-
-
-def _scan_date_order(
-    src: _Source, names: list[str], header: bool, dates: list[str], block: int
-) -> DayFirst:
-    """Read only the date columns of the whole input and return the order they show.
-
-    See :func:`geoconflict.sources._common.slash_date_order`. Stops early once both
-    orders have been seen. Malformed lines are skipped here (the real read reports them).
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    encoding = src.encoding.lower().replace("-", "").replace("_", "")
-    fh, _ = src.stream(False)
-    start = fh.tell()
-    seen: set[str] = set()
-    try:
-        reader = pacsv.open_csv(
-            fh,
-            read_options=pacsv.ReadOptions(
-                column_names=names,
-                skip_rows=1 if header else 0,
-                block_size=block,
-                encoding="utf8" if encoding in ("utf8", "utf8sig") else src.encoding,
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=src.delimiter,
-                newlines_in_values=True,
-                invalid_row_handler=lambda row: "skip",
-            ),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=dates, column_types=dict.fromkeys(dates, pa.string())
-            ),
-        )
-        for batch in reader:
-            for column in batch.columns:
-                text = pc.utf8_trim_whitespace(column)
-                # RE2 has no back-references: the exact shape is checked in Python.
-                hits = pc.filter(text, pc.match_substring_regex(text, _SLASH_SHAPE))
-                seen.update(v for v in pc.unique(hits).to_pylist() if v is not None)
-            if slash_date_order(seen) == "mixed":
-                break
-    except pa.ArrowInvalid:
-        return None  # the real read reports what is wrong with the file
-    finally:
-        if src.path is not None:
-            fh.close()
-        else:
-            fh.seek(start)
-    return slash_date_order(seen)
-
-
-#: Text that holds a slash/dot date somewhere.
-_SLASHES = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b")
-
-#: Arrow's (RE2) filter for strings shaped like slash/dot dates.
-_SLASH_SHAPE = r"^\d{1,2}[/.]\d{1,2}[/.]\d{4}$"
 
 
 def _used_columns(fmt: str, names: list[str], columns: Mapping[str, str] | None) -> list[str]:

@@ -46,32 +46,59 @@ AMBIGUOUS_DATE = "ambiguous date (day/month order)"
 DayFirst: TypeAlias = bool | Literal["mixed"] | None
 
 
-def slash_date_order(values: Iterable[str]) -> DayFirst:
-    """The day/month order that slash/dot date strings show, as :func:`parse_dates` infers it.
+def slash_date_order(values: Iterable[str]) -> tuple[DayFirst, bool]:
+    """The day/month order slash/dot date strings show, as :func:`parse_dates` infers it.
 
-    True when some value can only be day first ("13/01/2017") and none only month
-    first; False for the reverse; "mixed" when both kinds occur; None when no value
-    decides. Other strings are ignored.
+    Returns ``(order, unclear)``: ``order`` is True when some value can only be day
+    first ("13/01/2017") and none only month first, False for the reverse, "mixed"
+    when both kinds occur, None when no value decides; ``unclear`` says whether
+    some value reads as two different dates ("03/04/2017"), i.e. whether the
+    order matters at all. Other strings are ignored.
 
     Examples
     --------
     >>> slash_date_order(["13/01/2017", "02/03/2017"]), slash_date_order(["01/13/2017"])
-    (True, False)
-    >>> slash_date_order(["13/01/2017", "01/13/2017"]), slash_date_order(["01/02/2017", "x"])
-    ('mixed', None)
+    ((True, True), (False, False))
+    >>> slash_date_order(["13/01/2017", "01/13/2017"]), slash_date_order(["05/05/2017", "x"])
+    (('mixed', False), (None, False))
     """
     u = pd.Series(sorted(set(values)), dtype="str").str.strip()
     slash = u.str.extract(SLASH_DATE)
     sub = slash[slash[0].notna()]
     if sub.empty:
-        return None
-    first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
-    ok_d = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")[0].notna().to_numpy()
-    ok_m = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")[0].notna().to_numpy()
+        return None, False
+    _, _, ok_d, _, _, ok_m = _slash_readings(sub)
     day_only, month_only = (ok_d & ~ok_m).any(), (ok_m & ~ok_d).any()
+    unclear = bool((ok_d & ok_m & (sub[0].astype(int) != sub[2].astype(int)).to_numpy()).any())
     if day_only and month_only:
+        return "mixed", unclear
+    return (True if day_only else False if month_only else None), unclear
+
+
+def combine_orders(orders: Iterable[DayFirst]) -> DayFirst:
+    """The order of a whole file from the orders its parts show (see :func:`slash_date_order`).
+
+    >>> combine_orders([None, True, True]), combine_orders([None, False, True]), combine_orders([])
+    (True, 'mixed', None)
+    """
+    seen = {o for o in orders if o is not None}
+    if "mixed" in seen or (True in seen and False in seen):
         return "mixed"
-    return True if day_only else False if month_only else None
+    return seen.pop() if seen else None
+
+
+def _slash_readings(sub: pd.DataFrame) -> tuple[Any, np.ndarray, np.ndarray, Any, np.ndarray, Any]:
+    """Both readings of slash/dot dates split by :data:`SLASH_DATE` (columns 0, 2, 3).
+
+    Returns (day-first dates, out of range, valid, month-first dates, out of range,
+    valid); a reading outside 1677-2262 is still a valid date (reported as out of range).
+    """
+    first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
+    d_first, d_beyond = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")
+    m_first, m_beyond = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")
+    ok_d = d_first.notna().to_numpy() | d_beyond
+    ok_m = m_first.notna().to_numpy() | m_beyond
+    return d_first, d_beyond, ok_d, m_first, m_beyond, ok_m
 
 
 # Text shaped like one of the date forms: a failure there means an impossible date.
@@ -391,11 +418,8 @@ def _parse_unique_dates(u: pd.Series, dayfirst: DayFirst) -> tuple[np.ndarray, n
     is_slash = slash[0].notna().to_numpy()
     if is_slash.any():
         sub = slash[is_slash]
-        first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
-        d_first, d_beyond = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")
-        m_first, m_beyond = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")
-        ok_d = d_first.notna().to_numpy() | d_beyond
-        ok_m = m_first.notna().to_numpy() | m_beyond
+        first, second = sub[0].str.zfill(2), sub[2].str.zfill(2)
+        d_first, d_beyond, ok_d, m_first, m_beyond, ok_m = _slash_readings(sub)
         if dayfirst is None or dayfirst == "mixed":
             day_only, month_only = ok_d & ~ok_m, ok_m & ~ok_d
             if dayfirst == "mixed" or (month_only.any() and day_only.any()):
