@@ -646,3 +646,32 @@ def test_ctrl_c_during_a_commit_waits_for_the_commit(tmp_path: Path) -> None:
     with runner._interrupts_deferred():  # no Ctrl-C: nothing raised
         done.append("again")
     assert done[-1] == "again"
+
+
+def _png_or_die(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
+    """A stand-in PNG step whose worker is killed (as by the OOM killer) for spec 'dies'."""
+    import os
+    import signal
+
+    if spec.name == "dies":
+        os.kill(os.getpid(), signal.SIGKILL)
+    tmp_png.write_bytes(b"\x89PNG stand-in")
+
+
+def test_a_worker_killed_mid_job_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geoconflict.build import runner
+
+    monkeypatch.setattr(runner, "_render_png", _png_or_die)  # forked workers inherit it
+    maps = tmp_path / "maps"
+    card = 'title = "{t}"\n[outputs.png]\nwidth = 100\nheight = 50\n'
+    _write(maps / "dies.toml", card.format(t="Dies"))
+    _write(maps / "lives.toml", card.format(t="Lives"))
+    out = tmp_path / "dist"
+    report = _build(maps, out, jobs=2)
+    assert report.built + report.failed == 2 and report.failed >= 1
+    (died,) = [r for r in report.results if r.name == "dies"]
+    assert died.status == "failed" and "terminated abruptly" in str(died.error)
+    assert not [p.name for p in out.iterdir() if ".part" in p.name]
+    assert not (out / "dies.html").exists() and not (out / "dies.png").exists()

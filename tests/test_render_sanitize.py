@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -68,7 +69,13 @@ def test_only_allowed_markup_survives(parts: list[str]) -> None:
     [
         ("plain & simple", "plain &amp; simple"),
         ("<b>bold <i>both</b> after", "<b>bold <i>both</i></b> after"),
-        ("<ul><li>one<li>two</ul>", "<ul><li>one<li>two</li></li></ul>"),
+        ("<ul><li>one<li>two</ul>", "<ul><li>one</li><li>two</li></ul>"),
+        ("<li>no list", "no list"),
+        ("<p>one<p>two", "<p>one</p><p>two</p>"),
+        ("<p><ul><li>x</li></ul></p>", "<p></p><ul><li>x</li></ul>"),
+        ("<a href='https://a.org/'>a<a href='https://b.org/'>b</a></a>",
+         '<a href="https://a.org/" target="_blank" rel="noopener noreferrer">a</a>'
+         '<a href="https://b.org/" target="_blank" rel="noopener noreferrer">b</a>'),
         ("<p>never closed", "<p>never closed</p>"),
         ("</b>stray end", "stray end"),
         ("<a href='mailto:desk@example.org'>mail</a>", '<a href="mailto:desk@example.org" '
@@ -89,3 +96,26 @@ def test_series_keeps_missing_values_and_index() -> None:
     out = clean_html_series(s)
     assert out.index.tolist() == [10, 11, 12]
     assert out.tolist() == ["<b>x</b>", None, "a&lt;b"]
+
+
+@pytest.mark.browser
+def test_chromium_parses_the_cleaned_markup_as_written(browser: Any) -> None:
+    # The page sets the cleaned notes as innerHTML: if Chromium's parser re-nested
+    # anything, reading innerHTML back would differ from what we wrote.
+    import random
+
+    rng = random.Random(7)
+    page = browser.new_page()
+    try:
+        page.set_content("<div id='x'></div>")
+        cases = ["".join(rng.choices(PIECES, k=rng.randint(1, 25))) for _ in range(300)]
+        cleaned = [clean_html(c) for c in cases]
+        parsed = page.evaluate(
+            """texts => texts.map(t => {
+                 const x = document.getElementById('x'); x.innerHTML = t; return x.innerHTML; })""",
+            cleaned,
+        )
+    finally:
+        page.close()
+    differ = [(c, a, b) for c, a, b in zip(cases, cleaned, parsed, strict=True) if a != b]
+    assert differ == []

@@ -468,11 +468,11 @@ class _Build:
             try:
                 for spec, meta, res in self._execute(todo, jobs, progress):
                     results[spec.name] = self._commit(spec, meta, res)
-            except BaseException:
-                # Interrupted (the workers have stopped by now): what was staged
-                # but not committed goes; committed specs are in the manifest.
+            finally:
+                # The workers have stopped by now. What was staged but not committed
+                # (interrupted, or a worker killed mid-job) goes; committed specs are
+                # in the manifest.
                 self._remove_partials(claimed)
-                raise
         self._write()
         ordered = sorted(results.values(), key=lambda r: (r.name, r.spec))
         return BuildReport(out_dir=self.out, results=ordered)
@@ -527,6 +527,9 @@ class _Build:
             # Set when the build is interrupted: a worker then commits nothing more,
             # even one that missed the Ctrl-C (it came before its handler was set).
             stop = ctx.Event()
+            import multiprocessing
+
+            others = {c.pid for c in multiprocessing.active_children()}
             with ProcessPoolExecutor(
                 max_workers=n_jobs,
                 mp_context=ctx,
@@ -534,14 +537,14 @@ class _Build:
                 initargs=(os.getpid(), max(1, _cpu_count() // n_jobs), stop),
             ) as pool:
                 pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any]]] = {}
-                for spec, meta in todo:
-                    job = _Job(spec, self.out, self.asset_dir, self.renderer)
-                    pending[pool.submit(_run_job, job)] = (spec, meta)
-                # The workers are forked by now: start the bar (and its thread) after.
-                bar = _Progress(len(todo), progress)
-                for spec, _meta in todo:
-                    bar.start(spec)
                 try:
+                    for spec, meta in todo:
+                        job = _Job(spec, self.out, self.asset_dir, self.renderer)
+                        pending[pool.submit(_run_job, job)] = (spec, meta)
+                    # The workers are forked by now: start the bar (and its thread) after.
+                    bar = _Progress(len(todo), progress)
+                    for spec, _meta in todo:
+                        bar.start(spec)
                     while pending:
                         done, _ = wait(pending, return_when=FIRST_COMPLETED)
                         for fut in sorted(done, key=lambda f: pending[f][0].name):
@@ -553,7 +556,9 @@ class _Build:
                             yield spec, meta, res
                             bar.done(spec, res)  # after the caller committed it
                 except BaseException:
-                    _stop_workers(stop)
+                    # The pool's workers: the children that were not there before it.
+                    workers = [c for c in multiprocessing.active_children() if c.pid not in others]
+                    _stop_workers(stop, workers)
                     pool.shutdown(wait=True, cancel_futures=True)
                     for fut in pending:
                         if fut.done() and not fut.cancelled() and fut.exception() is None:
@@ -890,13 +895,12 @@ def _check_stop() -> None:
         raise SystemExit(130)
 
 
-def _stop_workers(stop: Any) -> None:
-    """Tell every worker to stop now: set the flag, then interrupt each one."""
-    import multiprocessing
+def _stop_workers(stop: Any, workers: Iterable[Any]) -> None:
+    """Tell the build's workers to stop now: set the flag, then interrupt each one."""
     import signal
 
     stop.set()
-    for child in multiprocessing.active_children():
+    for child in workers:
         if child.pid:
             with contextlib.suppress(OSError):
                 os.kill(child.pid, signal.SIGINT)

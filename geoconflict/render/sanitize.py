@@ -4,8 +4,9 @@
 italics, line breaks, lists, links). The notes still come from data files, so
 they are cleaned before they are written into the page: the tags below are kept
 (without any attribute, except a link's ``http(s)`` or ``mailto`` address), the
-text inside ``script``/``style``/``template`` and similar elements is dropped, and
-everything else is escaped so that it shows as text. The page then only ever
+text inside ``script``/``style``/``template`` and similar elements is dropped,
+other tags are removed (their text kept) and stray ``<`` ``>`` ``&`` are escaped, so
+that they show as text. The page then only ever
 parses markup this module produced.
 """
 
@@ -68,6 +69,19 @@ class _Cleaner(HTMLParser):
             return
         if self.dropping or tag not in ALLOWED_TAGS:
             return
+        # Keep the nesting a browser would keep, so the page shows what is written
+        # here: no link inside a link, no list or paragraph inside a paragraph, a list
+        # item only inside a list and never directly inside another item.
+        if tag == "a" and "a" in self.open:
+            self.handle_endtag("a")
+        if tag in ("p", "ul", "ol") and "p" in self.open:
+            self.handle_endtag("p")
+        if tag == "li":
+            lists = [i for i, t in enumerate(self.open) if t in ("ul", "ol")]
+            if not lists:
+                return
+            if "li" in self.open[lists[-1] :]:
+                self.handle_endtag("li")
         if tag == "a":
             href = safe_href(dict(attrs).get("href"))
             if href is None:
