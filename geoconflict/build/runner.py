@@ -46,7 +46,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -511,10 +511,6 @@ class _Build:
                     yield spec, meta, res
                     bar.done(spec, res)  # after the caller committed it
                 return
-            # The process pool is imported only when there is work for it: a
-            # no-change build never needs it.
-            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
             ctx = _mp_context()
             if ctx.get_start_method() == "fork":
                 # An input that several specs share is read once, here, and the
@@ -524,48 +520,87 @@ class _Build:
                 preread([spec for spec, _meta in todo])
             # Forked workers start warm; and no thread may be importing while we fork.
             warm.join()
-            # Set when the build is interrupted: a worker then commits nothing more,
-            # even one that missed the Ctrl-C (it came before its handler was set).
-            stop = ctx.Event()
-            import multiprocessing
-
-            others = {c.pid for c in multiprocessing.active_children()}
-            with ProcessPoolExecutor(
-                max_workers=n_jobs,
-                mp_context=ctx,
-                initializer=_worker_init,
-                initargs=(os.getpid(), max(1, _cpu_count() // n_jobs), stop),
-            ) as pool:
-                pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any]]] = {}
-                try:
-                    for spec, meta in todo:
-                        job = _Job(spec, self.out, self.asset_dir, self.renderer)
-                        pending[pool.submit(_run_job, job)] = (spec, meta)
-                    # The workers are forked by now: start the bar (and its thread) after.
-                    bar = _Progress(len(todo), progress)
-                    for spec, _meta in todo:
-                        bar.start(spec)
-                    while pending:
-                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in sorted(done, key=lambda f: pending[f][0].name):
-                            spec, meta = pending.pop(fut)
-                            try:
-                                res = fut.result()
-                            except Exception as exc:  # a worker died (killed, out of memory)
-                                res = _JobResult(spec.name, error=_message(spec.path, exc))
-                            yield spec, meta, res
-                            bar.done(spec, res)  # after the caller committed it
-                except BaseException:
-                    # The pool's workers: the children that were not there before it.
-                    workers = [c for c in multiprocessing.active_children() if c.pid not in others]
-                    _stop_workers(stop, workers)
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    for fut in pending:
-                        if fut.done() and not fut.cancelled() and fut.exception() is None:
-                            fut.result().discard()
-                    raise
+            bar = _Progress(len(todo), progress)  # its thread starts with the first line
+            # A worker that dies (killed, out of memory) breaks the pool: every spec
+            # it was building then fails with it. Those are built again, each alone
+            # in a fresh worker, so one spec that kills its worker fails by itself.
+            died: list[tuple[MapSpec, dict[str, Any]]] = []
+            # (closing(): if the caller stops, the pool is stopped now, not at GC.)
+            with contextlib.closing(self._pool(ctx, todo, n_jobs, bar)) as built:
+                for spec, meta, maybe in built:
+                    if maybe is None:
+                        died.append((spec, meta))
+                        continue
+                    yield spec, meta, maybe
+                    bar.done(spec, maybe)  # after the caller committed it
+            for one in sorted(died, key=lambda t: t[0].name):
+                with contextlib.closing(self._pool(ctx, [one], 1, None)) as alone:
+                    for spec, meta, again in alone:
+                        retried = again or _JobResult(
+                            spec.name,
+                            error=f"{spec.path}: the worker process building it died"
+                            " (killed by a signal, e.g. when out of memory), twice",
+                        )
+                        yield spec, meta, retried
+                        bar.done(spec, retried)
         finally:
             bar.close()
+
+    def _pool(
+        self,
+        ctx: Any,
+        todo: list[tuple[MapSpec, dict[str, Any]]],
+        n_jobs: int,
+        bar: _Progress | None,
+    ) -> Generator[tuple[MapSpec, dict[str, Any], _JobResult | None], None, None]:
+        """Build ``todo`` in a pool of ``n_jobs`` workers; None for a spec whose worker died.
+
+        On Ctrl-C (or when the caller stops early) the workers are stopped, waited
+        for, and what they staged but nobody will commit is deleted.
+        """
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        # Set when the build is interrupted: a worker then commits nothing more,
+        # even one that missed the Ctrl-C (it came before its handler was set).
+        stop = ctx.Event()
+        others = {c.pid for c in multiprocessing.active_children()}
+        with ProcessPoolExecutor(
+            max_workers=n_jobs,
+            mp_context=ctx,
+            initializer=_worker_init,
+            initargs=(os.getpid(), max(1, _cpu_count() // n_jobs), stop),
+        ) as pool:
+            pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any]]] = {}
+            try:
+                for spec, meta in todo:
+                    job = _Job(spec, self.out, self.asset_dir, self.renderer)
+                    pending[pool.submit(_run_job, job)] = (spec, meta)
+                if bar is not None:  # the workers are forked by now: the bar's thread after
+                    for spec, _meta in todo:
+                        bar.start(spec)
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in sorted(done, key=lambda f: pending[f][0].name):
+                        spec, meta = pending.pop(fut)
+                        res: _JobResult | None
+                        try:
+                            res = fut.result()
+                        except BrokenProcessPool:
+                            res = None
+                        except Exception as exc:  # e.g. a result that could not be pickled
+                            res = _JobResult(spec.name, error=_message(spec.path, exc))
+                        yield spec, meta, res
+            except BaseException:
+                # The pool's workers: the children that were not there before it.
+                workers = [c for c in multiprocessing.active_children() if c.pid not in others]
+                _stop_workers(stop, workers)
+                pool.shutdown(wait=True, cancel_futures=True)
+                for fut in pending:
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        fut.result().discard()
+                raise
 
     def _held(self, names: set[str]) -> dict[str, str]:
         """Output name -> spec file, for outputs that earlier builds wrote for specs
@@ -825,13 +860,19 @@ class _Progress:
 
     def __init__(self, total: int, mode: bool | str) -> None:
         self.log = mode == "log"
+        self.total = total
+        self.wanted = mode is True
         self.bar: Any = None
-        if mode is True:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, desc="building", unit="map", file=sys.stderr, disable=None)
 
     def start(self, spec: MapSpec) -> None:
+        # The tqdm bar (and its monitor thread) is made on first use: after the
+        # build has forked its workers, never before.
+        if self.wanted and self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=self.total, desc="building", unit="map", file=sys.stderr, disable=None
+            )
         if self.log:
             print(f"building {spec.name}", file=sys.stderr, flush=True)
 
