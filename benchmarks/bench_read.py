@@ -7,6 +7,7 @@ target is ``read_events`` at ≥ 0.5x the bare path's rows/s while doing all of 
 
     python benchmarks/bench_read.py            # 2,000,000 rows
     python benchmarks/bench_read.py --rows 200000
+    python benchmarks/bench_read.py --ingest   # also: streamed ingest vs whole-table ingest
 
 Peak memory is the peak resident set size of a child process that does only
 that read (so one measurement does not inherit the other's memory).
@@ -114,12 +115,31 @@ def _ours(path: str) -> int:
     return read_events(path).accepted
 
 
+def _ingest_whole(path: str) -> int:
+    """What ingest did before it streamed: the whole table in memory, then written."""
+    from geoconflict.sources import read_events, write_events
+
+    result = read_events(path)
+    write_events(result.events, path + ".whole.parquet")
+    return result.accepted
+
+
+def _ingest_stream(path: str) -> int:
+    from geoconflict.sources.ingest import ingest_events
+
+    return ingest_events(path, path + ".stream.parquet", path + ".rejects.csv").accepted
+
+
+_JOBS = {"bare": _bare, "ours": _ours, "whole": _ingest_whole, "stream": _ingest_stream}
+
+
 def _child(which: str, path: str, queue: mp.Queue) -> None:
-    fn = _bare if which == "bare" else _ours
-    if which == "ours":
-        import geoconflict.sources  # noqa: F401  (imports are not part of the read)
-    else:
+    fn = _JOBS[which]
+    if which == "bare":
         import geopandas  # noqa: F401
+    else:
+        # (imports are not part of the measurement)
+        import geoconflict.sources.ingest  # noqa: F401
     before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     n = fn(path)
@@ -144,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--ingest", action="store_true", help="also compare ingest: streamed vs whole table"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "acled.csv"
@@ -172,6 +195,17 @@ def main(argv: list[str] | None = None) -> int:
         cpu_ratio = (best["ours"][0] / best["ours"][3]) / (best["bare"][0] / best["bare"][3])
         print(f"ratio read_events / bare = {ratio:.2f}x (target >= 0.50x)")
         print(f"rows per CPU-second, read_events / bare = {cpu_ratio:.2f}x")
+        if args.ingest:
+            whole, stream = measure("whole", path), measure("stream", path)
+            for label, (n, sec, peak, _cpu) in (
+                ("ingest, whole table (read_events + write_events)", whole),
+                ("ingest, streamed (geoconflict ingest)", stream),
+            ):
+                print(f"{label:50s} {n:>10,} rows {sec:7.2f} s  peak RSS {peak:,.0f} MiB")
+            print(
+                f"streamed ingest: peak memory {stream[2] / whole[2]:.2f}x, "
+                f"time {stream[1] / whole[1]:.2f}x the whole-table ingest"
+            )
     return 0
 
 

@@ -383,6 +383,21 @@ class RejectsLedger:
         return frame.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
 
 
+def check_counts(path: str | None, accepted: int, rejected: int, records: int) -> None:
+    """Raise :class:`DataError` unless every record read was accepted or rejected.
+
+    >>> check_counts("a.csv", 3, 1, 5)
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.DataError: a.csv: 3 accepted + 1 rejected != 5 records read
+    """
+    if accepted + rejected != records:
+        raise DataError(
+            f"{path or 'input'}: {accepted} accepted + {rejected} rejected"
+            f" != {records} records read"
+        )
+
+
 @dataclass
 class ReadResult:
     """What every reader returns: the accepted events and the rejects ledger.
@@ -417,11 +432,7 @@ class ReadResult:
 
     def check(self) -> None:
         """Raise :class:`DataError` unless accepted + rejected == records read."""
-        if self.accepted + self.rejected != self.records:
-            raise DataError(
-                f"{self.path or 'input'}: {self.accepted} accepted + {self.rejected} rejected"
-                f" != {self.records} records read"
-            )
+        check_counts(self.path, self.accepted, self.rejected, self.records)
 
     def __repr__(self) -> str:
         return (

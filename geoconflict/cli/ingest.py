@@ -99,23 +99,23 @@ def _check_distinct(source: str, out: str, rejects: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geoconflict._io import atomic_open
-    from geoconflict.sources import read_events, write_events
+    from geoconflict.sources.ingest import ingest_events
 
     columns = _mapping(args.column)
     _check_distinct(args.input, args.out, args.rejects)
-    result = read_events(
+    # Streams: one chunk of events in memory at a time, however long the input.
+    result = ingest_events(
         args.input,
+        args.out,
+        args.rejects,
         format=args.format,
         columns=columns or None,
+        partition_by=args.partition_by,
         gazetteer=args.gazetteer,
         encoding=args.encoding,
         dayfirst=getattr(args, "dayfirst", None),
         progress=args.progress or (not args.no_progress and sys.stderr.isatty()),
     )
-    write_events(result.events, args.out, partition_by=args.partition_by)
-    with atomic_open(args.rejects, "w", newline="") as fh:
-        result.rejects.to_csv(fh, index=False, lineterminator="\n")
     print(
         f"{result.path}: read {result.records} records as {_described(result)}: "
         f"{result.accepted} accepted, {result.rejected} rejected"

@@ -145,14 +145,7 @@ def read_events(
     >>> result.events["event_id"].tolist(), result.rejects["reason"].tolist()
     (['IRQ1'], ['impossible date'])
     """
-    if format is not None and format not in FORMATS:
-        raise SourceFormatError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
-    if columns and format not in (None, "csv"):
-        raise SourceFormatError(f"columns= applies to format='csv', not {format!r}")
-    if chunksize < 1:
-        raise SourceFormatError(f"chunksize must be at least 1, got {chunksize}")
-    if dayfirst is not None and not isinstance(dayfirst, bool):
-        raise SourceFormatError(f"dayfirst must be True, False or None, got {dayfirst!r}")
+    _check_options(format, columns, chunksize, dayfirst)
     src = _Source(source, encoding)
     if src.kind in ("parquet", "ogr", "dir"):
         result = _read_table_file(src, format, columns, dayfirst)
@@ -166,6 +159,20 @@ def read_events(
             result = _read_csv(src, fmt, header, columns, chunksize, progress, dayfirst)
     result.check()
     return result
+
+
+def _check_options(
+    format: str | None, columns: Mapping[str, str] | None, chunksize: int, dayfirst: Any
+) -> None:
+    """Refuse reader options that cannot work, before opening anything."""
+    if format is not None and format not in FORMATS:
+        raise SourceFormatError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    if columns and format not in (None, "csv"):
+        raise SourceFormatError(f"columns= applies to format='csv', not {format!r}")
+    if chunksize < 1:
+        raise SourceFormatError(f"chunksize must be at least 1, got {chunksize}")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise SourceFormatError(f"dayfirst must be True, False or None, got {dayfirst!r}")
 
 
 def detect_format(source: str | os.PathLike[str] | IO[Any], *, encoding: str = "utf-8-sig") -> str:
@@ -547,21 +554,51 @@ def _unique_ids(events: gpd.GeoDataFrame, hashes: np.ndarray | None = None) -> g
     if not len(events):
         return events
     values = events["event_id"].to_numpy(dtype=object)
-    if hashes is not None and len(hashes) == len(values):
+    renamed = _renamed_ids(values, hashes)
+    if renamed is not None:
+        rows, new = renamed
+        values = values.copy()
+        values[rows] = new
+        events["event_id"] = pd.Series(values, index=events.index, dtype=object)
+    return events
+
+
+def _renamed_ids(values: Any, hashes: np.ndarray | None = None) -> tuple[np.ndarray, Any] | None:
+    """The rows whose id repeats an earlier one, and their new ids (None: all unique).
+
+    ``values`` is a numpy object array or an Arrow string array (kept compact for
+    very long tables: only the repeated ids and the ids shaped like a suffixed id,
+    ``…-<digits>``, the only ones a new id could clash with, become Python strings).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(values)
+    if hashes is not None and len(hashes) == n:
         ordered = np.sort(hashes)
         twice = ordered[1:][ordered[1:] == ordered[:-1]]
         if not len(twice):
-            return events
+            return None
         candidates = np.flatnonzero(np.isin(hashes, twice))
-        repeated = np.zeros(len(values), dtype=bool)
-        repeated[candidates] = _repeated(values[candidates])
+        repeated = np.zeros(n, dtype=bool)
+        repeated[candidates] = _repeated(_take(values, candidates))
     else:
-        repeated = _repeated(values)
-    if repeated.any():
-        values = values.copy()
-        values[repeated] = dedupe_ids(values[repeated].tolist(), taken=values[~repeated])
-        events["event_id"] = pd.Series(values, index=events.index, dtype=object)
-    return events
+        repeated = _repeated(values if isinstance(values, np.ndarray) else values.to_numpy())
+    if not repeated.any():
+        return None
+    rows = np.flatnonzero(repeated)
+    if isinstance(values, np.ndarray):
+        others = values[~repeated]
+    else:
+        rest = values.filter(pa.array(~repeated))
+        others = rest.filter(pc.match_substring_regex(rest, r"-[0-9]+$")).to_pylist()
+    return rows, dedupe_ids(list(_take(values, rows)), taken=others)
+
+
+def _take(values: Any, rows: np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values[rows]
+    return np.asarray(values.take(rows).to_pylist(), dtype=object)
 
 
 def _repeated(values: np.ndarray) -> np.ndarray:
@@ -587,7 +624,14 @@ def _read_csv(
     chunksize: int,
     progress: bool,
     dayfirst: DayFirst = None,
+    sink: Any = None,
 ) -> ReadResult:
+    """Read a CSV chunk by chunk (see :func:`read_events`).
+
+    With ``sink`` (an object with ``add(part)`` and ``reset()``), each chunk's
+    accepted events go to ``sink.add`` in file order instead of into the result,
+    whose ``events`` is then empty: a caller can write them out as they come.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -670,11 +714,11 @@ def _read_csv(
                     row_bar.update(len(chunk))
                 while len(pending) > 2:
                     ev, led = pending.popleft().result()
-                    events.append(ev)
+                    (events.append if sink is None else sink.add)(ev)
                     ledgers.append(led)
             while pending:
                 ev, led = pending.popleft().result()
-                events.append(ev)
+                (events.append if sink is None else sink.add)(ev)
                 ledgers.append(led)
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc):
@@ -695,7 +739,9 @@ def _read_csv(
     if whole is not None and any(
         unclear and (True if order is None else order) != whole for order, unclear in orders
     ):
-        return _read_csv(src, fmt, header, columns, chunksize, progress, whole)
+        if sink is not None:
+            sink.reset()
+        return _read_csv(src, fmt, header, columns, chunksize, progress, whole, sink)
     rejects = rejects_frame(ledgers)
     if bad_rows:
         skipped = _find_bad_records(src, len(names), header, len(bad_rows), parsed)
