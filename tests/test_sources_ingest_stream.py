@@ -157,3 +157,38 @@ def test_a_failed_ingest_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="not UTF-8 text"):
         ingest_events(src, tmp_path / "o.parquet", tmp_path / "r.csv", format="csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
+
+
+@pytest.mark.parametrize("partition_by", [None, "year"])
+def test_a_column_empty_in_the_first_chunk_keeps_its_type(
+    tmp_path: Path, partition_by: str | None
+) -> None:
+    import dask_geopandas
+
+    rows = ["id,lat,lon,date,notes,mgrs"]
+    rows += [f"a{i},36.3,43.1,2016-01-0{1 + i},," for i in range(4)]  # no notes, no grid
+    rows += ["b1,36.3,43.1,2017-01-02,hello,38SLF1234567890"]
+    src = tmp_path / "sparse.csv"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / ("sparse.parquet" if partition_by is None else "sparse")
+    ingest_events(src, out, tmp_path / "r.csv", format="csv", chunksize=2,
+                  partition_by=partition_by)  # fmt: skip
+    whole = read_events(src, format="csv").events
+    back = read_events(out).events.sort_values("event_id")
+    _same(back, whole.sort_values("event_id"))
+    assert back["notes"].tolist()[-1] == "hello"
+    plain = gpd.read_parquet(out)
+    assert sorted(plain["event_id"]) == sorted(whole["event_id"])
+    assert len(dask_geopandas.read_parquet(out).compute()) == 5
+
+
+def test_write_events_by_year_with_a_column_empty_in_the_first_year(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text(
+        "id,lat,lon,date,notes\na1,36.3,43.1,2016-01-02,\na2,36.3,43.1,2017-01-03,hello\n",
+        encoding="utf-8",
+    )
+    events = read_events(src, format="csv").events
+    out = write_events(events, tmp_path / "by-year", partition_by="year")
+    assert sorted(gpd.read_parquet(out)["notes"].fillna("-")) == ["-", "hello"]
+    assert len(read_events(out).events) == 2

@@ -149,6 +149,8 @@ class _Job:
     out_dir: Path
     asset_dir: str | None
     renderer: Renderer | None
+    #: In a pool: this job's flag in the shared "started" array (see ``_pool``).
+    slot: int | None = None
 
 
 @dataclass
@@ -520,29 +522,38 @@ class _Build:
                 preread([spec for spec, _meta in todo])
             # Forked workers start warm; and no thread may be importing while we fork.
             warm.join()
-            bar = _Progress(len(todo), progress)  # its thread starts with the first line
-            # A worker that dies (killed, out of memory) breaks the pool: every spec
-            # it was building then fails with it. Those are built again, each alone
-            # in a fresh worker, so one spec that kills its worker fails by itself.
-            died: list[tuple[MapSpec, dict[str, Any]]] = []
-            # (closing(): if the caller stops, the pool is stopped now, not at GC.)
-            with contextlib.closing(self._pool(ctx, todo, n_jobs, bar)) as built:
-                for spec, meta, maybe in built:
-                    if maybe is None:
-                        died.append((spec, meta))
-                        continue
-                    yield spec, meta, maybe
-                    bar.done(spec, maybe)  # after the caller committed it
-            for one in sorted(died, key=lambda t: t[0].name):
-                with contextlib.closing(self._pool(ctx, [one], 1, None)) as alone:
-                    for spec, meta, again in alone:
-                        retried = again or _JobResult(
-                            spec.name,
-                            error=f"{spec.path}: the worker process building it died"
-                            " (killed by a signal, e.g. when out of memory), twice",
-                        )
-                        yield spec, meta, retried
-                        bar.done(spec, retried)
+            bar = _Progress(len(todo), progress)  # made after the first fork
+            # A worker that dies (killed, out of memory) breaks the pool: the spec it
+            # was building and every other spec in the pool fail with it. Specs that
+            # had not started go round again as they were; a spec whose worker died is
+            # built again alone in a fresh worker, and fails only if it dies again.
+            deaths: dict[str, int] = {}
+            rounds: list[tuple[list[tuple[MapSpec, dict[str, Any]]], int]] = [(todo, n_jobs)]
+            while rounds:
+                queue, width = rounds.pop(0)
+                again: list[tuple[MapSpec, dict[str, Any]]] = []
+                alone: list[tuple[MapSpec, dict[str, Any]]] = []
+                # (closing(): if the caller stops, the pool is stopped now, not at GC.)
+                with contextlib.closing(self._pool(ctx, queue, width, bar)) as built:
+                    for spec, meta, got, started in built:
+                        if got is None and not started:
+                            again.append((spec, meta))
+                            continue
+                        if got is None:
+                            deaths[spec.name] = deaths.get(spec.name, 0) + 1
+                            if deaths[spec.name] < 2:
+                                alone.append((spec, meta))
+                                continue
+                            got = _JobResult(
+                                spec.name,
+                                error=f"{spec.path}: the worker process building it died"
+                                " (killed by a signal, e.g. when out of memory), twice",
+                            )
+                        yield spec, meta, got
+                        bar.done(spec, got)  # after the caller committed it
+                if again:
+                    rounds.append((again, max(1, min(n_jobs, len(again)))))
+                rounds.extend(([one], 1) for one in sorted(alone, key=lambda t: t[0].name))
         finally:
             bar.close()
 
@@ -552,9 +563,12 @@ class _Build:
         todo: list[tuple[MapSpec, dict[str, Any]]],
         n_jobs: int,
         bar: _Progress | None,
-    ) -> Generator[tuple[MapSpec, dict[str, Any], _JobResult | None], None, None]:
-        """Build ``todo`` in a pool of ``n_jobs`` workers; None for a spec whose worker died.
+    ) -> Generator[tuple[MapSpec, dict[str, Any], _JobResult | None, bool], None, None]:
+        """Build ``todo`` in a pool of ``n_jobs`` workers.
 
+        Yields ``(spec, meta, result, started)``; ``result`` is None when the pool broke
+        (a worker died) before the spec was built, and ``started`` says whether a
+        worker had begun it (the one that died, or one killed with it) or not.
         On Ctrl-C (or when the caller stops early) the workers are stopped, waited
         for, and what they staged but nobody will commit is deleted.
         """
@@ -565,25 +579,36 @@ class _Build:
         # Set when the build is interrupted: a worker then commits nothing more,
         # even one that missed the Ctrl-C (it came before its handler was set).
         stop = ctx.Event()
+        # One flag per job, set by the worker when it begins the job.
+        started = ctx.Array("b", len(todo), lock=False)
         others = {c.pid for c in multiprocessing.active_children()}
         with ProcessPoolExecutor(
             max_workers=n_jobs,
             mp_context=ctx,
             initializer=_worker_init,
-            initargs=(os.getpid(), max(1, _cpu_count() // n_jobs), stop),
+            initargs=(os.getpid(), max(1, _cpu_count() // n_jobs), stop, started),
         ) as pool:
-            pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any]]] = {}
+            pending: dict[Future[_JobResult], tuple[MapSpec, dict[str, Any], int]] = {}
             try:
-                for spec, meta in todo:
-                    job = _Job(spec, self.out, self.asset_dir, self.renderer)
-                    pending[pool.submit(_run_job, job)] = (spec, meta)
-                if bar is not None:  # the workers are forked by now: the bar's thread after
-                    for spec, _meta in todo:
+                unsent: list[tuple[MapSpec, dict[str, Any]]] = []
+                for slot, (spec, meta) in enumerate(todo):
+                    if unsent:
+                        unsent.append((spec, meta))
+                        continue
+                    job = _Job(spec, self.out, self.asset_dir, self.renderer, slot)
+                    try:
+                        pending[pool.submit(_run_job, job)] = (spec, meta, slot)
+                    except BrokenProcessPool:  # a worker died while jobs were being sent
+                        unsent.append((spec, meta))
+                for spec, meta in unsent:
+                    yield spec, meta, None, False
+                if bar is not None:  # the workers are forked by now: the bar after
+                    for spec, _meta, _slot in pending.values():
                         bar.start(spec)
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in sorted(done, key=lambda f: pending[f][0].name):
-                        spec, meta = pending.pop(fut)
+                        spec, meta, slot = pending.pop(fut)
                         res: _JobResult | None
                         try:
                             res = fut.result()
@@ -591,7 +616,7 @@ class _Build:
                             res = None
                         except Exception as exc:  # e.g. a result that could not be pickled
                             res = _JobResult(spec.name, error=_message(spec.path, exc))
-                        yield spec, meta, res
+                        yield spec, meta, res, bool(started[slot])
             except BaseException:
                 # The pool's workers: the children that were not there before it.
                 workers = [c for c in multiprocessing.active_children() if c.pid not in others]
@@ -778,6 +803,8 @@ def _run_job(job: _Job) -> _JobResult:
 
     spec = job.spec
     result = _JobResult(spec.name)
+    if _STARTED is not None and job.slot is not None:
+        _STARTED[job.slot] = 1
     try:
         _check_stop()
         loaded = load_events(spec)
@@ -870,6 +897,8 @@ class _Progress:
         if self.wanted and self.bar is None:
             from tqdm import tqdm
 
+            # No monitor thread: a build may still fork (a retry pool) with the bar shown.
+            tqdm.monitor_interval = 0
             self.bar = tqdm(
                 total=self.total, desc="building", unit="map", file=sys.stderr, disable=None
             )
@@ -891,9 +920,11 @@ class _Progress:
 
 #: In a worker: the build's stop flag (see :func:`_worker_init`); None in the parent.
 _STOP: Any = None
+#: In a worker: the pool's "job started" flags (see ``_Build._pool``).
+_STARTED: Any = None
 
 
-def _worker_init(parent: int, threads: int, stop: Any) -> None:
+def _worker_init(parent: int, threads: int, stop: Any, started: Any = None) -> None:
     """In each worker: die with the parent, stop on Ctrl-C, share the cores.
 
     A worker that outlived a killed build would waste the machine; ``PR_SET_PDEATHSIG``
@@ -901,8 +932,8 @@ def _worker_init(parent: int, threads: int, stop: Any) -> None:
     """
     import signal
 
-    global _STOP
-    _STOP = stop
+    global _STOP, _STARTED
+    _STOP, _STARTED = stop, started
     try:
         with contextlib.suppress(Exception):
             import ctypes

@@ -241,14 +241,24 @@ class _Parts:
             with atomic_path(target) as tmp:
                 empty_events().to_parquet(tmp, index=False)
             return
-        schema = pq.read_schema(self.files[0])
-        schema = schema.with_metadata(self._metadata(schema))
+        import pyarrow as pa
+
+        from geoconflict.sources.parquet import common_types
+
+        first = pq.read_schema(self.files[0])
+        # A column empty in the first chunk is typed null there: use the type it has
+        # in the chunks that hold values.
+        types = common_types([pq.read_schema(f) for f in self.files])
+        fields = [pa.field(f.name, types[f.name], f.nullable, f.metadata) for f in first]
+        schema = pa.schema(fields, metadata=self._metadata(first))
         with atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema) as writer:
             for k in range(len(self.files)):
                 writer.write_table(self._table(k, renamed).cast(schema))
 
     def _metadata(self, schema: Any) -> dict[bytes, bytes]:
-        """The first part's metadata, made true of the whole table: row count, bbox."""
+        """The first part's metadata, made true of the whole table: row count, the
+        columns' pandas types (a column empty in the first part is typed from a part
+        that has values), bbox."""
         import pyarrow.parquet as pq
 
         meta = dict(schema.metadata or {})
@@ -257,6 +267,16 @@ class _Parts:
             for index in pandas_meta.get("index_columns", []):
                 if isinstance(index, dict) and index.get("kind") == "range":
                     index.update(start=0, stop=self.rows, step=1)
+            typed: dict[str, Any] = {}
+            for path in self.files:
+                part = json.loads((pq.read_schema(path).metadata or {}).get(b"pandas", b"{}"))
+                for column in part.get("columns", []):
+                    if column.get("pandas_type") != "empty":
+                        typed.setdefault(column.get("name"), column)
+            pandas_meta["columns"] = [
+                typed.get(c.get("name"), c) if c.get("pandas_type") == "empty" else c
+                for c in pandas_meta.get("columns", [])
+            ]
             meta[b"pandas"] = json.dumps(pandas_meta).encode()
         if b"geo" in meta:
             geo = json.loads(meta[b"geo"])
@@ -281,7 +301,7 @@ class _Parts:
         """``year=YYYY/part-NNNNNN.parquet``: each part split by the year of ``date_start``."""
         import geopandas as gpd
 
-        from geoconflict.sources.parquet import MISSING_PARTITION, _swap_into_place
+        from geoconflict.sources.parquet import MISSING_PARTITION, _swap_into_place, match_types
 
         built = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
         try:
@@ -299,6 +319,7 @@ class _Parts:
                     sub.mkdir(exist_ok=True)
                     rows = table[(key == value).to_numpy()].reset_index(drop=True)
                     rows.to_parquet(sub / f"part-{k:06d}.parquet", index=False)
+            match_types(sorted(built.rglob("*.parquet")))
             os.chmod(built, 0o755)
             _swap_into_place(built, target)
         except BaseException:

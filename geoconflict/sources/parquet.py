@@ -83,12 +83,45 @@ def write_events(
             sub = tmp_dir / f"{partition_by}={safe}"
             sub.mkdir()
             part.to_parquet(sub / "part-0.parquet", index=False)
+        match_types(sorted(tmp_dir.rglob("*.parquet")))
         os.chmod(tmp_dir, 0o755)
         _swap_into_place(tmp_dir, target)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
     return target
+
+
+def common_types(schemas: list[Any]) -> dict[str, Any]:
+    """Column name -> Arrow type, taking for each column the first type that is not null.
+
+    pandas writes a text column with no value in it as Arrow's ``null`` type; files of
+    one table written in parts (per year, per chunk) must agree, or readers that put
+    them together fail. See :func:`match_types`.
+    """
+    import pyarrow as pa
+
+    types: dict[str, Any] = {}
+    for schema in schemas:
+        for field in schema:
+            if field.name not in types or pa.types.is_null(types[field.name]):
+                types[field.name] = field.type
+    return types
+
+
+def match_types(files: list[Path]) -> None:
+    """Rewrite the part files whose all-empty columns are typed null, to the others' types."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(f) for f in files]
+    types = common_types(schemas)
+    for path, schema in zip(files, schemas, strict=True):
+        if all(field.type == types[field.name] for field in schema):
+            continue
+        fields = [pa.field(f.name, types[f.name], f.nullable, f.metadata) for f in schema]
+        wanted = pa.schema(fields, metadata=schema.metadata)
+        pq.write_table(pq.read_table(path).cast(wanted), path)
 
 
 def _written_by_us(target: Path) -> bool:
