@@ -690,3 +690,48 @@ def test_a_worker_killed_mid_job_fails_only_its_own_spec(
     assert (out / "flaky.png").read_bytes() == b"\x89PNG stand-in"
     assert all((out / f"ok{i:02d}.png").is_file() for i in range(others))
     assert _check_manifest(out)["maps"]["dies"]["status"] == "failed"
+
+
+def _worker_that_cannot_start(*args: Any) -> None:
+    import os
+
+    os._exit(3)  # as if the worker were killed while starting up
+
+
+def test_workers_that_die_before_starting_end_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geoconflict.build import runner
+
+    monkeypatch.setattr(runner, "_worker_init", _worker_that_cannot_start)
+    maps = _maps(tmp_path)
+    report = _build(maps, tmp_path / "dist", jobs=2)  # ends: no endless retries
+    assert report.summary() == "built 0, unchanged 0, failed 3"
+    assert {r.error for r in report.results} == {
+        f"{maps / name}.toml: the worker processes died before they could start it, twice"
+        for name in ("alpha", "beta", "gamma")
+    }
+
+
+class _Unsendable:
+    """A renderer that pickles but cannot be unpickled (as in a worker)."""
+
+    def __call__(self, spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
+        return standin_page(spec, events)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_refuse, ())
+
+
+def _refuse() -> None:
+    raise ValueError("cannot restore this renderer")
+
+
+def test_a_renderer_that_cannot_reach_the_workers_fails_clearly(tmp_path: Path) -> None:
+    maps = _maps(tmp_path)
+    report = build_maps(maps, tmp_path / "dist", jobs=2, renderer=_Unsendable())
+    assert report.failed == 3
+    assert all("the renderer cannot be sent to worker processes" in str(r.error)
+               for r in report.results)  # fmt: skip
+    # In one process it works.
+    assert build_maps(maps, tmp_path / "dist", jobs=1, renderer=_Unsendable()).built == 3

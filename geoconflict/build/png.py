@@ -9,7 +9,9 @@ from a ``file://`` URL, the viewport is ``width`` x ``height`` CSS pixels at
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +123,7 @@ class _Session:
     """
 
     def __init__(self) -> None:
-        import os
         import queue
-        import threading
 
         self.pid = os.getpid()
         self.jobs: queue.Queue[Any] = queue.Queue()
@@ -222,7 +222,6 @@ class _Session:
     def close(self) -> None:
         """Close Chromium and Playwright, and end the thread (idempotent)."""
         import contextlib
-        import os
 
         if os.getpid() != self.pid or not self.thread.is_alive():
             return  # a forked copy (the browser is the parent's), or closed already
@@ -232,19 +231,29 @@ class _Session:
 
 
 _SESSION: _Session | None = None
+_SESSION_LOCK = threading.Lock()
+
+
+def _new_lock() -> None:
+    global _SESSION_LOCK
+    _SESSION_LOCK = threading.Lock()  # a forked child must not inherit a held lock
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_new_lock)
 
 
 def _session() -> _Session:
     """This process's browser session (a new one in a forked child: threads do not fork)."""
-    import os
     from multiprocessing import util
 
     global _SESSION
-    if _SESSION is None or _SESSION.pid != os.getpid():
-        _SESSION = _Session()
-        # A build's worker processes close their browser on the way out. The main
-        # process does not need to: at interpreter exit Playwright could no longer
-        # be driven (its executors are shut down), and its driver ends Chromium
-        # itself once our end of the pipe closes.
-        util.Finalize(None, _SESSION.close, exitpriority=50)
-    return _SESSION
+    with _SESSION_LOCK:  # threads asking at once share one session
+        if _SESSION is None or _SESSION.pid != os.getpid():
+            _SESSION = _Session()
+            # A build's worker processes close their browser on the way out. The main
+            # process does not need to: at interpreter exit Playwright could no longer
+            # be driven (its executors are shut down), and its driver ends Chromium
+            # itself once our end of the pipe closes.
+            util.Finalize(None, _SESSION.close, exitpriority=50)
+        return _SESSION

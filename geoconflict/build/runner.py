@@ -528,14 +528,30 @@ class _Build:
             # had not started go round again as they were; a spec whose worker died is
             # built again alone in a fresh worker, and fails only if it dies again.
             deaths: dict[str, int] = {}
+            # A pool whose workers die before any of its specs starts (a renderer that
+            # cannot be unpickled in a worker, memory exhausted at fork) has made no
+            # progress: its specs are charged, and fail the second time.
+            stalls: dict[str, int] = {}
+            if not _picklable(self.renderer):
+                for spec, meta in todo:
+                    failed = _JobResult(
+                        spec.name,
+                        error=f"{spec.path}: the renderer cannot be sent to worker processes"
+                        " (it does not survive pickling); build with jobs=1",
+                    )
+                    yield spec, meta, failed
+                    bar.done(spec, failed)
+                return
             rounds: list[tuple[list[tuple[MapSpec, dict[str, Any]]], int]] = [(todo, n_jobs)]
             while rounds:
                 queue, width = rounds.pop(0)
                 again: list[tuple[MapSpec, dict[str, Any]]] = []
                 alone: list[tuple[MapSpec, dict[str, Any]]] = []
+                progressed = False
                 # (closing(): if the caller stops, the pool is stopped now, not at GC.)
                 with contextlib.closing(self._pool(ctx, queue, width, bar)) as built:
                     for spec, meta, got, started in built:
+                        progressed = progressed or started or got is not None
                         if got is None and not started:
                             again.append((spec, meta))
                             continue
@@ -551,6 +567,21 @@ class _Build:
                             )
                         yield spec, meta, got
                         bar.done(spec, got)  # after the caller committed it
+                if again and not progressed:
+                    stuck = []
+                    for spec, meta in again:
+                        stalls[spec.name] = stalls.get(spec.name, 0) + 1
+                        if stalls[spec.name] < 2:
+                            stuck.append((spec, meta))
+                            continue
+                        failed = _JobResult(
+                            spec.name,
+                            error=f"{spec.path}: the worker processes died before they could"
+                            " start it, twice",
+                        )
+                        yield spec, meta, failed
+                        bar.done(spec, failed)
+                    again = stuck
                 if again:
                     rounds.append((again, max(1, min(n_jobs, len(again)))))
                 rounds.extend(([one], 1) for one in sorted(alone, key=lambda t: t[0].name))
@@ -873,6 +904,17 @@ def _render_png(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _picklable(obj: Any) -> bool:
+    """Whether ``obj`` survives the trip to a worker process (pickled, then unpickled)."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(obj))
+    except Exception:
+        return False
+    return True
+
+
 def _message(path: Path, exc: BaseException) -> str:
     if isinstance(exc, SpecError):
         return str(exc)
