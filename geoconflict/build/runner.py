@@ -534,9 +534,9 @@ class _Build:
             stalls: dict[str, int] = {}
             if not _picklable(self.renderer):
                 for spec, meta in todo:
-                    failed = _JobResult(
-                        spec.name,
-                        error=f"{spec.path}: the renderer cannot be sent to worker processes"
+                    failed = _failed(
+                        spec,
+                        "the renderer cannot be sent to worker processes"
                         " (it does not survive pickling); build with jobs=1",
                     )
                     yield spec, meta, failed
@@ -556,13 +556,12 @@ class _Build:
                             again.append((spec, meta))
                             continue
                         if got is None:
-                            deaths[spec.name] = deaths.get(spec.name, 0) + 1
-                            if deaths[spec.name] < 2:
+                            if not _second(deaths, spec.name):
                                 alone.append((spec, meta))
                                 continue
-                            got = _JobResult(
-                                spec.name,
-                                error=f"{spec.path}: the worker process building it died"
+                            got = _failed(
+                                spec,
+                                "the worker process building it died"
                                 " (killed by a signal, e.g. when out of memory), twice",
                             )
                         yield spec, meta, got
@@ -570,14 +569,11 @@ class _Build:
                 if again and not progressed:
                     stuck = []
                     for spec, meta in again:
-                        stalls[spec.name] = stalls.get(spec.name, 0) + 1
-                        if stalls[spec.name] < 2:
+                        if not _second(stalls, spec.name):
                             stuck.append((spec, meta))
                             continue
-                        failed = _JobResult(
-                            spec.name,
-                            error=f"{spec.path}: the worker processes died before they could"
-                            " start it, twice",
+                        failed = _failed(
+                            spec, "the worker processes died before they could start it, twice"
                         )
                         yield spec, meta, failed
                         bar.done(spec, failed)
@@ -904,6 +900,17 @@ def _render_png(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _failed(spec: MapSpec, why: str) -> _JobResult:
+    """The result of a spec that could not be built, for a reason the build itself found."""
+    return _JobResult(spec.name, error=f"{spec.path}: {why}")
+
+
+def _second(counts: dict[str, int], name: str) -> bool:
+    """Count one more strike against ``name``; True from the second on."""
+    counts[name] = counts.get(name, 0) + 1
+    return counts[name] >= 2
+
+
 def _picklable(obj: Any) -> bool:
     """Whether ``obj`` survives the trip to a worker process (pickled, then unpickled)."""
     import pickle

@@ -301,7 +301,7 @@ class _Parts:
         """``year=YYYY/part-NNNNNN.parquet``: each part split by the year of ``date_start``."""
         import geopandas as gpd
 
-        from geoconflict.sources.parquet import MISSING_PARTITION, _swap_into_place, match_types
+        from geoconflict.sources.parquet import MISSING_PARTITION, publish_partitions
 
         built = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
         try:
@@ -319,12 +319,10 @@ class _Parts:
                     sub.mkdir(exist_ok=True)
                     rows = table[(key == value).to_numpy()].reset_index(drop=True)
                     rows.to_parquet(sub / f"part-{k:06d}.parquet", index=False)
-            match_types(sorted(built.rglob("*.parquet")))
-            os.chmod(built, 0o755)
-            _swap_into_place(built, target)
         except BaseException:
             shutil.rmtree(built, ignore_errors=True)
             raise
+        publish_partitions(built, target)
 
 
 __all__ = ["IngestResult", "ingest_events"]

@@ -83,13 +83,26 @@ def write_events(
             sub = tmp_dir / f"{partition_by}={safe}"
             sub.mkdir()
             part.to_parquet(sub / "part-0.parquet", index=False)
-        match_types(sorted(tmp_dir.rglob("*.parquet")))
-        os.chmod(tmp_dir, 0o755)
-        _swap_into_place(tmp_dir, target)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
+    publish_partitions(tmp_dir, target)
     return target
+
+
+def publish_partitions(built: Path, target: Path) -> None:
+    """Put a partitioned table built in ``built`` (beside ``target``) in place of ``target``.
+
+    The part files are made to agree on column types first (:func:`match_types`);
+    ``built`` is removed if anything fails.
+    """
+    try:
+        match_types(sorted(built.rglob("*.parquet")))
+        os.chmod(built, 0o755)
+        _swap_into_place(built, target)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
 
 
 def common_types(schemas: list[Any]) -> dict[str, Any]:
