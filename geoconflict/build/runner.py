@@ -57,6 +57,7 @@ from geoconflict.build.spec import MapSpec, load_spec
 from geoconflict.errors import GeoconflictError, SpecError
 
 if TYPE_CHECKING:
+    import threading
     from concurrent.futures import Future
 
 #: The build state file inside the output folder.
@@ -482,11 +483,14 @@ class _Build:
     def _execute(
         self, todo: list[tuple[MapSpec, dict[str, Any]]], jobs: int | None, progress: bool | str
     ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
-        from geoconflict.build.pipeline import input_cache
-
         # The renderer's imports (folium, branca, Jinja templates) run in a thread
         # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
-        warm = _Warm()
+        import threading
+
+        from geoconflict.build.pipeline import input_cache
+
+        warm = threading.Thread(target=_preload, name="geoconflict-imports", daemon=True)
+        warm.start()
         try:
             # Specs that share an input file read it once per build (not once per spec).
             with input_cache([spec for spec, _meta in todo]):
@@ -499,7 +503,7 @@ class _Build:
         todo: list[tuple[MapSpec, dict[str, Any]]],
         jobs: int | None,
         progress: bool | str,
-        warm: _Warm,
+        warm: threading.Thread,
     ) -> Iterator[tuple[MapSpec, dict[str, Any], _JobResult]]:
         # Largest inputs first, so the last job to start is a short one.
         todo = sorted(todo, key=lambda t: (-_cost(t[1]["inputs"]), t[0].name))
@@ -1077,19 +1081,6 @@ def _preload() -> None:
     ):
         with contextlib.suppress(ImportError):
             __import__(name)
-
-
-class _Warm:
-    """:func:`_preload` in a background thread; :meth:`join` waits for it (idempotent)."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self.thread = threading.Thread(target=_preload, name="geoconflict-imports", daemon=True)
-        self.thread.start()
-
-    def join(self) -> None:
-        self.thread.join()
 
 
 def _cost(inputs: list[dict[str, Any]]) -> int:

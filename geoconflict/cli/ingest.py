@@ -124,18 +124,6 @@ def run(args: argparse.Namespace) -> int:
     return 1 if result.rejected else 0
 
 
-#: Vector files read through GDAL: their attributes go through a table reader.
-_VECTOR_FILES = {
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".gpkg": "GeoPackage",
-    ".fgb": "FlatGeobuf",
-    ".shp": "Shapefile",
-    ".gml": "GML",
-    ".kml": "KML",
-}
-
-
 def _described(result: Any) -> str:
     """The format an input was read as, saying so when it came from a vector file.
 
@@ -145,6 +133,7 @@ def _described(result: Any) -> str:
     >>> _described(NS(path="acled.csv", format="acled"))
     'acled'
     """
-    suffix = Path(str(result.path or "")).suffix.lower()
-    container = _VECTOR_FILES.get(suffix)
+    from geoconflict.sources import VECTOR_FILES
+
+    container = VECTOR_FILES.get(Path(str(result.path or "")).suffix.lower())
     return f"{result.format} columns of a {container} file" if container else str(result.format)

@@ -48,9 +48,9 @@ from geoconflict.sources._common import (
     Problems,
     as_text,
     combine_orders,
+    date_orders,
     normalise_header,
     rejects_frame,
-    slash_date_order,
 )
 from geoconflict.sources.detect import (
     FORMATS,
@@ -65,7 +65,16 @@ from geoconflict.sources.releases import read_release_text
 __all__ = ["FORMATS", "detect_format", "read_events", "write_events"]
 
 _HEAD_BYTES = 65_536
-_OGR_SUFFIXES = {".geojson", ".json", ".gpkg", ".fgb", ".shp", ".gml", ".kml"}
+#: Vector files read through GDAL (suffix -> name): their attributes are a table.
+VECTOR_FILES = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".fgb": "FlatGeobuf",
+    ".shp": "Shapefile",
+    ".gml": "GML",
+    ".kml": "KML",
+}
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 _CONVERTERS: dict[str, Any] = {
     "acled": acled.convert,
@@ -234,7 +243,7 @@ class _Source:
         if self.head[:4] == b"PAR1" or suffix in _PARQUET_SUFFIXES:
             self.kind = "parquet"
         elif (
-            suffix in _OGR_SUFFIXES
+            suffix in VECTOR_FILES
             or self.head[:16] == b"SQLite format 3\x00"
             or self.head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
         ):
@@ -658,7 +667,6 @@ def _read_csv(
     # Chunks are checked apart, each inferring the order of its slash/dot dates; what
     # each showed is kept, so that the file can be read again in the order of the
     # whole file if a chunk read some dates otherwise (see the end).
-    date_columns = normalise_header(_date_columns(fmt, used, columns)) if dayfirst is None else []
     orders: list[tuple[DayFirst, bool]] = []
     events: list[_Part | gpd.GeoDataFrame] = []
     ledgers: list[pd.DataFrame] = []
@@ -692,15 +700,14 @@ def _read_csv(
             chunk.index = pd.RangeIndex(first, first + len(chunk))
             # Rows are numbered in parse order; renumbered below if lines were skipped.
             problems = Problems(chunk.index.to_numpy() + 1)
-            if date_columns:
-                seen = pd.unique(pd.concat([chunk[c] for c in date_columns], ignore_index=True))
-                orders.append(slash_date_order(str(v) for v in seen if isinstance(v, str)))
-            if fmt == "csv":
-                converted = generic.convert(
-                    chunk, problems, columns=columns, path=src.name, dayfirst=dayfirst
-                )
-            else:
-                converted = _CONVERTERS[fmt](chunk, problems, path=src.name, dayfirst=dayfirst)
+            with date_orders() as seen:  # what the chunk's dates showed (order inferred)
+                if fmt == "csv":
+                    converted = generic.convert(
+                        chunk, problems, columns=columns, path=src.name, dayfirst=dayfirst
+                    )
+                else:
+                    converted = _CONVERTERS[fmt](chunk, problems, path=src.name, dayfirst=dayfirst)
+            orders.extend(seen)
             return _finish_part(fmt, chunk, converted, problems), problems.frame()
 
         # Two chunks are checked at a time (numpy, Arrow and GEOS release the GIL);
@@ -762,26 +769,6 @@ def _read_csv(
         format=fmt,
         path=src.name,
     )
-
-
-#: The date columns of each format, as the readers name them (lower case).
-_DATE_COLUMNS = {
-    "acled": ("event_date",),
-    "ucdp": ("date_start", "date_end"),
-    "airwars": ("date", "date_end"),
-}
-
-
-def _date_columns(fmt: str, used: list[str], columns: Mapping[str, str] | None) -> list[str]:
-    """The file's columns (as written in its header) that its reader parses as dates."""
-    if fmt == "csv":
-        try:
-            found = generic.resolve_columns(used, columns)
-        except SourceFormatError:
-            return []
-        return [found[k] for k in ("date_start", "date_end") if k in found]
-    wanted = _DATE_COLUMNS.get(fmt, ())
-    return [c for c in used if normalise_header([c])[0].lower() in wanted]
 
 
 def _used_columns(fmt: str, names: list[str], columns: Mapping[str, str] | None) -> list[str]:

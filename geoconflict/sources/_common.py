@@ -11,7 +11,9 @@ call, and degrees-minutes-seconds text is not understood by pyproj or pandas.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
@@ -42,41 +44,42 @@ SLASH_DATE = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
 AMBIGUOUS_DATE = "ambiguous date (day/month order)"
 
 #: The day/month order of slash/dot dates: True day first, False month first, None to
-#: infer it, "mixed" for a file known to show both orders (see :func:`slash_date_order`).
+#: infer it, "mixed" for a file known to show both orders (see :func:`date_orders`).
 DayFirst: TypeAlias = bool | Literal["mixed"] | None
 
 
-def slash_date_order(values: Iterable[str]) -> tuple[DayFirst, bool]:
-    """The day/month order slash/dot date strings show, as :func:`parse_dates` infers it.
+#: Per thread: where :func:`date_orders` collects what parsed slash dates showed.
+_SEEN = threading.local()
 
-    Returns ``(order, unclear)``: ``order`` is True when some value can only be day
-    first ("13/01/2017") and none only month first, False for the reverse, "mixed"
-    when both kinds occur, None when no value decides; ``unclear`` says whether
-    some value reads as two different dates ("03/04/2017"), i.e. whether the
-    order matters at all. Other strings are ignored.
+
+@contextlib.contextmanager
+def date_orders() -> Iterator[list[tuple[DayFirst, bool]]]:
+    """Collect, for the dates parsed in this thread inside the block with an inferred
+    order, ``(order, unclear)``: the order their slash/dot dates showed (True day
+    first, False month first, "mixed" both, None neither) and whether some date
+    read as two different dates ("03/04/2017"), i.e. whether the order mattered.
+
+    A reader checking a file in chunks uses it to learn what each chunk showed.
 
     Examples
     --------
-    >>> slash_date_order(["13/01/2017", "02/03/2017"]), slash_date_order(["01/13/2017"])
-    ((True, True), (False, False))
-    >>> slash_date_order(["13/01/2017", "01/13/2017"]), slash_date_order(["05/05/2017", "x"])
-    (('mixed', False), (None, False))
+    >>> with date_orders() as seen:
+    ...     _ = parse_dates(pd.Series(["13/01/2017", "02/03/2017"]))
+    ...     _ = parse_dates(pd.Series(["2017-01-31"]))
+    >>> seen
+    [(True, True)]
     """
-    u = pd.Series(sorted(set(values)), dtype="str").str.strip()
-    slash = u.str.extract(SLASH_DATE)
-    sub = slash[slash[0].notna()]
-    if sub.empty:
-        return None, False
-    _, _, ok_d, _, _, ok_m = _slash_readings(sub)
-    day_only, month_only = (ok_d & ~ok_m).any(), (ok_m & ~ok_d).any()
-    unclear = bool((ok_d & ok_m & (sub[0].astype(int) != sub[2].astype(int)).to_numpy()).any())
-    if day_only and month_only:
-        return "mixed", unclear
-    return (True if day_only else False if month_only else None), unclear
+    seen: list[tuple[DayFirst, bool]] = []
+    outer = getattr(_SEEN, "seen", None)
+    _SEEN.seen = seen
+    try:
+        yield seen
+    finally:
+        _SEEN.seen = outer
 
 
 def combine_orders(orders: Iterable[DayFirst]) -> DayFirst:
-    """The order of a whole file from the orders its parts show (see :func:`slash_date_order`).
+    """The order of a whole file from the orders its parts show (see :func:`date_orders`).
 
     >>> combine_orders([None, True, True]), combine_orders([None, False, True]), combine_orders([])
     (True, 'mixed', None)
@@ -85,20 +88,6 @@ def combine_orders(orders: Iterable[DayFirst]) -> DayFirst:
     if "mixed" in seen or (True in seen and False in seen):
         return "mixed"
     return seen.pop() if seen else None
-
-
-def _slash_readings(sub: pd.DataFrame) -> tuple[Any, np.ndarray, np.ndarray, Any, np.ndarray, Any]:
-    """Both readings of slash/dot dates split by :data:`SLASH_DATE` (columns 0, 2, 3).
-
-    Returns (day-first dates, out of range, valid, month-first dates, out of range,
-    valid); a reading outside 1677-2262 is still a valid date (reported as out of range).
-    """
-    first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
-    d_first, d_beyond = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")
-    m_first, m_beyond = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")
-    ok_d = d_first.notna().to_numpy() | d_beyond
-    ok_m = m_first.notna().to_numpy() | m_beyond
-    return d_first, d_beyond, ok_d, m_first, m_beyond, ok_m
 
 
 # Text shaped like one of the date forms: a failure there means an impossible date.
@@ -321,7 +310,7 @@ def parse_dates(series: pd.Series, dayfirst: DayFirst = None) -> tuple[np.ndarra
     dayfirst : bool, "mixed" or None, default None
         The order of slash/dot dates; None infers it as above; "mixed" reads the
         column as one showing both orders (used when a whole file, read in
-        chunks, was found to be so: see :func:`slash_date_order`).
+        chunks, was found to be so: see :func:`date_orders`).
 
     Returns
     -------
@@ -418,19 +407,27 @@ def _parse_unique_dates(u: pd.Series, dayfirst: DayFirst) -> tuple[np.ndarray, n
     is_slash = slash[0].notna().to_numpy()
     if is_slash.any():
         sub = slash[is_slash]
-        first, second = sub[0].str.zfill(2), sub[2].str.zfill(2)
-        d_first, d_beyond, ok_d, m_first, m_beyond, ok_m = _slash_readings(sub)
-        if dayfirst is None or dayfirst == "mixed":
-            day_only, month_only = ok_d & ~ok_m, ok_m & ~ok_d
-            if dayfirst == "mixed" or (month_only.any() and day_only.any()):
-                # Inconsistent: each value in the only order that works; two readings: rejected.
-                use_d = ~month_only
-                ambiguous = ok_d & ok_m & (first != second).to_numpy()
-            else:
-                use_d = np.full(len(sub), not month_only.any())
-                ambiguous = np.zeros(len(sub), dtype=bool)
+        first, second, year = sub[0].str.zfill(2), sub[2].str.zfill(2), sub[3]
+        d_first, d_beyond = _to_datetime(year + "-" + second + "-" + first, "%Y-%m-%d")
+        m_first, m_beyond = _to_datetime(year + "-" + first + "-" + second, "%Y-%m-%d")
+        # A reading outside 1677-2262 is still a date (reported as out of range).
+        ok_d = d_first.notna().to_numpy() | d_beyond
+        ok_m = m_first.notna().to_numpy() | m_beyond
+        day_only, month_only = ok_d & ~ok_m, ok_m & ~ok_d
+        two_dates = ok_d & ok_m & (first != second).to_numpy()
+        if dayfirst is None:
+            if day_only.any():
+                dayfirst = "mixed" if month_only.any() else True
+            elif month_only.any():
+                dayfirst = False
+            if getattr(_SEEN, "seen", None) is not None:
+                _SEEN.seen.append((dayfirst, bool(two_dates.any())))
+        if dayfirst == "mixed":
+            # Inconsistent: each value in the only order that works; two readings: rejected.
+            use_d = ~month_only
+            ambiguous = two_dates
         else:
-            use_d = np.full(len(sub), bool(dayfirst))
+            use_d = np.full(len(sub), dayfirst is not False)  # nothing decided: day first
             ambiguous = np.zeros(len(sub), dtype=bool)
         value = np.where(use_d, d_first.to_numpy(), m_first.to_numpy())
         beyond = np.where(use_d, d_beyond, m_beyond)

@@ -231,9 +231,11 @@ class _Parts:
 
     def write_file(self, target: Path, renamed: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
         """One GeoParquet file: the parts' tables as row groups, with whole-table metadata."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         from geoconflict.events import empty_events
+        from geoconflict.sources.parquet import common_types
 
         if target.is_dir():
             raise IsADirectoryError(21, "is a directory, not a file to write", str(target))
@@ -241,36 +243,30 @@ class _Parts:
             with atomic_path(target) as tmp:
                 empty_events().to_parquet(tmp, index=False)
             return
-        import pyarrow as pa
-
-        from geoconflict.sources.parquet import common_types
-
-        first = pq.read_schema(self.files[0])
+        schemas = [pq.read_schema(f) for f in self.files]
         # A column empty in the first chunk is typed null there: use the type it has
         # in the chunks that hold values.
-        types = common_types([pq.read_schema(f) for f in self.files])
-        fields = [pa.field(f.name, types[f.name], f.nullable, f.metadata) for f in first]
-        schema = pa.schema(fields, metadata=self._metadata(first))
+        types = common_types(schemas)
+        fields = [pa.field(f.name, types[f.name], f.nullable, f.metadata) for f in schemas[0]]
+        schema = pa.schema(fields, metadata=self._metadata(schemas))
         with atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema) as writer:
             for k in range(len(self.files)):
                 writer.write_table(self._table(k, renamed).cast(schema))
 
-    def _metadata(self, schema: Any) -> dict[bytes, bytes]:
+    def _metadata(self, schemas: list[Any]) -> dict[bytes, bytes]:
         """The first part's metadata, made true of the whole table: row count, the
         columns' pandas types (a column empty in the first part is typed from a part
         that has values), bbox."""
-        import pyarrow.parquet as pq
-
-        meta = dict(schema.metadata or {})
+        parts = [schema.metadata or {} for schema in schemas]
+        meta = dict(parts[0])
         if b"pandas" in meta:
             pandas_meta = json.loads(meta[b"pandas"])
             for index in pandas_meta.get("index_columns", []):
                 if isinstance(index, dict) and index.get("kind") == "range":
                     index.update(start=0, stop=self.rows, step=1)
             typed: dict[str, Any] = {}
-            for path in self.files:
-                part = json.loads((pq.read_schema(path).metadata or {}).get(b"pandas", b"{}"))
-                for column in part.get("columns", []):
+            for part in parts:
+                for column in json.loads(part.get(b"pandas", b"{}")).get("columns", []):
                     if column.get("pandas_type") != "empty":
                         typed.setdefault(column.get("name"), column)
             pandas_meta["columns"] = [
@@ -281,8 +277,8 @@ class _Parts:
         if b"geo" in meta:
             geo = json.loads(meta[b"geo"])
             boxes = []
-            for path in self.files:
-                part_geo = json.loads((pq.read_schema(path).metadata or {}).get(b"geo", b"{}"))
+            for part in parts:
+                part_geo = json.loads(part.get(b"geo", b"{}"))
                 box = part_geo.get("columns", {}).get("geometry", {}).get("bbox")
                 if box:
                     boxes.append(box)

@@ -270,8 +270,8 @@
     },
 
     /* the date slice [lo, hi) for a day and mode; in window mode an event is in the
-       window when any day of it (date_start .. date_end) is, so the slice reaches back
-       by the longest event and each event's last day is checked against `from` */
+       window when any day of it (date_start .. date_end) is: the slice starts at the
+       first event whose reach gets to `from`, and each event's last day is checked */
     setRange: function (day, mode, windowDays) {
       this.hi = lowerBound(this.day, day + 1);
       this.from = mode === "window" ? day - windowDays + 1 : -Infinity;
