@@ -77,3 +77,10 @@ class AssetError(GeoconflictError, RuntimeError):
 
 class BrowserError(GeoconflictError, RuntimeError):
     """Headless Chromium is missing or a page failed to render."""
+
+
+class OptionError(GeoconflictError, ValueError):
+    """A map, build or summary option has a value outside the allowed ones.
+
+    The message names the option, the value given and the allowed values.
+    """

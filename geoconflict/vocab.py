@@ -1,0 +1,23 @@
+"""The allowed values of the event table's categorical columns and of the map's controls.
+
+One home for each list: the readers, the event-table checks, the map options, the spec
+validator and the CLIs all take their allowed values from here.
+
+>>> "civcas" in KINDS
+True
+>>> FREQUENCIES["month"]
+'MS'
+"""
+
+from __future__ import annotations
+
+#: Allowed values of the ``kind`` column.
+KINDS: tuple[str, ...] = ("strike", "civcas", "ground", "other")
+#: Allowed values of the ``grading`` column (Airwars' scale, plus unknown).
+GRADINGS: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discounted", "unknown")
+#: Allowed values of ``date_precision``.
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+#: Steps of the map's time control.
+STEPS: tuple[str, ...] = ("day", "week", "month")
+#: Summary periods by their word (CLI ``--freq``, spec values) -> pandas offset alias.
+FREQUENCIES: dict[str, str] = {"day": "D", "week": "W", "month": "MS", "year": "YS"}
