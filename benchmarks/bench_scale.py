@@ -11,7 +11,7 @@ What it does, in one run:
    ``--memory-limit`` (default 2 GB), sampling every worker's resident memory
    with psutil; prints the peak per worker and the throughput;
 3. runs the single-process pandas path (``geopandas.read_parquet`` →
-   ``areas.summarize``) on the first ``--pandas-n`` events (default 2,000,000,
+   ``summary.summarize``) on the first ``--pandas-n`` events (default 2,000,000,
    the largest size that comfortably fits one process next to the cluster),
    and the Dask path on the same files, checks the two tables are equal, and
    prints the throughput ratio.
@@ -39,7 +39,7 @@ import psutil
 import pyarrow.parquet as pq
 from dask.utils import parse_bytes
 
-from geoconflict import areas, scale
+from geoconflict import scale, summary
 from geoconflict._io import atomic_path
 from geoconflict.synthetic import synthetic_events
 
@@ -132,7 +132,7 @@ def run_pandas(files: list[Path]) -> tuple[pd.DataFrame, float, int]:
     with rss:
         t0 = time.perf_counter()
         events = pd.concat([gpd.read_parquet(f, columns=COLUMNS) for f in files], ignore_index=True)
-        table = areas.summarize(events)
+        table = summary.summarize(events)
         seconds = time.perf_counter() - t0
     return table, seconds, rss.peak["pandas"]
 

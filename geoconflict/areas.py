@@ -1,4 +1,4 @@
-"""Study areas: load the defaults or a user file, assign events, summarise, find protected sites.
+"""Study areas: load the defaults or a user file, and give each event its area.
 
 The geometry work is done by the libraries built for it: files are read by
 pyogrio (through geopandas), point-in-polygon and overlap tests run in GEOS
@@ -6,8 +6,12 @@ through :class:`shapely.STRtree` queries over whole arrays, and distances are
 geodesics on the WGS84 ellipsoid from :class:`pyproj.Geod` (Karney's algorithm).
 What is written here is only what none of them does: picking the *most
 specific* area when areas nest (``mosul_west`` inside ``mosul``), splitting an
-uncertain location between areas by overlap, and the additive summary that a
-Dask engine (:mod:`geoconflict.scale`) can run partition by partition.
+uncertain location between areas by overlap.
+
+Summaries per area and period live in :mod:`geoconflict.summary`, protected
+sites in :mod:`geoconflict.sites`. Everything here works on pandas tables: a Dask
+table is assigned by :func:`geoconflict.scale.assign`, which runs :func:`assign`
+on every partition.
 
 Examples
 --------
@@ -26,7 +30,7 @@ from __future__ import annotations
 import functools
 import os
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,38 +49,11 @@ EQUAL_AREA_CRS = "EPSG:6933"
 #: Columns of a study-area table, in order.
 AREA_COLUMNS: tuple[str, ...] = ("area_id", "name", "parent", "country", "source", "geometry")
 
-#: Additive columns of a summary (counts and sums), in order.
-SUMMARY_VALUES: tuple[str, ...] = (
-    "events",
-    "strikes",
-    "fatalities",
-    "civilians_killed_min",
-    "civilians_killed_max",
-)
-
 # WGS84 ellipsoid: semi-major axis (m) and first eccentricity squared.
 _WGS84_A = 6_378_137.0
 _WGS84_E2 = 6.694379990141317e-3
 # Vertices of the polygon that stands for an uncertainty disc.
 _DISC_VERTICES = 64
-# Offset aliases whose period is named differently (pandas' to_period wants "M", not "MS").
-_PERIOD_ALIASES = {
-    "MS": "M",
-    "ME": "M",
-    "M": "M",
-    "month": "M",
-    "QS": "Q",
-    "QE": "Q",
-    "quarter": "Q",
-    "YS": "Y",
-    "YE": "Y",
-    "AS": "Y",
-    "year": "Y",
-    "D": "D",
-    "day": "D",
-    "W": "W",
-    "week": "W",
-}
 
 
 # --------------------------------------------------------------------------- load
@@ -291,8 +268,63 @@ def _depth(area_id: str, parent_of: Mapping[str, str | None]) -> int:
     return depth
 
 
-def _event_geometries(events: pd.DataFrame) -> np.ndarray:
-    """The events' geometries as a shapely array in EPSG:4326."""
+def require_pandas(events: Any, dask_twin: str = "geoconflict.scale") -> None:
+    """Refuse anything but a pandas (or geopandas) table, pointing Dask tables to their twin.
+
+    The single-machine functions never hand work to Dask themselves (as geopandas
+    leaves dask-geopandas to the caller): the caller picks :mod:`geoconflict.scale`.
+
+    Parameters
+    ----------
+    events : object
+        The table a function was given.
+    dask_twin : str
+        What to use instead for a Dask table, named in the error.
+
+    Raises
+    ------
+    DataError
+        ``events`` is not a :class:`pandas.DataFrame`.
+
+    Examples
+    --------
+    >>> require_pandas(pd.DataFrame())
+    >>> require_pandas([1, 2], "geoconflict.scale.assign")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.DataError: events must be ... got builtins.list (for a Dask ...scale.assign)
+    """
+    if not isinstance(events, pd.DataFrame):
+        kind = type(events)
+        raise DataError(
+            f"events must be a pandas or geopandas DataFrame, got {kind.__module__}."
+            f"{kind.__qualname__} (for a Dask table use {dask_twin})"
+        )
+
+
+def event_geometries(events: pd.DataFrame) -> np.ndarray:
+    """The events' geometries as a shapely array in EPSG:4326.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A GeoDataFrame (any CRS), or a table with ``lat`` and ``lon`` columns.
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometries
+        One per row; missing where the row has no location.
+
+    Raises
+    ------
+    DataError
+        Neither a geometry nor ``lat``/``lon``.
+
+    Examples
+    --------
+    >>> event_geometries(pd.DataFrame({"lat": [36.3, None], "lon": [43.1, 43.2]})).tolist()
+    [<POINT (43.1 36.3)>, None]
+    """
     if isinstance(events, gpd.GeoDataFrame) and events.geometry.name in events.columns:
         geo = events.geometry
         if geo.crs is not None and not geo.crs.equals(CRS):
@@ -305,10 +337,6 @@ def _event_geometries(events: pd.DataFrame) -> np.ndarray:
         pts[np.isnan(lat) | np.isnan(lon)] = None
         return np.asarray(pts)
     raise DataError("events need a geometry column or 'lat' and 'lon' columns")
-
-
-def _is_dask(obj: Any) -> bool:
-    return type(obj).__module__.split(".")[0] in ("dask", "dask_geopandas", "dask_expr")
 
 
 # --------------------------------------------------------------------------- assign
@@ -324,8 +352,8 @@ def assign(
     Parameters
     ----------
     events : geopandas.GeoDataFrame
-        Events (any CRS; a DataFrame with ``lat``/``lon`` also works). A
-        ``dask_geopandas.GeoDataFrame`` is handed to :func:`geoconflict.scale.assign`.
+        Events (any CRS; a DataFrame with ``lat``/``lon`` also works). A Dask
+        table is refused: assign it with :func:`geoconflict.scale.assign`.
     areas : geopandas.GeoDataFrame or path, optional
         Areas with ``area_id`` (and optionally ``parent``); default :func:`load`.
     how : {"within", "intersects"}
@@ -355,14 +383,11 @@ def assign(
     >>> out["area"].tolist(), out["area_ambiguous"].tolist()
     (['w', 'w'], [False, True])
     """
-    if _is_dask(events):
-        from geoconflict import scale  # type: ignore[attr-defined,unused-ignore]
-
-        return scale.assign(events, areas=areas, how=how)  # type: ignore[no-any-return,unused-ignore]
+    require_pandas(events, "geoconflict.scale.assign")
     if how not in ("within", "intersects"):
         raise ValueError(f"how must be 'within' or 'intersects', got {how!r}")
     table = _area_table(areas)
-    geoms = _event_geometries(events)
+    geoms = event_geometries(events)
     ids = np.concatenate([table["area_id"].to_numpy(dtype=object), _none(1)])
     if how == "within":
         best = _assign_within(geoms, table)
@@ -509,436 +534,3 @@ def _assign_intersects(
     best[idx_e[chosen]] = idx_a[chosen]
     ambiguous[idx_e[chosen]] = frac[chosen] < 1.0 - 1e-9
     return best, ambiguous
-
-
-# --------------------------------------------------------------------------- summarize
-
-
-def summarize(
-    events: gpd.GeoDataFrame,
-    by: str | None = "area",
-    freq: str = "MS",
-    periods: Mapping[str, tuple[Any, Any]] | None = None,
-) -> pd.DataFrame:
-    """Count events, strikes, fatalities and civilians killed per area and period.
-
-    Parameters
-    ----------
-    events : geopandas.GeoDataFrame
-        Event table. Without an ``area`` column (and ``by="area"``) the events
-        are assigned with :func:`assign` first. A
-        ``dask_geopandas.GeoDataFrame`` goes to :func:`geoconflict.scale.summarize`.
-    by : str or None, default "area"
-        Column to group by besides the period; None for totals over all events.
-    freq : str, default "MS"
-        Period length: a pandas offset alias (``"D"``, ``"W"``, ``"MS"``,
-        ``"QS"``, ``"YS"``) or ``"day"``, ``"week"``, ``"month"``,
-        ``"quarter"``, ``"year"``. Events fall in the period of ``date_start``.
-    periods : dict, optional
-        ``{"name": (start, end)}`` with inclusive dates. Instead of the
-        calendar table, give totals and per-month rates for each named period
-        (months = days / 30.4375) — per ``by`` value, or over all events with
-        ``by=None``; an event counts in a period when its ``date_start`` is
-        in it (periods may overlap).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Calendar mode: ``<by>``, ``period`` (start Timestamp), ``events``,
-        ``strikes``, ``fatalities``, ``civilians_killed_min``,
-        ``civilians_killed_max``, sorted by ``<by>`` then ``period``. Events
-        outside all areas have a missing ``area``; nothing is left out.
-        ``strikes`` sums the ``strikes`` column, counting a ``kind="strike"``
-        event without a count as one strike; missing numbers add nothing,
-        except a missing ``civilians_killed_max``, which counts as the
-        event's ``civilians_killed_min`` (a range is never below its minimum).
-        Periods mode: (``<by>``,) ``period``, ``start``, ``end``, ``months``,
-        the five totals, then each total ``_per_month``, in order of start.
-
-    Examples
-    --------
-    >>> ev = pd.DataFrame({"area": ["a", "a", "b"], "kind": ["strike"] * 3,
-    ...     "date_start": pd.to_datetime(["2017-01-05", "2017-01-20", "2017-02-01"]),
-    ...     "strikes": pd.array([2, None, 1], dtype="Int64")})
-    >>> summarize(ev)[["area", "period", "events", "strikes"]]
-      area     period  events  strikes
-    0    a 2017-01-01       2        3
-    1    b 2017-02-01       1        1
-    >>> jan = {"jan": ("2017-01-01", "2017-01-31")}
-    >>> summarize(ev, by=None, periods=jan)[["period", "events", "months"]].round(3)
-      period  events  months
-    0    jan       2   1.018
-    """
-    _check_by(by)
-    if _is_dask(events):
-        from geoconflict import scale  # type: ignore[attr-defined,unused-ignore]
-
-        options: dict[str, Any] = {"by": by, "freq": freq, "periods": periods}
-        return scale.summarize(events, **options)  # type: ignore[no-any-return,unused-ignore]
-    if by == "area" and "area" not in events.columns:
-        events = assign(events)
-    if periods is not None:
-        return _finish_periods(_partial_periods(events, by, periods))
-    return _finish_summary(_partial_summary(events, by, freq))
-
-
-#: Column names of summary tables, which cannot also be the ``by`` column.
-_RESERVED_BY = frozenset(
-    {
-        *SUMMARY_VALUES,
-        *(f"{v}_per_month" for v in SUMMARY_VALUES),
-        "period",
-        "start",
-        "end",
-        "months",
-        "_key",
-    }
-)
-
-
-def _check_by(by: str | None) -> None:
-    """Raise DataError when ``by`` names a column the summary itself produces."""
-    if by in _RESERVED_BY:
-        raise DataError(
-            f"cannot summarise by {by!r}: it is a column of the summary itself;"
-            " group by a label column such as 'area', 'kind' or 'dataset'"
-        )
-
-
-def _values(frame: pd.DataFrame) -> pd.DataFrame:
-    """The additive per-event values: events (1), strikes, fatalities, civilians killed."""
-    n = len(frame)
-
-    def number(col: str) -> np.ndarray:
-        if col not in frame.columns:
-            return np.zeros(n, dtype="int64")
-        v = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        return np.where(np.isnan(v), 0, v).astype("int64")
-
-    strikes = number("strikes")
-    if "kind" in frame.columns:
-        no_count = (
-            frame["strikes"].isna().to_numpy()
-            if "strikes" in frame.columns
-            else np.ones(n, dtype=bool)
-        )
-        is_strike = (frame["kind"] == "strike").fillna(False).to_numpy(dtype=bool)
-        strikes = strikes + (no_count & is_strike)
-    killed_min = number("civilians_killed_min")
-    killed_max = number("civilians_killed_max")
-    if "civilians_killed_max" in frame.columns:
-        # A range with no stated maximum is at least its minimum, never less.
-        no_max = frame["civilians_killed_max"].isna().to_numpy(dtype=bool)
-        killed_max = np.where(no_max, killed_min, killed_max)
-    else:
-        killed_max = killed_min
-    return pd.DataFrame(
-        {
-            "events": np.ones(n, dtype="int64"),
-            "strikes": strikes,
-            "fatalities": number("fatalities"),
-            "civilians_killed_min": killed_min,
-            "civilians_killed_max": killed_max,
-        },
-        index=frame.index,
-    )
-
-
-def _period_start(dates: pd.Series, freq: str) -> pd.Series:
-    period = _PERIOD_ALIASES.get(freq, freq)
-    d = pd.to_datetime(dates, errors="coerce")
-    if getattr(d.dt, "tz", None) is not None:
-        # Aware dates count in their UTC day, as the map and the territory timeline do.
-        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
-    if period == "D":
-        return d.dt.floor("D")
-    return d.dt.to_period(period).dt.start_time
-
-
-def _partial_summary(frame: pd.DataFrame, by: str | None, freq: str) -> pd.DataFrame:
-    """Additive summary of one chunk: keys ``<by>``, ``period`` and the summed values.
-
-    The result of several chunks combines with :func:`_finish_summary`
-    (a groupby-sum), so a Dask engine can run this per partition.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"area": ["a"], "date_start": pd.to_datetime(["2017-03-17"])})
-    >>> _partial_summary(f, "area", "MS")[["area", "period", "events"]].values.tolist()
-    [['a', Timestamp('2017-03-01 00:00:00'), 1]]
-    """
-    values = _values(frame)
-    keys = pd.DataFrame(index=frame.index)
-    if by is not None:
-        if by not in frame.columns:
-            raise DataError(f"events have no column {by!r} to summarise by")
-        keys[by] = frame[by].to_numpy(dtype=object, na_value=None)
-    dates = frame["date_start"] if "date_start" in frame.columns else pd.Series(pd.NaT, frame.index)
-    keys["period"] = _period_start(dates, freq)
-    table = pd.concat([keys, values], axis=1)
-    group = [*([by] if by is not None else []), "period"]
-    return table.groupby(group, dropna=False, sort=False).sum().reset_index()
-
-
-def _finish_summary(partials: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Combine partial summaries: sum by key, set integer dtypes, sort.
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"area": ["a"], "period": [pd.Timestamp("2017-01-01")],
-    ...                   "events": [2], "strikes": [1], "fatalities": [0],
-    ...                   "civilians_killed_min": [0], "civilians_killed_max": [3]})
-    >>> _finish_summary([p, p])["events"].tolist()
-    [4]
-    """
-    frames = [partials] if isinstance(partials, pd.DataFrame) else list(partials)
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    keys = [c for c in table.columns if c not in SUMMARY_VALUES]
-    if "period" not in keys:
-        keys.append("period")
-    for col in [*keys, *SUMMARY_VALUES]:
-        if col not in table.columns:
-            table[col] = pd.Series(dtype="datetime64[ns]" if col == "period" else "int64")
-    out = table.groupby(keys, dropna=False, sort=False)[list(SUMMARY_VALUES)].sum().reset_index()
-    for col in SUMMARY_VALUES:
-        out[col] = out[col].astype("int64")
-    out["period"] = pd.to_datetime(out["period"])
-    out = out.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
-    for key in keys:
-        if key != "period":
-            out[key] = out[key].astype(object).where(out[key].notna(), None)
-    return out[[*keys, *SUMMARY_VALUES]]
-
-
-#: Mean days per month (365.25 / 12 = 30.4375): the months of a period are its days / this.
-DAYS_PER_MONTH = 365.25 / 12
-
-
-def _period_bounds(
-    periods: Mapping[str, tuple[Any, Any]],
-) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    out = []
-    for name, bounds in periods.items():  # a few named periods, not a loop per event
-        try:
-            start, end = (pd.Timestamp(b) for b in bounds)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"period {name!r}: need (start, end) dates, got {bounds!r}") from exc
-        if pd.isna(start) or pd.isna(end) or end < start:
-            raise DataError(f"period {name!r}: end {end} is before start {start}")
-        out.append((str(name), start, end))
-    return out
-
-
-def _partial_periods(
-    frame: pd.DataFrame, by: str | None, periods: Mapping[str, tuple[Any, Any]]
-) -> pd.DataFrame:
-    """Additive totals of one chunk per named period (and ``by`` value).
-
-    Keys ``<by>``, ``period``, ``start``, ``end``; values are sums, so the
-    partials of several chunks combine with :func:`_finish_periods`. Every
-    period (for every ``by`` value of the chunk) gets a row, zero when empty.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"date_start": pd.to_datetime(["2017-01-19", "2017-01-20"])})
-    >>> p = _partial_periods(f, None, {"before": ("2014-08-08", "2017-01-19")})
-    >>> p[["period", "events"]].values.tolist()
-    [['before', 1]]
-    """
-    bounds = _period_bounds(periods)
-    values = _values(frame)
-    dates = pd.to_datetime(
-        frame["date_start"] if "date_start" in frame.columns else pd.Series(pd.NaT, frame.index),
-        errors="coerce",
-    ).to_numpy(dtype="datetime64[ns]")
-    if by is not None:
-        if by not in frame.columns:
-            raise DataError(f"events have no column {by!r} to summarise by")
-        # Group on integer codes: a missing key (an event outside all areas) is a code too.
-        codes, uniques = pd.factorize(
-            frame[by].to_numpy(dtype=object, na_value=None), use_na_sentinel=False
-        )
-        labels = np.asarray(uniques, dtype=object)
-    else:
-        codes, labels = np.zeros(len(frame), dtype="int64"), np.array([None], dtype=object)
-    every = np.arange(len(labels))
-    pieces = []
-    for name, start, end in bounds:
-        inside = (dates >= start.to_datetime64()) & (
-            dates < (end + pd.Timedelta(days=1)).to_datetime64()
-        )
-        sums = values[inside].groupby(codes[inside]).sum().reindex(every, fill_value=0)
-        piece = sums.reset_index(drop=True)
-        piece.insert(0, "_key", pd.Series(labels, dtype=object))
-        piece.insert(1, "period", name)
-        piece.insert(2, "start", start)
-        piece.insert(3, "end", end)
-        pieces.append(piece)
-    columns = ["_key", "period", "start", "end", *SUMMARY_VALUES]
-    out = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=columns)
-    out = out[columns]
-    out["period"] = out["period"].astype(object)
-    out["start"] = pd.to_datetime(out["start"]).astype("datetime64[ns]")
-    out["end"] = pd.to_datetime(out["end"]).astype("datetime64[ns]")
-    for col in SUMMARY_VALUES:
-        out[col] = out[col].astype("int64")
-    if by is None:
-        return out.drop(columns="_key")
-    out["_key"] = out["_key"].astype(object)
-    return out.rename(columns={"_key": by})
-
-
-def _finish_periods(partials: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Combine partial period totals: sum, then months and per-month rates.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"date_start": pd.to_datetime(["2017-01-20"]),
-    ...                   "civilians_killed_min": [30]})
-    >>> p = _partial_periods(f, None, {"after": ("2017-01-20", "2017-01-29")})
-    >>> _finish_periods([p, p])[["civilians_killed_min", "civilians_killed_min_per_month"]]
-       civilians_killed_min  civilians_killed_min_per_month
-    0                    60                         182.625
-    """
-    frames = [partials] if isinstance(partials, pd.DataFrame) else list(partials)
-    table = pd.concat(frames, ignore_index=True)
-    keys = [c for c in table.columns if c not in SUMMARY_VALUES]
-    out = table.groupby(keys, dropna=False, sort=False)[list(SUMMARY_VALUES)].sum().reset_index()
-    start = pd.to_datetime(out["start"])
-    end = pd.to_datetime(out["end"])
-    months = ((end - start).dt.days + 1) / DAYS_PER_MONTH
-    out.insert(len(keys), "months", months.astype("float64"))
-    for col in SUMMARY_VALUES:
-        out[col] = out[col].astype("int64")
-    for col in SUMMARY_VALUES:
-        out[f"{col}_per_month"] = out[col] / out["months"]
-    sort = [*[k for k in keys if k not in ("period", "start", "end")], "start", "end", "period"]
-    out = out.sort_values(sort, kind="stable", na_position="last").reset_index(drop=True)
-    for key in keys:
-        if key not in ("start", "end"):
-            out[key] = out[key].astype(object).where(out[key].notna(), None)
-    return out
-
-
-# --------------------------------------------------------------------------- protected sites
-
-
-def near_protected(
-    events: gpd.GeoDataFrame,
-    places: pd.DataFrame | None = None,
-    within_m: float = 500.0,
-) -> gpd.GeoDataFrame:
-    """Events within ``within_m`` metres of a protected site, with the nearest site.
-
-    Distances are geodesics on the WGS84 ellipsoid (:meth:`pyproj.Geod.inv`,
-    Karney's algorithm, exact to well under a millimetre); candidate pairs are
-    found first with an :class:`shapely.STRtree` query in degrees whose radius
-    is widened so no pair within range is missed.
-
-    Parameters
-    ----------
-    events : geopandas.GeoDataFrame
-        Event table (any CRS).
-    places : DataFrame or GeoDataFrame, optional
-        Sites with ``name`` and a point geometry or ``lat``/``lon``; rows with
-        ``protected`` false are ignored when the column exists; ``place_id``
-        names each site. Default: the shipped ``places.csv``.
-    within_m : float, default 500
-        Search radius in metres.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The events within range (original index and columns, original
-        order) with ``site``, ``site_id`` and ``distance_m`` to the nearest
-        protected site.
-
-    Examples
-    --------
-    >>> sites = pd.DataFrame({"place_id": ["nuri"], "name": ["Great Mosque of al-Nuri"],
-    ...     "protected": [True], "lat": [36.34306], "lon": [43.12667]})
-    >>> ev = gpd.GeoDataFrame(geometry=gpd.points_from_xy([43.1324, 43.2], [36.3397, 36.3]),
-    ...                       crs="EPSG:4326")
-    >>> near = near_protected(ev, sites, within_m=1000)
-    >>> near["site"].tolist(), near["distance_m"].round().tolist()
-    (['Great Mosque of al-Nuri'], [635.0])
-    """
-    from pyproj import Geod
-
-    if within_m < 0:
-        raise ValueError(f"within_m must be >= 0, got {within_m}")
-    sites = _protected_sites(places)
-    geoms = _event_geometries(events)
-    is_point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)
-    n = len(geoms)
-    dist = np.full(n, np.inf)
-    nearest = np.full(n, -1, dtype="int64")
-    if n and len(sites) and is_point.any():
-        site_x = sites["lon"].to_numpy(dtype="float64")
-        site_y = sites["lat"].to_numpy(dtype="float64")
-        tree = shapely.STRtree(shapely.points(site_x, site_y))
-        pos = np.flatnonzero(is_point)
-        ex, ey = shapely.get_x(geoms[pos]), shapely.get_y(geoms[pos])
-        # Degrees that certainly cover within_m: a degree of latitude is >= 110.5 km and a
-        # degree of longitude >= 111.3 km x cos(lat) (taken at the higher edge of the reach).
-        reach_lat = within_m / 110_000.0
-        cos_edge = np.cos(np.radians(np.minimum(np.abs(ey) + reach_lat, 89.999)))
-        radius_deg = within_m / (110_000.0 * cos_edge) + 1e-9
-        idx_q, idx_s = tree.query(shapely.points(ex, ey), predicate="dwithin", distance=radius_deg)
-        if len(idx_q):
-            _, _, d = Geod(ellps="WGS84").inv(ex[idx_q], ey[idx_q], site_x[idx_s], site_y[idx_s])
-            d = np.asarray(d, dtype="float64")
-            keep = d <= within_m
-            idx_q, idx_s, d = idx_q[keep], idx_s[keep], d[keep]
-            order = np.lexsort((idx_s, d, idx_q))
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = idx_q[order][1:] != idx_q[order][:-1]
-            chosen = order[first]
-            dist[pos[idx_q[chosen]]] = d[chosen]
-            nearest[pos[idx_q[chosen]]] = idx_s[chosen]
-    hit = nearest >= 0
-    out = events[hit].copy()
-    out["site"] = pd.Series(
-        sites["name"].to_numpy(dtype=object)[nearest[hit]], index=out.index, dtype=object
-    )
-    out["site_id"] = pd.Series(
-        sites["site_id"].to_numpy(dtype=object)[nearest[hit]], index=out.index, dtype=object
-    )
-    out["distance_m"] = pd.Series(dist[hit], index=out.index, dtype="float64")
-    return out
-
-
-def _protected_sites(places: pd.DataFrame | None) -> pd.DataFrame:
-    """Protected sites as a table of ``site_id``, ``name``, ``lat``, ``lon``."""
-    if places is None:
-        from geoconflict import datasets
-
-        places = datasets.load("places")
-    frame = pd.DataFrame(places)
-    if "protected" in frame.columns:
-        flag = frame["protected"]
-        if flag.dtype != bool:
-            flag = flag.astype(str).str.strip().str.lower().isin(("true", "1", "yes", "t", "y"))
-        frame = frame[flag.to_numpy(dtype=bool)]
-    if "lat" in frame.columns and "lon" in frame.columns:
-        lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype="float64")
-        lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype="float64")
-    elif isinstance(places, gpd.GeoDataFrame):
-        geo = places.loc[frame.index].geometry
-        if geo.crs is not None and not geo.crs.equals(CRS):
-            geo = geo.to_crs(CRS)
-        lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
-    else:
-        raise DataError("places need 'lat' and 'lon' columns or a point geometry")
-    if "name" not in frame.columns:
-        raise DataError("places need a 'name' column")
-    ids = frame["place_id"] if "place_id" in frame.columns else frame["name"]
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    return pd.DataFrame(
-        {
-            "site_id": ids.to_numpy(dtype=object, na_value=None)[ok],
-            "name": frame["name"].to_numpy(dtype=object, na_value=None)[ok],
-            "lat": lat[ok],
-            "lon": lon[ok],
-        }
-    )

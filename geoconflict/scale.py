@@ -2,7 +2,8 @@
 
 When the events outgrow one machine's memory (years of global data, hundreds of
 millions of rows) the analysis runs on a Dask cluster and gives the same answers
-as the single-machine path in :mod:`geoconflict.areas`. Nothing here is a
+as the single-machine path in :mod:`geoconflict.areas` and
+:mod:`geoconflict.summary`. Nothing here is a
 home-made engine: dask-geopandas reads partitioned GeoParquet lazily,
 ``dask.distributed`` schedules the work, and every per-partition step is the
 very pandas function the single-machine path uses, so the two cannot drift.
@@ -20,11 +21,11 @@ assign
     parent ``mosul``) and, with ``how="intersects"``, the area of largest
     overlap — rules that live in ``areas.assign`` and are reused verbatim.
 summarize
-    ``map_partitions(areas._partial_summary)`` turns each partition into a small
+    ``map_partitions(summary.partial_summary)`` turns each partition into a small
     table of additive columns (counts and sums per key and period); a tree
     reduction (``DataFrame.reduction``) adds those partial tables up by key;
-    ``areas._finish_summary`` then gives the final dtypes, order and derived
-    columns (with named ``periods``: ``_partial_periods`` and ``_finish_periods``,
+    ``summary.finish_summary`` then gives the final dtypes, order and derived
+    columns (with named ``periods``: ``partial_periods`` and ``finish_periods``,
     the same way). All of it is lazy: these functions only build the task graph and
     the caller decides when and where to ``.compute()`` it.
 reading
@@ -40,6 +41,11 @@ checking
     lengths, all lazy; :func:`number_rejects` turns the computed pieces into a
     ledger numbered in file order. The CLI computes the three with the summary
     in one ``dask.compute``: each partition is read once.
+
+The single-machine functions do not hand Dask tables over to this module (as
+geopandas leaves dask-geopandas to the caller): a Dask table given to
+:func:`geoconflict.areas.assign` or :func:`geoconflict.summary.summarize` is
+refused with an error that names the function here to use.
 
 Examples
 --------
@@ -57,6 +63,8 @@ from typing import Any
 
 import pandas as pd
 
+from geoconflict import areas as study_areas
+from geoconflict import summary
 from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
 
 #: Columns the per-area summaries read from an event table (besides the grouping key).
@@ -69,7 +77,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "civilians_killed_min",
     "civilians_killed_max",
 )
-#: Columns ``areas.assign`` reads to place an event.
+#: Columns :func:`geoconflict.areas.assign` reads to place an event.
 ASSIGN_COLUMNS: tuple[str, ...] = ("geometry", "location_precision_m", "mgrs")
 
 
@@ -282,10 +290,8 @@ def summary_columns(available: Any, by: str | None = "area") -> list[str]:
 
 
 def _areas_table(areas: Any) -> Any:
-    from geoconflict import areas as areas_mod
-
     if areas is None or isinstance(areas, (str, Path)):
-        return areas_mod.load(areas)
+        return study_areas.load(areas)
     return areas
 
 
@@ -318,19 +324,17 @@ def assign(ddf: Any, areas: Any = None, how: str = "within") -> Any:
     ...     geometry=[shapely.box(42, 35, 44, 37)], crs="EPSG:4326")
     >>> ddf = dask_geopandas.from_geopandas(synthetic_events(200, seed=1), npartitions=2)
     >>> lazy = assign(ddf, box)
-    >>> from geoconflict.areas import assign as assign_pandas
-    >>> expected = assign_pandas(synthetic_events(200, seed=1), box)["area"]
+    >>> from geoconflict import areas
+    >>> expected = areas.assign(synthetic_events(200, seed=1), box)["area"]
     >>> lazy.compute()["area"].equals(expected)
     True
     """
     import dask
 
-    from geoconflict import areas as areas_mod
-
     table = _areas_table(areas)
-    meta = areas_mod.assign(ddf._meta, table, how=how)
+    meta = study_areas.assign(ddf._meta, table, how=how)
     shared = dask.delayed(table, pure=True)
-    return ddf.map_partitions(areas_mod.assign, shared, how=how, meta=meta)
+    return ddf.map_partitions(study_areas.assign, shared, how=how, meta=meta)
 
 
 def summarize(
@@ -344,9 +348,9 @@ def summarize(
 ) -> Any:
     """Summarise a Dask event table per area and period, lazily.
 
-    The Dask twin of :func:`geoconflict.areas.summarize`: ``map_partitions``
-    of ``areas._partial_summary`` (additive counts and sums), a tree
-    reduction that adds them up, and ``areas._finish_summary``.
+    The Dask twin of :func:`geoconflict.summary.summarize`: ``map_partitions``
+    of :func:`geoconflict.summary.partial_summary` (additive counts and sums), a
+    tree reduction that adds them up, and :func:`geoconflict.summary.finish_summary`.
 
     Parameters
     ----------
@@ -358,7 +362,7 @@ def summarize(
     freq : str, default "MS"
         The period (a pandas frequency alias) when ``periods`` is not given.
     periods : mapping of name -> (start, end), optional
-        Named periods: totals and per-month rates, as in ``areas.summarize``.
+        Named periods: totals and per-month rates, as in ``summary.summarize``.
     areas : geopandas.GeoDataFrame or path, optional
         Study areas for the assignment step.
     split_every : int, default 8
@@ -374,19 +378,17 @@ def summarize(
     --------
     >>> import dask_geopandas
     >>> from geoconflict.synthetic import synthetic_events
-    >>> from geoconflict.areas import summarize as summarize_pandas
+    >>> from geoconflict import summary
     >>> events = synthetic_events(300, seed=2)
     >>> events["area"] = events["kind"]  # any grouping column will do
     >>> ddf = dask_geopandas.from_geopandas(events, npartitions=3)
     >>> lazy = summarize(ddf, freq="YS")
-    >>> lazy.compute().equals(summarize_pandas(events, freq="YS"))
+    >>> lazy.compute().equals(summary.summarize(events, freq="YS"))
     True
     """
-    from geoconflict import areas as areas_mod
-
     if not is_dask(ddf):
         raise DataError(f"scale.summarize needs a Dask table, got {type(ddf).__name__}")
-    areas_mod._check_by(by)
+    summary.check_by(by)
     if by is not None and by != "area" and by not in ddf.columns:
         raise DataError(f"cannot summarise by {by!r}: the event table has no such column")
     ddf = ddf[summary_columns(ddf.columns, by)]
@@ -395,12 +397,12 @@ def summarize(
 
     if periods is not None:
         partial_args: tuple[Any, ...] = (by, periods)
-        partial_fn: Any = areas_mod._partial_periods
-        finish_fn: Any = areas_mod._finish_periods
+        partial_fn: Any = summary.partial_periods
+        finish_fn: Any = summary.finish_periods
     else:
         partial_args = (by, freq)
-        partial_fn = areas_mod._partial_summary
-        finish_fn = areas_mod._finish_summary
+        partial_fn = summary.partial_summary
+        finish_fn = summary.finish_summary
 
     partial_meta = partial_fn(ddf._meta, *partial_args)
     partials = ddf.map_partitions(partial_fn, *partial_args, meta=partial_meta)
@@ -422,10 +424,8 @@ def _combine(partials: pd.DataFrame) -> pd.DataFrame:
     named periods ``start`` and ``end``); a key that is missing in every row of a
     chunk (all events outside the areas) stays a key.
     """
-    from geoconflict.areas import SUMMARY_VALUES
-
-    values = [c for c in partials.columns if c in SUMMARY_VALUES]
-    keys = [c for c in partials.columns if c not in SUMMARY_VALUES]
+    values = [c for c in partials.columns if c in summary.SUMMARY_VALUES]
+    keys = [c for c in partials.columns if c not in summary.SUMMARY_VALUES]
     return partials.groupby(keys, dropna=False, observed=True, sort=False, as_index=False)[
         values
     ].sum()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.events import conform
+from geoconflict.vocab import GRADINGS, KINDS
 
 # (lat, lon, spread in degrees, weight): centres the synthetic events scatter around.
 _CENTRES = np.array(
@@ -26,8 +27,10 @@ _CENTRES = np.array(
     ]
 )
 
-_KINDS = np.array(["strike", "civcas", "ground", "other"], dtype=object)
-_GRADINGS = np.array(["confirmed", "fair", "weak", "contested", "discounted"], dtype=object)
+# Share of each kind (the campaign is mostly strikes) and the gradings of civcas events.
+_KIND_SHARES = {"strike": 0.7, "civcas": 0.2, "ground": 0.08, "other": 0.02}
+_KINDS = np.array(KINDS, dtype=object)
+_GRADINGS = np.array([g for g in GRADINGS if g != "unknown"], dtype=object)
 
 
 def synthetic_events(
@@ -69,7 +72,8 @@ def synthetic_events(
     days = np.floor(t0 + (t1 - t0 + 1) * np.sqrt(rng.random(n))).astype("int64")
     days = np.minimum(days, t1)
     date = pd.to_datetime(days * 86_400, unit="s")
-    kind = _KINDS[rng.choice(4, size=n, p=[0.7, 0.2, 0.08, 0.02])]
+    shares = [_KIND_SHARES[k] for k in KINDS]
+    kind = _KINDS[rng.choice(len(_KINDS), size=n, p=shares)]
     cmin = rng.poisson(1.5, n) * (kind == "civcas")
     cmax = cmin + rng.poisson(2.0, n) * (kind == "civcas")
     precision = rng.choice(np.array([1.0, 10.0, 100.0, 1000.0, 5000.0]), size=n)
@@ -87,7 +91,9 @@ def synthetic_events(
             "civilians_killed_min": np.where(kind == "civcas", cmin, 0),
             "civilians_killed_max": np.where(kind == "civcas", cmax, 0),
             "fatalities": rng.poisson(0.8, n),
-            "grading": np.where(kind == "civcas", _GRADINGS[rng.integers(0, 5, n)], "unknown"),
+            "grading": np.where(
+                kind == "civcas", _GRADINGS[rng.integers(0, len(_GRADINGS), n)], "unknown"
+            ),
             "source": "synthetic (geoconflict.synthetic_events, not a real record)",
             "notes": "synthetic event for demos and benchmarks",
             "lat": lat,

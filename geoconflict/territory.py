@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from geoconflict._io import read_vector
+from geoconflict.dates import to_naive_utc
 from geoconflict.errors import DataError
 
 CRS = "EPSG:4326"
@@ -135,9 +136,7 @@ def _conform_zones(frame: pd.DataFrame, where: str) -> gpd.GeoDataFrame:
     dates = {}
     for field in ("contested_from", "cleared_on"):
         raw = frame[field]
-        parsed = pd.to_datetime(raw, errors="coerce")
-        if getattr(parsed.dt, "tz", None) is not None:
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = to_naive_utc(pd.to_datetime(raw, errors="coerce"))
         blank = raw.isna() | (raw.astype(str).str.strip() == "")
         bad = (parsed.isna() & ~blank).to_numpy()
         if bad.any():
@@ -216,18 +215,60 @@ def state_at(
     ['isis', 'contested', 'cleared']
     """
     table = _zones(zones)
-    when = _timestamp(date).to_datetime64()
-    contested = table["contested_from"].to_numpy(dtype="datetime64[ns]")
-    cleared = table["cleared_on"].to_numpy(dtype="datetime64[ns]")
-    # NaT compares False: no contested_from -> never "isis"; no cleared_on -> never cleared.
-    status = np.select(
-        [cleared <= when, contested > when],
-        ["cleared", "isis"],
-        default="contested",
-    ).astype(object)
     out = table.copy()
-    out["status"] = pd.Series(status, index=out.index, dtype=object)
+    out["status"] = pd.Series(
+        status(table["contested_from"], table["cleared_on"], date), index=out.index, dtype=object
+    )
     return out
+
+
+def status(contested_from: Any, cleared_on: Any, date: Any) -> np.ndarray:
+    """The status of zones at ``date`` from their two dates: the one rule of the timeline.
+
+    Everything counts in whole UTC days: a zone is ``cleared`` from the day of
+    ``cleared_on`` on, ``isis`` on the days before ``contested_from``, and
+    ``contested`` otherwise. A missing ``contested_from`` means contested
+    until cleared; a missing ``cleared_on`` means never cleared. The map's
+    territory layer (:func:`geoconflict.render.territory.status_at`) and
+    :func:`state_at` both use this function.
+
+    Parameters
+    ----------
+    contested_from, cleared_on : array-like of date-like
+        One value per zone (datetimes or text; aware values count in UTC).
+    date : date-like
+        The day to look at.
+
+    Returns
+    -------
+    numpy.ndarray of str (object)
+        ``"isis"``, ``"contested"`` or ``"cleared"`` per zone.
+
+    Raises
+    ------
+    DataError
+        ``date`` is not a date.
+
+    Examples
+    --------
+    >>> status(["2017-01-01", None], ["2017-02-01T18:00", None], "2017-02-01").tolist()
+    ['cleared', 'contested']
+    >>> status(["2017-01-01"], ["2017-02-01"], "2016-12-31").tolist()
+    ['isis']
+    """
+    day = _timestamp(date).to_datetime64().astype("datetime64[D]")
+    contested = _days(contested_from)
+    cleared = _days(cleared_on)
+    # NaT compares False: no contested_from -> never "isis"; no cleared_on -> never cleared.
+    return np.asarray(
+        np.select([cleared <= day, contested > day], ["cleared", "isis"], default="contested"),
+        dtype=object,
+    )
+
+
+def _days(values: Any) -> np.ndarray:
+    dates = to_naive_utc(pd.to_datetime(pd.Series(values), errors="coerce"))
+    return np.asarray(dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"))
 
 
 def _timestamp(date: Any) -> pd.Timestamp:
@@ -237,9 +278,7 @@ def _timestamp(date: Any) -> pd.Timestamp:
         raise DataError(f"not a date: {date!r}") from exc
     if pd.isna(ts):
         raise DataError(f"not a date: {date!r}")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts
+    return to_naive_utc(ts)
 
 
 def _member_areas(area_id: str, areas: Any) -> set[str]:
@@ -281,7 +320,7 @@ def _timeline(
             f"no territory zones for area {area_id!r} (zones cover {sorted(set(table['area_id']))})"
         )
     size = mine.geometry.to_crs(EQUAL_AREA_CRS).area.to_numpy(dtype="float64")
-    cleared = mine["cleared_on"].to_numpy(dtype="datetime64[ns]")
+    cleared = _days(mine["cleared_on"])  # whole days, as in status()
     # Never-cleared zones (NaT) sort last and are never reached by a real date.
     order = np.argsort(cleared, kind="stable")
     return cleared[order], np.cumsum(size[order]), mine
@@ -289,7 +328,8 @@ def _timeline(
 
 def _share_at(dates: np.ndarray, cleared: np.ndarray, cum: np.ndarray) -> np.ndarray:
     known = ~np.isnat(cleared)
-    k = np.searchsorted(cleared[known], dates, side="right")
+    days = np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]")
+    k = np.searchsorted(cleared[known], days, side="right")
     cum0 = np.concatenate([[0.0], cum[known]])
     return np.asarray(cum0[k] / cum[-1], dtype="float64")
 
@@ -309,7 +349,8 @@ def share_cleared(
         A study area with zones (``mosul_east``, ``mosul_west``, ``raqqa``,
         ``western_desert``) or a parent of such areas (``mosul``).
     date : date-like
-        A zone counts as cleared on and after its ``cleared_on``.
+        A zone counts as cleared on and after the day of its ``cleared_on`` (UTC days,
+        the rule of :func:`status`).
     zones : GeoDataFrame or path, optional
         Default: the shipped zones.
     areas : GeoDataFrame, optional

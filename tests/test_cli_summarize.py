@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from helpers import nested_areas
 
-from geoconflict import areas
+from geoconflict import areas, summary
 from geoconflict.cli import main
 from geoconflict.events import conform
 from geoconflict.sources import write_events
@@ -215,7 +215,7 @@ def test_dask_engine_on_a_loopback_cluster_matches_pandas(
 
     assert dask_csv.read_text() == pandas_csv.read_text()
     table = pd.read_csv(dask_csv, keep_default_na=False, parse_dates=["period"])
-    expected = areas.summarize(areas.assign(events, AREAS))
+    expected = summary.summarize(areas.assign(events, AREAS))
     assert table["events"].tolist() == expected["events"].tolist()
     assert table["events"].sum() == 50_000
     assert table["civilians_killed_max"].sum() == events["civilians_killed_max"].sum()
@@ -274,7 +274,7 @@ def test_both_engines_agree_on_dirty_geoparquet(
     kept = events.drop(index=[10, 30])
     years = pd.to_datetime(kept["date_start"]).dt.year.value_counts().sort_index()
     assert table["events"].tolist() == years.tolist()
-    assert table["strikes"].sum() == areas.summarize(kept, by=None, freq="YS")["strikes"].sum()
+    assert table["strikes"].sum() == summary.summarize(kept, by=None, freq="YS")["strikes"].sum()
 
     ledger = pd.read_csv(tmp_path / "dask-rejects.csv", keep_default_na=False)
     assert ledger.columns.tolist() == ["row", "field", "value", "reason"]
@@ -295,3 +295,11 @@ def test_rejects_path_must_differ_from_out(inputs: dict[str, Path], tmp_path: Pa
     out = tmp_path / "t.csv"
     assert summarize(inputs["parquet"], "--out", out, "--rejects", out) == 2
     assert not out.exists()
+
+
+def test_freq_words_are_the_frequencies_of_vocab() -> None:
+    from geoconflict.cli.summarize import parse_freq
+    from geoconflict.vocab import FREQUENCIES
+
+    assert {word: parse_freq(word.upper()) for word in FREQUENCIES} == FREQUENCIES
+    assert parse_freq(" QS ") == "QS"  # a pandas alias passes through

@@ -20,7 +20,7 @@ from helpers import nested_areas
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geoconflict import areas, scale
+from geoconflict import areas, scale, summary
 from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
 from geoconflict.synthetic import synthetic_events
 
@@ -64,7 +64,7 @@ def test_dask_summary_equals_pandas_on_200k_events(
 ) -> None:
     events, root = dataset
     table = nested_areas()
-    expected = areas.summarize(areas.assign(events, table), freq=freq)
+    expected = summary.summarize(areas.assign(events, table), freq=freq)
 
     ddf = scale.read_parquet(root)
     assert ddf.npartitions == 2 * events["date_start"].dt.year.nunique()
@@ -84,7 +84,7 @@ def test_dask_period_totals_equal_pandas(dataset: tuple[gpd.GeoDataFrame, Path])
     events, root = dataset
     table = nested_areas()
     periods = {"before": ("2014-08-08", "2017-01-19"), "after": ("2017-01-20", "2017-07-15")}
-    expected = areas.summarize(areas.assign(events, table), periods=periods)
+    expected = summary.summarize(areas.assign(events, table), periods=periods)
     got = scale.summarize(scale.read_parquet(root), periods=periods, areas=table).compute()
     pd.testing.assert_frame_equal(got, expected)
     # And both equal a direct count of the events in each period and area.
@@ -129,14 +129,21 @@ def test_dask_assign_intersects_flags_the_same_events(
     assert got["area_ambiguous"].sum() > 0
 
 
-def test_areas_functions_dispatch_dask_input(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+def test_the_caller_picks_the_dask_engine(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    # The pandas functions refuse a Dask table and name their twin here; the twins
+    # give the pandas answer (as geopandas leaves dask-geopandas to the caller).
     events, root = dataset
     table = nested_areas()
-    assigned = areas.assign(scale.read_parquet(root), table)
+    ddf = scale.read_parquet(root)
+    with pytest.raises(DataError, match=r"geoconflict\.scale\.assign"):
+        areas.assign(ddf, table)
+    with pytest.raises(DataError, match=r"geoconflict\.scale\.summarize"):
+        summary.summarize(ddf, by="area", freq="YS")
+    assigned = scale.assign(ddf, table)
     assert isinstance(assigned, dask_geopandas.GeoDataFrame)
-    lazy = areas.summarize(assigned, by="area", freq="YS")
+    lazy = scale.summarize(assigned, by="area", freq="YS")
     assert isinstance(lazy, dd.DataFrame)
-    expected = areas.summarize(areas.assign(events, table), freq="YS")
+    expected = summary.summarize(areas.assign(events, table), freq="YS")
     pd.testing.assert_frame_equal(lazy.compute(), expected)
 
 
@@ -161,7 +168,7 @@ def test_summary_reads_only_the_columns_it_needs(dataset: tuple[gpd.GeoDataFrame
     ddf = scale.read_parquet(root, columns=needed)
     assert set(ddf.columns) == set(needed)
     got = scale.summarize(ddf, areas=nested_areas()).compute()
-    pd.testing.assert_frame_equal(got, areas.summarize(areas.assign(events, nested_areas())))
+    pd.testing.assert_frame_equal(got, summary.summarize(areas.assign(events, nested_areas())))
     assert scale.summary_columns(["area", "kind", "notes"], by="area") == ["area", "kind"]
     assert scale.summary_columns(["kind", "date_start", "notes"], by=None) == [
         "date_start",
@@ -173,10 +180,10 @@ def test_summary_by_another_column_and_by_none() -> None:
     events = synthetic_events(3_000, seed=11)
     ddf = dask_geopandas.from_geopandas(events, npartitions=3)
     got = scale.summarize(ddf, by="kind", freq="YS").compute()
-    pd.testing.assert_frame_equal(got, areas.summarize(events, by="kind", freq="YS"))
+    pd.testing.assert_frame_equal(got, summary.summarize(events, by="kind", freq="YS"))
     assert got.groupby("kind")["events"].sum().to_dict() == events["kind"].value_counts().to_dict()
     totals = scale.summarize(ddf, by=None, freq="YS").compute()
-    pd.testing.assert_frame_equal(totals, areas.summarize(events, by=None, freq="YS"))
+    pd.testing.assert_frame_equal(totals, summary.summarize(events, by=None, freq="YS"))
     by_year = events["date_start"].dt.year.value_counts().sort_index()
     assert totals["events"].tolist() == by_year.tolist()
     with pytest.raises(DataError, match="no_such"):
@@ -217,7 +224,7 @@ def test_client_starts_a_local_cluster_on_loopback() -> None:
         # Inside the block the client is the default scheduler.
         assert dask.base.get_scheduler().__self__ is c
         got = scale.summarize(ddf, freq="YS").compute()
-    pd.testing.assert_frame_equal(got, areas.summarize(events, freq="YS"))
+    pd.testing.assert_frame_equal(got, summary.summarize(events, freq="YS"))
 
 
 def test_client_reports_an_unreachable_scheduler() -> None:
@@ -249,7 +256,7 @@ def test_any_partitioning_gives_the_pandas_summary(
             "periods": {"a": ("2014-01-01", "2016-06-30"), "b": ("2016-07-01", "2018-01-01")}
         }
     got = scale.summarize(ddf, areas=nested_areas(), **options).compute(scheduler="sync")
-    expected = areas.summarize(areas.assign(events, nested_areas()), **options)
+    expected = summary.summarize(areas.assign(events, nested_areas()), **options)
     pd.testing.assert_frame_equal(got, expected)
     assert got["events"].sum() == n
 

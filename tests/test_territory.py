@@ -206,3 +206,45 @@ def test_shipped_state_in_march_2017():
     assert west["status"].iloc[-1] == "isis"  # the Old City, assaulted from 2017-06-18
     assert west["cleared_on"].iloc[-1] == pd.Timestamp("2017-07-10")
     assert (state.loc[state["area_id"] == "raqqa", "status"] == "isis").all()
+
+
+# --------------------------------------------------------------------------- one rule
+
+
+def test_one_status_rule_for_the_timeline_and_the_map():
+    from geoconflict.render.territory import status_at
+
+    # Dates with a time of day and in another time zone: everything counts in UTC days.
+    zones = gpd.GeoDataFrame(
+        {
+            "zone_id": ["a", "b", "c"],
+            "area_id": ["x", "x", "x"],
+            "contested_from": ["2017-01-01T03:00+03:00", None, "2017-02-02T01:00+03:00"],
+            "cleared_on": ["2017-02-01T18:00", "2017-03-01T00:00", None],
+        },
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(2, 0, 3, 1)],
+        crs="EPSG:4326",
+    )
+    expected = {
+        "2016-12-31": ["isis", "contested", "isis"],
+        # Cleared from the day of cleared_on, even before its 18:00; zone c is contested
+        # from 22:00 UTC on 1 February (01:00 on the 2nd at UTC+3).
+        "2017-02-01": ["cleared", "contested", "contested"],
+        "2017-02-01T23:00+00:00": ["cleared", "contested", "contested"],
+        "2017-03-01": ["cleared", "cleared", "contested"],
+    }
+    for date, want in expected.items():
+        assert territory.status(zones["contested_from"], zones["cleared_on"], date).tolist() == want
+        assert territory.state_at(date, zones)["status"].tolist() == want, date
+        assert status_at(zones, date).tolist() == want, date
+    # The share cleared follows the same days: zone a (a third) counts from 1 February.
+    assert territory.share_cleared("x", "2017-01-31", zones) == 0.0
+    assert territory.share_cleared("x", "2017-02-01", zones) == pytest.approx(1 / 3, rel=1e-3)
+    # A map table may lack a date column: no contested_from is contested, none cleared.
+    assert status_at(zones.drop(columns="contested_from"), "2016-12-31").tolist() == [
+        "contested",
+        "contested",
+        "contested",
+    ]
+    with pytest.raises(DataError, match="not a date"):
+        territory.status(zones["contested_from"], zones["cleared_on"], "soon")

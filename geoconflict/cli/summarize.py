@@ -30,13 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from geoconflict._io import write_text
 from geoconflict.errors import GeoconflictError
+from geoconflict.vocab import FREQUENCIES
 
 if TYPE_CHECKING:  # pandas is imported when a command runs, not when the CLI starts
     import pandas as pd
-
-#: Words accepted by ``--freq`` and the pandas alias each stands for.
-#: Weeks start on Monday (pandas' "W" periods end on Sunday).
-FREQ_WORDS: dict[str, str] = {"day": "D", "week": "W", "month": "MS", "year": "YS"}
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -85,6 +82,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def parse_freq(value: str) -> str:
     """Map a ``--freq`` word (or a pandas alias) to a pandas frequency alias.
 
+    The words are those of :data:`geoconflict.vocab.FREQUENCIES`; weeks start
+    on Monday (pandas' ``"W"`` periods end on Sunday). Anything else must be a
+    frequency :func:`geoconflict.summary.period_start` accepts.
+
     Examples
     --------
     >>> parse_freq("month"), parse_freq("W-SUN")
@@ -92,13 +93,13 @@ def parse_freq(value: str) -> str:
     """
     import pandas as pd
 
-    from geoconflict.areas import _period_start
+    from geoconflict.summary import period_start
 
     word = value.strip()
-    if word.lower() in FREQ_WORDS:
-        return FREQ_WORDS[word.lower()]
+    if word.lower() in FREQUENCIES:
+        return FREQUENCIES[word.lower()]
     try:
-        _period_start(pd.Series([pd.Timestamp("2017-03-17")]), word)
+        period_start(pd.Series([pd.Timestamp("2017-03-17")]), word)
     except (ValueError, TypeError, AttributeError) as exc:
         raise GeoconflictError(
             f"--freq {value!r}: expected day, week, month, year or a pandas alias such as MS"
@@ -177,14 +178,14 @@ def run(args: argparse.Namespace) -> int:
 def _run_pandas(
     args: argparse.Namespace, path: Path, freq: str, periods: dict[str, Any] | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    from geoconflict import areas as areas_mod
+    from geoconflict import areas, summary
     from geoconflict.sources import read_events
 
     result = read_events(path, format=args.fmt)
     events = result.events
     if args.by == "area" and "area" not in events.columns:
-        events = areas_mod.assign(events, _load_areas(args.areas))
-    table = areas_mod.summarize(events, by=args.by, freq=freq, periods=periods)
+        events = areas.assign(events, areas.load(args.areas))
+    table = summary.summarize(events, by=args.by, freq=freq, periods=periods)
     return table, result.rejects, result.records
 
 
@@ -207,8 +208,8 @@ def _run_dask(
     # The record checks of the pandas reader, per partition: the summary sees only the
     # valid rows, and the ledger and partition lengths come from the same read.
     valid, lazy_rejects, lengths = scale.check_events(ddf)
-    areas = _load_areas(args.areas) if args.by == "area" else None
-    lazy = scale.summarize(valid, by=args.by, freq=freq, periods=periods, areas=areas)
+    # A path (or None: the shipped areas) is loaded by scale.summarize itself.
+    lazy = scale.summarize(valid, by=args.by, freq=freq, periods=periods, areas=args.areas)
     with scale.client(args.scheduler, n_workers=args.workers) as client:
         workers = len(client.scheduler_info()["workers"])
         where = args.scheduler or "a local cluster on 127.0.0.1"
@@ -218,9 +219,3 @@ def _run_dask(
         table, partial_rejects, counts = dask.compute(lazy, lazy_rejects, lengths)
     rejects = scale.number_rejects(partial_rejects, counts)
     return table, rejects, int(counts.sum())
-
-
-def _load_areas(path: str | None) -> Any:
-    from geoconflict import areas as areas_mod
-
-    return areas_mod.load(path)

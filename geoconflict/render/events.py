@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geoconflict.dates import to_naive_utc
 from geoconflict.events import DATE_PRECISIONS, GRADINGS, KINDS, REJECT_COLUMNS
 from geoconflict.render.encode import arrow_text, pack_ids, pack_ints, pack_text
 from geoconflict.render.page import DataLayer
@@ -32,8 +33,7 @@ def to_days(values: Any) -> np.ndarray:
     [1.0, nan]
     """
     dates = pd.to_datetime(pd.Series(values), errors="coerce")
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    dates = to_naive_utc(dates)
     arr = dates.to_numpy(dtype="datetime64[ns]")
     out = arr.astype("datetime64[D]").astype("int64").astype("float64")
     out[np.isnat(arr)] = np.nan

@@ -1,8 +1,8 @@
 """Places (towns) and protected sites (mosques, museums, hospitals) as small symbols.
 
-A place is a protected site when its ``protected`` column is true or, for
-tables without that column, when its ``category``/``kind``/``type`` says
-``protected``, ``religious``, ``hospital``, ``museum``, ``heritage`` or ``mosque``.
+Which places are protected sites is decided by :func:`geoconflict.sites.is_protected`,
+the rule :func:`geoconflict.sites.near_protected` uses too: the ``protected``
+column, or for tables without it the place's ``category``/``kind``/``type``.
 Cities and towns are labelled permanently; other places name themselves on hover.
 """
 
@@ -10,34 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from geoconflict.render.encode import column, features
 from geoconflict.render.page import DataLayer
+from geoconflict.sites import is_protected
 
-PROTECTED_WORDS = ("protected", "religious", "hospital", "museum", "heritage", "mosque")
-
-
-def protected_mask(places: pd.DataFrame) -> np.ndarray:
-    """True for rows that are protected sites.
-
-    Examples
-    --------
-    >>> protected_mask(pd.DataFrame({"category": ["town", "mosque"]})).tolist()
-    [False, True]
-    """
-    mask = np.zeros(len(places), dtype=bool)
-    if "protected" in places.columns:
-        flag = places["protected"].astype(object).where(places["protected"].notna(), False)
-        text = flag.astype(str).str.strip().str.lower()
-        return text.isin(["true", "1", "yes"]).to_numpy(bool)
-    for name in ("category", "kind", "type"):
-        if name in places.columns:
-            text = places[name].astype(object).where(places[name].notna(), "").astype(str)
-            pattern = "|".join(PROTECTED_WORDS)
-            mask |= text.str.lower().str.contains(pattern, regex=True).to_numpy(bool)
-    return mask
+#: The rule of :func:`geoconflict.sites.is_protected`, under the name the layers have used.
+protected_mask = is_protected
 
 
 def _layer(m: Any, places: Any, kind: str, name: str, show: bool) -> DataLayer:
@@ -64,7 +42,7 @@ def places_layer(m: Any, places: Any, *, show: bool = True) -> DataLayer:
     >>> len(places_layer(GeoconflictMap(tiles=None), p).data["features"])
     1
     """
-    mask = protected_mask(places)
+    mask = is_protected(places)
     return _layer(m, places[~mask], "places", "Places", show)
 
 
@@ -80,5 +58,5 @@ def protected_layer(m: Any, places: Any, *, show: bool = True) -> DataLayer:
     >>> protected_layer(GeoconflictMap(tiles=None), p).data["features"][0]["properties"]["name"]
     'al-Nuri'
     """
-    mask = protected_mask(places)
+    mask = is_protected(places)
     return _layer(m, places[mask], "protected", "Protected sites", show)

@@ -1,10 +1,11 @@
 """Cleared territory: zones coloured by their status at the slider's date.
 
 The page keeps one Leaflet path per zone and restyles it in place when the date
-changes (``setStyle``), so nothing piles up. Status at day ``D`` (the rule of
-:func:`geoconflict.territory.state_at`): cleared on and after ``cleared_on``;
-ISIS-held before ``contested_from``; contested otherwise (also when
-``contested_from`` is unknown); never cleared without ``cleared_on``.
+changes (``setStyle``), so nothing piles up. Status at day ``D`` is the rule of
+:func:`geoconflict.territory.status` (the page's ``zoneStatus()`` follows it):
+cleared on and after ``cleared_on``; ISIS-held before ``contested_from``;
+contested otherwise (also when ``contested_from`` is unknown); never cleared
+without ``cleared_on``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geoconflict import territory
 from geoconflict.render.encode import column, features
 from geoconflict.render.events import to_days
 from geoconflict.render.page import DataLayer
@@ -30,6 +32,21 @@ STATUS_LABELS: dict[str, str] = {
 def status_at(zones: pd.DataFrame, date: Any) -> pd.Series:
     """Each zone's status at ``date``: ``isis``, ``contested`` or ``cleared``.
 
+    The rule is :func:`geoconflict.territory.status`; this gives it as a
+    Series over a zone table whose date columns may be missing or text.
+
+    Parameters
+    ----------
+    zones : pandas.DataFrame
+        Zones with ``contested_from`` and ``cleared_on`` (either may be absent).
+    date : date-like
+        The day to look at.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``status``, on the zones' index.
+
     Examples
     --------
     >>> z = pd.DataFrame({"zone_id": ["a"], "contested_from": ["2017-01-01"],
@@ -40,15 +57,11 @@ def status_at(zones: pd.DataFrame, date: Any) -> pd.Series:
     'contested'
 
     """
-    d = to_days([date])[0]
-    contested = to_days(zones["contested_from"]) if "contested_from" in zones else np.nan
-    cleared = to_days(zones["cleared_on"]) if "cleared_on" in zones else np.nan
-    contested = np.broadcast_to(contested, (len(zones),))
-    cleared = np.broadcast_to(cleared, (len(zones),))
-    # NaN compares False: no contested_from -> never ISIS-held; no cleared_on -> never cleared.
-    status = np.select([d >= cleared, d < contested], ["cleared", "isis"], "contested")
-    status = status.astype(object)
-    return pd.Series(status, index=zones.index, name="status")
+    blank = [None] * len(zones)
+    contested = zones["contested_from"].to_numpy() if "contested_from" in zones else blank
+    cleared = zones["cleared_on"].to_numpy() if "cleared_on" in zones else blank
+    status = territory.status(contested, cleared, date)
+    return pd.Series(status, index=zones.index, name="status", dtype=object)
 
 
 def _int_days(days: np.ndarray | None, n: int) -> list[int | None]:
