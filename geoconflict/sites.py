@@ -91,7 +91,7 @@ def near_protected(
     Parameters
     ----------
     events : geopandas.GeoDataFrame
-        Event table (any CRS).
+        Event table (any CRS; a DataFrame with ``lat``/``lon`` also works).
     places : DataFrame or GeoDataFrame, optional
         Places with ``name`` and a point geometry or ``lat``/``lon``; only the
         rows :func:`is_protected` calls protected are searched (the rule the
@@ -121,7 +121,7 @@ def near_protected(
 
     if within_m < 0:
         raise ValueError(f"within_m must be >= 0, got {within_m}")
-    areas.require_pandas(events)
+    areas.require_pandas(events, "its .compute() result: the events near sites are few")
     sites = protected_sites(places)
     geoms = areas.event_geometries(events)
     is_point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)

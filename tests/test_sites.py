@@ -181,3 +181,10 @@ def test_near_protected_with_shipped_sites_is_the_brute_force_nearest():
     for k, (site_id, dist) in expected.items():
         assert out.loc[k, "site_id"] == site_id
         assert out.loc[k, "distance_m"] == pytest.approx(dist, rel=1e-9)
+
+
+def test_near_protected_refuses_a_dask_table():
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    ddf = dask_geopandas.from_geopandas(events_at([43.1], [36.3]), npartitions=1)
+    with pytest.raises(DataError, match=r"compute\(\) result"):
+        sites_mod.near_protected(ddf, pd.DataFrame({"name": ["a"], "lat": [1.0], "lon": [1.0]}))
