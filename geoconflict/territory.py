@@ -3,7 +3,8 @@
 Each zone of a study area carries two dates: ``contested_from`` (the fighting
 reached it) and ``cleared_on`` (it was declared cleared). A zone is ISIS-held
 before ``contested_from``, contested until ``cleared_on`` and cleared on and
-after ``cleared_on``. The share of an area cleared at a date is the
+after ``cleared_on``, counted in whole UTC days (:func:`status`, the one rule
+that the map's territory layer uses too). The share of an area cleared at a date is the
 area-weighted share of its zones cleared by then, with zone sizes measured in
 an equal-area CRS (EPSG:6933, WGS 84 / NSIDC EASE-Grid 2.0 Global) by PROJ.
 
