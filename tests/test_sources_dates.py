@@ -14,13 +14,9 @@ from geoconflict.build.pipeline import _read_input
 from geoconflict.cli import main
 from geoconflict.errors import SourceFormatError, SpecError
 from geoconflict.sources import read_events
-from geoconflict.sources._common import (
-    AMBIGUOUS_DATE,
-    Problems,
-    parse_date_columns,
-    parse_dates,
-)
 from geoconflict.sources.airwars import convert as airwars_convert
+from geoconflict.sources.datetimes import AMBIGUOUS_DATE, parse_date_columns, parse_dates
+from geoconflict.sources.rejects import Problems
 
 FIX = Path(__file__).parent / "fixtures_sources"
 
