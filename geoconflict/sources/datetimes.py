@@ -114,7 +114,7 @@ _NS_MAX = pd.Timestamp.max.floor("D")
 
 
 def parse_dates(series: pd.Series, dayfirst: DayFirst = None) -> tuple[np.ndarray, np.ndarray]:
-    """Parse dates written in any of :data:`DATE_FORMATS`, or with slashes or dots.
+    """Parse dates: ISO, month in words (:data:`MONTH_NAME_DATE`), "31-Jan-17", slashes, dots.
 
     Each distinct string is parsed once, so a column of millions of rows costs
     about as much as its distinct dates.
@@ -133,7 +133,9 @@ def parse_dates(series: pd.Series, dayfirst: DayFirst = None) -> tuple[np.ndarra
       ("03/04/2017") is rejected as "ambiguous date (day/month order)" rather than
       guessed.
 
-    ISO dates, "31 January 2017", "31-Jan-17" and the other forms are not affected.
+    ISO dates, month-name dates ("8 October 2023", "Oct. 8, 2023", "October 8 2023",
+    day or month first, commas and full stops optional) and "31-Jan-17" are not
+    affected: the month word decides.
 
     Parameters
     ----------
@@ -160,6 +162,12 @@ def parse_dates(series: pd.Series, dayfirst: DayFirst = None) -> tuple[np.ndarra
     ['2017-01-31', '2017-01-31', '2017-01-31', '2017-01-31']
     >>> why[4:].tolist()
     ['impossible date', 'missing date', 'unrecognised date']
+
+    Month names, either order, with or without a comma:
+
+    >>> d, _ = parse_dates(pd.Series(["October 8 2023", "Oct. 8, 2023", "8 Oct 2023"]))
+    >>> [str(x)[:10] for x in d]
+    ['2023-10-08', '2023-10-08', '2023-10-08']
 
     A US export: "01/13/2017" can only be month first, so "01/02/2017" is 2 January.
 
