@@ -35,6 +35,13 @@ class Part:
 
     Chunks become one table at the end, one column at a time: building and
     consolidating a DataFrame per chunk and concatenating them cost more than the checks.
+    Made by :func:`finish_part`; :func:`table_of` and :func:`concat_parts` build the table.
+
+    Examples
+    --------
+    >>> part = finish_part("acled", *_example_chunk())
+    >>> len(part), part.columns["event_id"].tolist(), part.columns["date_start"].dtype
+    (2, ['IRQ1', 'IRQ1'], dtype('<M8[ns]'))
     """
 
     def __init__(self, columns: dict[str, Any], geometry: np.ndarray) -> None:
@@ -76,6 +83,27 @@ def finish_part(
 
     Gives what :func:`~geoconflict.events.conform` would give, column by column
     (tested against it); a converter that hands over geometries is conformed as is.
+
+    Parameters
+    ----------
+    fmt : str
+        The format (the ``dataset`` of content ids when the rows have none).
+    raw : pandas.DataFrame
+        The chunk as read (text): content ids hash its values.
+    converted : pandas.DataFrame
+        The converter's output for the chunk.
+    problems : Problems
+        The chunk's rejects: those rows are dropped.
+
+    Returns
+    -------
+    Part or geopandas.GeoDataFrame
+
+    Examples
+    --------
+    >>> raw, converted, problems = _example_chunk(bad_second=True)
+    >>> concat_parts([finish_part("acled", raw, converted, problems)])["event_id"].tolist()
+    ['IRQ1']
     """
     import shapely
 
@@ -135,7 +163,15 @@ def finish_part(
 def finish(
     fmt: str, raw: pd.DataFrame, converted: pd.DataFrame, problems: Problems
 ) -> gpd.GeoDataFrame:
-    """Drop rejected rows, give rows without an id a content id, conform to the contract."""
+    """Drop rejected rows, give rows without an id a content id, conform to the contract.
+
+    :func:`finish_part` made into a table at once (for inputs read whole).
+
+    Examples
+    --------
+    >>> finish("acled", *_example_chunk())["event_id"].tolist()
+    ['IRQ1', 'IRQ1']
+    """
     return concat_parts([finish_part(fmt, raw, converted, problems)])
 
 
@@ -148,7 +184,15 @@ def _hash_ids(ids: np.ndarray) -> np.ndarray | None:
 
 
 def part_hashes(parts: list[Part | gpd.GeoDataFrame]) -> np.ndarray | None:
-    """The id hashes of the rows :func:`concat_parts` gives for ``parts``, in order (or None)."""
+    """The id hashes of the rows :func:`concat_parts` gives for ``parts``, in order (or None).
+
+    Examples
+    --------
+    >>> part = finish_part("acled", *_example_chunk())
+    >>> hashes = part_hashes([part, part])
+    >>> len(hashes), bool(hashes[0] == hashes[1] == hashes[2])
+    (4, True)
+    """
     hashes = [p.id_hash if isinstance(p, Part) else None for p in parts if len(p)]
     if not hashes or any(h is None for h in hashes):
         return None
@@ -160,6 +204,12 @@ def unique_ids(events: gpd.GeoDataFrame, hashes: np.ndarray | None = None) -> gp
 
     ``hashes`` (one per row, of the ids) narrow the exact check down to the ids whose
     hash occurs more than once: equal ids have equal hashes, so none is missed.
+
+    Examples
+    --------
+    >>> events = finish("acled", *_example_chunk())
+    >>> unique_ids(events)["event_id"].tolist()
+    ['IRQ1', 'IRQ1-2']
     """
     if not len(events):
         return events
@@ -174,11 +224,22 @@ def unique_ids(events: gpd.GeoDataFrame, hashes: np.ndarray | None = None) -> gp
 
 
 def renamed_ids(values: Any, hashes: np.ndarray | None = None) -> tuple[np.ndarray, Any] | None:
-    """The rows whose id repeats an earlier one, and their new ids (None: all unique).
+    """The rows of repeated ids and their ids after renaming (None: all unique).
+
+    The first occurrence keeps its id; the others get ``-2``, ``-3`` … as
+    :func:`geoconflict.events.dedupe_ids` gives them.
 
     ``values`` is a numpy object array or an Arrow string array (kept compact for
     very long tables: only the repeated ids and the ids shaped like a suffixed id,
     ``…-<digits>``, the only ones a new id could clash with, become Python strings).
+
+    Examples
+    --------
+    >>> rows, new = renamed_ids(np.array(["a", "b", "a", "a-2"], dtype=object))
+    >>> rows.tolist(), list(new)
+    ([0, 2], ['a', 'a-3'])
+    >>> renamed_ids(np.array(["a", "b"], dtype=object)) is None
+    True
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -227,7 +288,15 @@ def _repeated(values: np.ndarray) -> np.ndarray:
 
 
 def concat_parts(parts: list[Part | gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    """One event table from the chunks' parts, in order, with a fresh 0..n-1 index."""
+    """One event table from the chunks' parts, in order, with a fresh 0..n-1 index.
+
+    Examples
+    --------
+    >>> part = finish_part("acled", *_example_chunk())
+    >>> table = concat_parts([part, part])
+    >>> len(table), table.index.tolist(), table.crs.to_epsg()
+    (4, [0, 1, 2, 3], 4326)
+    """
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_events()
@@ -241,6 +310,14 @@ def concat_parts(parts: list[Part | gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 
 def table_of(parts: list[Part]) -> gpd.GeoDataFrame:
+    """One GeoDataFrame of :class:`Part` objects, column by column, without copying text.
+
+    Examples
+    --------
+    >>> part = finish_part("acled", *_example_chunk())
+    >>> table_of([part, part])["event_id"].tolist()
+    ['IRQ1', 'IRQ1', 'IRQ1', 'IRQ1']
+    """
     import pyarrow as pa
     from geopandas.array import GeometryArray
 
@@ -276,3 +353,19 @@ def table_of(parts: list[Part]) -> gpd.GeoDataFrame:
     geometry = np.concatenate([p.geometry for p in parts]) if len(parts) > 1 else parts[0].geometry
     # copy=False: copying (and consolidating) object columns costs as much as the checks.
     return gpd.GeoDataFrame(frame, geometry=GeometryArray(geometry, crs=CRS), crs=CRS, copy=False)
+
+
+def _example_chunk(bad_second: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, Problems]:
+    """A two-row ACLED chunk, converted (for the examples)."""
+    from geoconflict.sources.acled import convert
+
+    raw = pd.DataFrame(
+        {
+            "event_id_cnty": ["IRQ1", "IRQ1"],
+            "event_date": ["2017-01-31", "2017-02-30" if bad_second else "2017-02-01"],
+            "latitude": ["36.34", "36.35"],
+            "longitude": ["43.13", "43.14"],
+        }
+    )
+    problems = Problems(np.array([1, 2]))
+    return raw, convert(raw, problems), problems

@@ -39,7 +39,13 @@ def as_text(series: pd.Series) -> pd.Series:
 
 
 def null_count(series: pd.Series) -> int:
-    """Missing values in a column (free for Arrow-backed text)."""
+    """Missing values in a column (free for Arrow-backed text).
+
+    Examples
+    --------
+    >>> null_count(pd.Series(["a", None, "b"], dtype="string[pyarrow]"))
+    1
+    """
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
         return int(series.array.__arrow_array__().null_count)
@@ -74,6 +80,13 @@ def frame_from(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     """Build a reader's output table; text stays ``object`` (pandas would make it ``str``).
 
     A plain string becomes a constant column; object arrays stay object.
+
+    Examples
+    --------
+    >>> out = frame_from({"dataset": "acled", "place": np.array(["Mosul"], dtype=object)},
+    ...                  pd.RangeIndex(1))
+    >>> out.to_dict("records"), out["place"].dtype
+    ([{'dataset': 'acled', 'place': 'Mosul'}], dtype('O'))
     """
     n = len(index)
     data: dict[str, Any] = {}
@@ -104,7 +117,13 @@ def text_or_na(series: pd.Series) -> pd.Series:
 
 
 def blank(series: pd.Series) -> np.ndarray:
-    """True where a text value is empty or whitespace only."""
+    """True where a text value is empty or whitespace only.
+
+    Examples
+    --------
+    >>> blank(pd.Series(["a", " ", None])).tolist()
+    [False, True, True]
+    """
     s = as_text(series)
     return (s.str.strip() == "").to_numpy()
 
@@ -114,6 +133,12 @@ def on_uniques(series: pd.Series, fn: Any) -> tuple[Any, ...]:
 
     Columns such as counts and codes have few distinct values: this makes their
     checks cost about as much as the distinct values, not the rows.
+
+    Examples
+    --------
+    >>> (lengths,) = on_uniques(pd.Series(["ab", "c", "ab"]), lambda u: (u.str.len(),))
+    >>> lengths.tolist()
+    [2, 1, 2]
     """
     codes, uniques = pd.factorize(as_text(series), sort=False)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
@@ -124,7 +149,13 @@ def on_uniques(series: pd.Series, fn: Any) -> tuple[Any, ...]:
 
 
 def lookup(values: pd.Series, mapping: Mapping[str, object], default: object = None) -> np.ndarray:
-    """Map normalised text codes ("1", "1.0", " 2 ") through ``mapping``; unmapped → ``default``."""
+    """Map normalised text codes ("1", "1.0", " 2 ") through ``mapping``; unmapped → ``default``.
+
+    Examples
+    --------
+    >>> lookup(pd.Series(["1", "2.0", " 3 ", "x"]), {"1": "day", "2": "week"}).tolist()
+    ['day', 'week', None, None]
+    """
 
     def fn(u: pd.Series) -> tuple[np.ndarray]:
         key = u.str.strip().str.replace(r"\.0+$", "", regex=True).str.lower()
@@ -134,7 +165,13 @@ def lookup(values: pd.Series, mapping: Mapping[str, object], default: object = N
 
 
 def normalise_header(columns: Iterable[object]) -> list[str]:
-    """Header names stripped of a BOM and spaces (case kept)."""
+    """Header names stripped of a BOM and spaces (case kept).
+
+    Examples
+    --------
+    >>> normalise_header(["\\ufeffEVENT_ID_CNTY", " event_date "])
+    ['EVENT_ID_CNTY', 'event_date']
+    """
     return [str(c).replace("\ufeff", "").strip() for c in columns]
 
 

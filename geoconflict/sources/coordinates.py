@@ -189,6 +189,14 @@ def locate_latlon(
     ``check_rows`` (a boolean mask) limits which rows are checked (others are
     located another way, for example from an MGRS grid). A pair ``0, 0`` is
     rejected: it is the usual placeholder for "no location".
+
+    Examples
+    --------
+    >>> p = Problems(np.arange(1, 4))
+    >>> lat, lon = locate_latlon(pd.Series(["36.3", "0", "x"]), pd.Series(["43.1", "0", "43"]),
+    ...                          p, "latitude", "longitude")
+    >>> lat.tolist()[0], p.frame()[["row", "reason"]].values.tolist()
+    (36.3, [[2, 'coordinates 0, 0'], [3, 'not a number']])
     """
     lat, lat_why = parse_degrees(lat_text, "lat")
     lon, lon_why = parse_degrees(lon_text, "lon")
@@ -213,6 +221,14 @@ def locate_mgrs(
     Returns
     -------
     (lat, lon, canonical mgrs (None where invalid), location_precision_m)
+
+    Examples
+    --------
+    >>> p = Problems(np.arange(1, 3))
+    >>> refs = pd.Series(["38SLF2939918898", "38SLF293"])
+    >>> lat, lon, canonical, precision = locate_mgrs(refs, p, "grid", need=np.ones(2, bool))
+    >>> lat.round(3).tolist(), canonical.tolist(), p.frame()["row"].tolist()
+    ([36.3, nan], ['38SLF2939918898', None], [2])
     """
     from geoconflict import grid
 

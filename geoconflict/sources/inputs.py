@@ -34,7 +34,18 @@ _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 
 
 class Source:
-    """A path or an open file, with its first bytes available for detection."""
+    """A path or an open file, with its first bytes available for detection.
+
+    ``kind`` is "text", "parquet", "ogr" (a vector file GDAL reads) or "dir" (a
+    partitioned GeoParquet directory). Text streams are re-encoded to bytes, so every
+    parser reads bytes.
+
+    Examples
+    --------
+    >>> src = Source(io.StringIO("a,b\\n1,2\\n"), "utf-8")
+    >>> src.kind, src.name, src.head_text()
+    ('text', '<stream>', 'a,b\\n1,2\\n')
+    """
 
     def __init__(self, source: Any, encoding: str) -> None:
         self.encoding = encoding
@@ -277,6 +288,18 @@ def _format_of(src: Source, format: str | None, columns: Any) -> tuple[str, bool
 
 
 def header_names(src: Source) -> list[str]:
+    """The column names of a text table's header row (a BOM and spaces stripped).
+
+    Raises
+    ------
+    SourceFormatError
+        When there is no header row, or it names a column twice.
+
+    Examples
+    --------
+    >>> header_names(Source(io.StringIO("\\ufeffEVENT_ID_CNTY , event_date\\n"), "utf-8"))
+    ['EVENT_ID_CNTY', 'event_date']
+    """
     head = src.head_text().lstrip("\ufeff")
     first = next(iter(_first_records(head, src.delimiter)), [])
     if not first:

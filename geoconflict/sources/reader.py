@@ -123,7 +123,16 @@ def read_events(
 def check_options(
     format: str | None, columns: Mapping[str, str] | None, chunksize: int, dayfirst: Any
 ) -> None:
-    """Refuse reader options that cannot work, before opening anything."""
+    """Refuse reader options that cannot work, before opening anything.
+
+    Examples
+    --------
+    >>> check_options("csv", {"mgrs": "Grid"}, 1000, None)
+    >>> check_options("acled", {"mgrs": "Grid"}, 1000, None)
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.SourceFormatError: columns= applies to format='csv', not 'acled'
+    """
     if format is not None and format not in FORMATS:
         raise SourceFormatError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     if columns and format not in (None, "csv"):

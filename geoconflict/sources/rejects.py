@@ -82,7 +82,15 @@ class Problems:
 
 
 def rejects_frame(parts: Iterable[pd.DataFrame] = ()) -> pd.DataFrame:
-    """Concatenate ledger pieces into one ledger sorted by row (stable), typed like the contract."""
+    """Concatenate ledger pieces into one ledger sorted by row (stable), typed like the contract.
+
+    Examples
+    --------
+    >>> piece = pd.DataFrame({"row": [3, 1], "field": ["f", "g"], "value": ["x", None],
+    ...                       "reason": ["r", "s"]})
+    >>> rejects_frame([piece])["row"].tolist(), rejects_frame().columns.tolist()
+    ([1, 3], ['row', 'field', 'value', 'reason'])
+    """
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(

@@ -84,11 +84,36 @@ def read_csv(
     dayfirst: DayFirst = None,
     sink: Any = None,
 ) -> ReadResult:
-    """Read a CSV chunk by chunk (see :func:`read_events`).
+    """Read a CSV chunk by chunk (see :func:`~geoconflict.sources.reader.read_events`).
 
     With ``sink`` (an object with ``add(part)`` and ``reset()``), each chunk's
     accepted events go to ``sink.add`` in file order instead of into the result,
     whose ``events`` is then empty: a caller can write them out as they come.
+
+    Parameters
+    ----------
+    src : Source
+        The input, after :func:`~geoconflict.sources.inputs.detect_text`.
+    fmt, header
+        What :func:`~geoconflict.sources.inputs.detect_text` found.
+    columns, chunksize, progress, dayfirst
+        As for :func:`~geoconflict.sources.reader.read_events`.
+    sink : object, optional
+        Receives each chunk's events instead of the result.
+
+    Returns
+    -------
+    ReadResult
+
+    Examples
+    --------
+    >>> from geoconflict.sources.inputs import detect_text
+    >>> text = ("event_id_cnty,event_date,latitude,longitude\\n"
+    ...         "IRQ1,2017-01-31,36.34,43.13\\nIRQ2,2017-02-01,x,43.13\\n")
+    >>> src = Source(io.StringIO(text), "utf-8")
+    >>> fmt, header = detect_text(src, None, None)
+    >>> read_csv(src, fmt, header, None, chunksize=1, progress=False)
+    ReadResult(format='acled', records=2, accepted=1, rejected=1)
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
