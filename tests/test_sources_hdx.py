@@ -140,3 +140,19 @@ def test_a_record_with_a_hash_in_one_field_is_still_a_record() -> None:
 )
 def test_is_hashtag_row(cells: list[str], expected: bool) -> None:
     assert is_hashtag_row(cells) is expected
+
+
+def test_a_malformed_line_is_numbered_after_the_hashtag_row() -> None:
+    text = (
+        "event_id_cnty,event_date,latitude,longitude\n"
+        "#event+code,#date+occurred,#geo+lat,#geo+lon\n"
+        "IRQ1,2017-01-31,36.34,43.13\n"
+        "IRQ2,2017-02-01,36.34\n"
+        "IRQ3,2017-02-02,36.35,nowhere\n"
+    )
+    result = read_events(io.StringIO(text))
+    assert (result.records, result.accepted, result.rejected) == (3, 1, 2)
+    assert result.rejects[["row", "field", "reason"]].values.tolist() == [
+        [2, "line", "expected 4 fields, saw 3"],
+        [3, "longitude", "not a number"],
+    ]
