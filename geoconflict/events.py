@@ -16,14 +16,29 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geoconflict.dates import to_naive_utc
 from geoconflict.errors import DataError
+from geoconflict.vocab import DATE_PRECISIONS, GRADINGS, KINDS
 
-#: Allowed values of the ``kind`` column.
-KINDS: tuple[str, ...] = ("strike", "civcas", "ground", "other")
-#: Allowed values of the ``grading`` column (Airwars' scale, plus unknown).
-GRADINGS: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discounted", "unknown")
-#: Allowed values of ``date_precision``.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+__all__ = [
+    "CRS",
+    "DATE_PRECISIONS",
+    "EVENT_COLUMNS",
+    "EVENT_DTYPES",
+    "GRADINGS",
+    "ID_HASH_KEY",
+    "KINDS",
+    "REJECT_COLUMNS",
+    "ReadResult",
+    "RejectsLedger",
+    "check_counts",
+    "coerce_column",
+    "conform",
+    "content_id",
+    "dedupe_ids",
+    "empty_events",
+    "validate",
+]
 
 #: Column name -> pandas dtype of the event table (geometry excluded).
 EVENT_DTYPES: dict[str, str] = {
@@ -118,7 +133,7 @@ def conform(frame: pd.DataFrame, *, extra: bool = True) -> gpd.GeoDataFrame:
     for name, dtype in EVENT_DTYPES.items():
         if name not in df.columns:
             df[name] = pd.Series([pd.NA if dtype == "Int64" else None] * len(df), index=df.index)
-        df[name] = _coerce(df[name], dtype)
+        df[name] = coerce_column(df[name], dtype)
     if len(df):
         df["date_end"] = df["date_end"].fillna(df["date_start"])
     ordered = list(EVENT_DTYPES)
@@ -128,14 +143,23 @@ def conform(frame: pd.DataFrame, *, extra: bool = True) -> gpd.GeoDataFrame:
     return out
 
 
-def _coerce(values: pd.Series, dtype: str) -> pd.Series:
+def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
+    """One column coerced to a contract dtype, as :func:`conform` does.
+
+    Dates become naive UTC (:func:`geoconflict.dates.to_naive_utc`); counts
+    ``Int64``; text stays verbatim, missing values ``None``.
+
+    Examples
+    --------
+    >>> coerce_column(pd.Series(["2017-07-10T01:30+03:00"]), "datetime64[ns]").tolist()
+    [Timestamp('2017-07-09 22:30:00')]
+    >>> coerce_column(pd.Series([1.0, None]), "Int64").tolist()
+    [1, <NA>]
+    """
     if dtype != "object" and str(values.dtype) == dtype:
         return values  # already the contract's dtype: nothing to convert
     if dtype.startswith("datetime64"):
-        out = pd.to_datetime(values, errors="coerce")
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_convert("UTC").dt.tz_localize(None)
-        return out.astype(dtype)
+        return to_naive_utc(pd.to_datetime(values, errors="coerce")).astype(dtype)
     if dtype == "Int64":
         return pd.to_numeric(values, errors="coerce").round().astype("Int64")
     if dtype == "float64":
@@ -269,9 +293,7 @@ def _id_texts(values: Iterable[Any]) -> Any:
     ):
         series = pd.to_datetime(series, errors="coerce", utc=True)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        if getattr(series.dt, "tz", None) is not None:
-            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-        text = series.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        text = to_naive_utc(series).dt.strftime("%Y-%m-%dT%H:%M:%S")
     else:
         text = series.astype(pd.StringDtype("pyarrow"))
     arrow = pa.array(text.array, type=pa.large_string())

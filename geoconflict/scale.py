@@ -221,7 +221,7 @@ def number_rejects(rejects: pd.DataFrame, lengths: Any) -> pd.DataFrame:
     """
     import numpy as np
 
-    from geoconflict.sources._common import rejects_frame
+    from geoconflict.sources.rejects import rejects_frame
 
     counts = np.atleast_1d(np.asarray(lengths, dtype="int64"))
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64")
@@ -234,19 +234,9 @@ def number_rejects(rejects: pd.DataFrame, lengths: Any) -> pd.DataFrame:
 
 def _problems(part: pd.DataFrame) -> Any:
     """The checks of ``read_events`` on a GeoParquet event table, on one partition."""
-    import numpy as np
+    from geoconflict.sources.rejects import check_event_records
 
-    from geoconflict.sources._common import Problems
-
-    problems = Problems(np.arange(1, len(part) + 1))
-    start = pd.to_datetime(part["date_start"], errors="coerce")
-    problems.add(start.isna().to_numpy(), "date_start", part["date_start"], "missing date")
-    geom = part.geometry
-    missing = (geom.isna() | geom.is_empty).to_numpy()
-    problems.add(missing, "geometry", geom.astype(object).astype(str), "missing geometry")
-    not_point = ~missing & (geom.geom_type != "Point").to_numpy()
-    problems.add(not_point, "geometry", geom.geom_type, "geometry is not a point")
-    return problems
+    return check_event_records(part)
 
 
 def _length(part: pd.DataFrame) -> pd.Series:

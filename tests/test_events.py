@@ -117,3 +117,20 @@ def test_read_keeps_ids_unique_when_a_suffix_is_a_real_id(tmp_path) -> None:
     events = read_events(path, format="acled").events
     assert events["event_id"].tolist() == ["IRQ1", "IRQ1-3", "IRQ1-2"]
     validate(events)
+
+
+def test_value_lists_are_the_vocab_lists() -> None:
+    from geoconflict import events, vocab
+
+    # One home: the event table re-exports vocab's lists, it keeps no copy of its own.
+    assert events.KINDS is vocab.KINDS
+    assert events.GRADINGS is vocab.GRADINGS
+    assert events.DATE_PRECISIONS is vocab.DATE_PRECISIONS
+
+
+def test_aware_dates_become_naive_utc_in_the_contract() -> None:
+    from geoconflict.events import coerce_column
+
+    out = coerce_column(pd.Series(["2017-07-10T01:30+03:00", None]), "datetime64[ns]")
+    assert str(out.dtype) == "datetime64[ns]"
+    assert out.iloc[0] == pd.Timestamp("2017-07-09 22:30") and pd.isna(out.iloc[1])

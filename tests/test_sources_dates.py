@@ -14,13 +14,9 @@ from geoconflict.build.pipeline import _read_input
 from geoconflict.cli import main
 from geoconflict.errors import SourceFormatError, SpecError
 from geoconflict.sources import read_events
-from geoconflict.sources._common import (
-    AMBIGUOUS_DATE,
-    Problems,
-    parse_date_columns,
-    parse_dates,
-)
 from geoconflict.sources.airwars import convert as airwars_convert
+from geoconflict.sources.datetimes import AMBIGUOUS_DATE, parse_date_columns, parse_dates
+from geoconflict.sources.rejects import Problems
 
 FIX = Path(__file__).parent / "fixtures_sources"
 
@@ -356,3 +352,61 @@ def test_out_of_range_slash_dates_count_the_same_in_every_chunk_size(tmp_path: P
         result = read_events(path, format="csv", chunksize=chunksize)
         ledgers.append(result.rejects["reason"].value_counts().to_dict())
     assert ledgers[0] == ledgers[1] == {AMBIGUOUS_DATE: 100, "date out of range (1677-2262)": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8 October 2023",
+        "8 Oct 2023",
+        "8 Oct. 2023",
+        "8-Oct-2023",
+        "8 October, 2023",
+        "October 8 2023",
+        "October 8, 2023",
+        "Oct. 8, 2023",
+        "Oct 8 2023",
+        "october 8th, 2023",
+        "08 OCT 2023",
+    ],
+)
+def test_month_name_dates_day_or_month_first_with_or_without_commas(text: str) -> None:
+    values, why = parse_dates(pd.Series([text]))
+    assert (_days(values), why.tolist()) == (["2023-10-08"], [""])
+
+
+def test_month_name_dates_other_months_and_sept() -> None:
+    text = pd.Series(["Sept. 8, 2023", "1 May 2017", "Feb 29 2016", "31 December 1999"])
+    values, why = parse_dates(text)
+    assert _days(values) == ["2023-09-08", "2017-05-01", "2016-02-29", "1999-12-31"]
+    assert why.tolist() == ["", "", "", ""]
+
+
+def test_impossible_month_name_dates_are_impossible_not_unrecognised() -> None:
+    values, why = parse_dates(pd.Series(["October 32 2023", "Feb 29, 2017", "31 Sept 2023"]))
+    assert why.tolist() == ["impossible date"] * 3
+    assert np.isnat(values).all()
+
+
+def test_ambiguous_and_garbage_dates_go_to_the_ledger_with_row_and_field() -> None:
+    text = (
+        "event_id_cnty,event_date,latitude,longitude\n"
+        "IRQ1,13/01/2017,36.34,43.13\n"
+        "IRQ2,01/13/2017,36.34,43.13\n"
+        "IRQ3,03/04/2017,36.34,43.13\n"
+        "IRQ4,October the eighth,36.34,43.13\n"
+        "IRQ5,October 8 2023,36.34,43.13\n"
+    )
+    import io
+
+    result = read_events(io.StringIO(text))
+    assert (result.records, result.accepted, result.rejected) == (5, 3, 2)
+    assert result.rejects[["row", "field", "value", "reason"]].values.tolist() == [
+        [3, "event_date", "03/04/2017", AMBIGUOUS_DATE],
+        [4, "event_date", "October the eighth", "unrecognised date"],
+    ]
+    assert _days(result.events["date_start"].to_numpy()) == [
+        "2017-01-13",
+        "2017-01-13",
+        "2023-10-08",
+    ]

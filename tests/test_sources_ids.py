@@ -10,15 +10,10 @@ import pandas as pd
 import pytest
 
 from geoconflict.events import conform, content_id, validate
-from geoconflict.sources import (
-    _finish,
-    _unique_ids,
-    acled,
-    airwars,
-    read_events,
-    ucdp,
-)
-from geoconflict.sources._common import Problems, as_text
+from geoconflict.sources import acled, airwars, read_events, ucdp
+from geoconflict.sources.assembly import concat_parts, finish, finish_part, unique_ids
+from geoconflict.sources.columns import as_text
+from geoconflict.sources.rejects import Problems
 
 FIX = Path(__file__).parent / "fixtures_sources"
 
@@ -64,24 +59,22 @@ def test_content_id_over_many_rows_is_distinct_and_repeatable() -> None:
 
 
 def test_repeated_ids_found_through_hashes_even_when_hashes_collide() -> None:
-    from geoconflict.sources import _concat, _finish_part
-
     text = "event_id_cnty,event_date,latitude,longitude\n" + "".join(
         f"{i},2017-01-02,36.3,43.1\n" for i in ["A", "B", "A", "C", "D"]
     )
     frame = pd.read_csv(io.StringIO(text), dtype=str)
     problems = Problems(np.arange(1, 6))
-    part = _finish_part("acled", frame, acled.convert(frame, problems), problems)
-    events = _concat([part])
+    part = finish_part("acled", frame, acled.convert(frame, problems), problems)
+    events = concat_parts([part])
     # Honest hashes: A repeats.
-    out = _unique_ids(events.copy(), part.id_hash)
+    out = unique_ids(events.copy(), part.id_hash)
     assert out["event_id"].tolist() == ["A", "B", "A-2", "C", "D"]
     # Forced collisions: B, C and D share a hash but differ, so they stay as they are.
     fake = np.array([7, 9, 7, 9, 9], dtype=np.uint64)
-    out = _unique_ids(events.copy(), fake)
+    out = unique_ids(events.copy(), fake)
     assert out["event_id"].tolist() == ["A", "B", "A-2", "C", "D"]
     # No shared hash: nothing to do, nothing touched.
-    out = _unique_ids(_concat([part]), np.arange(5, dtype=np.uint64))
+    out = unique_ids(concat_parts([part]), np.arange(5, dtype=np.uint64))
     assert out["event_id"].tolist() == ["A", "B", "A", "C", "D"]
 
 
@@ -113,7 +106,7 @@ def test_fast_assembly_equals_conform(name: str, module, fmt: str) -> None:
     raw = pd.DataFrame({c: as_text(raw[c]) for c in raw.columns})
     problems = Problems(np.arange(1, len(raw) + 1))
     converted = module.convert(raw, problems)
-    fast = _finish(fmt, raw, converted, problems)
+    fast = finish(fmt, raw, converted, problems)
     slow = _old_finish(raw, converted, problems, fmt).reset_index(drop=True)
     assert len(fast) > 0 and list(fast.columns) == list(slow.columns)
     pd.testing.assert_frame_equal(
@@ -121,7 +114,7 @@ def test_fast_assembly_equals_conform(name: str, module, fmt: str) -> None:
     )
     assert fast.geometry.geom_equals(slow.geometry).all()
     assert fast.crs == slow.crs
-    validate(_unique_ids(fast))
+    validate(unique_ids(fast))
 
 
 def test_fast_assembly_fills_missing_ids_and_absent_columns() -> None:
@@ -137,7 +130,7 @@ def test_fast_assembly_fills_missing_ids_and_absent_columns() -> None:
     )
     problems = Problems(np.arange(1, 4))
     converted = ucdp.convert(raw, problems)
-    fast = _finish("ucdp", raw, converted, problems)
+    fast = finish("ucdp", raw, converted, problems)
     slow = _old_finish(raw, converted, problems, "ucdp").reset_index(drop=True)
     pd.testing.assert_frame_equal(
         pd.DataFrame(fast.drop(columns="geometry")), pd.DataFrame(slow.drop(columns="geometry"))

@@ -2,7 +2,7 @@
 
 Headers are matched case-insensitively. ``event_date`` is read as ISO, "31 January
 2017", "31-Jan-17" or dd/mm/yyyy (legacy files; slash/dot dates follow ``dayfirst``,
-see :func:`~geoconflict.sources._common.parse_dates`). ``kind``: sub_event_type
+see :func:`~geoconflict.sources.datetimes.parse_dates`). ``kind``: sub_event_type
 "Air/drone strike" → strike, event_type "Battles" → ground, "Violence against
 civilians" → civcas, everything else → other. ``geo_precision`` and
 ``time_precision`` map through :data:`GEO_PRECISION_M` and :data:`TIME_PRECISION`.
@@ -16,19 +16,18 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
-from geoconflict.sources._common import (
+from geoconflict.sources.columns import (
     Columns,
-    DayFirst,
-    Problems,
     blank,
     frame_from,
-    locate_latlon,
     lookup,
-    parse_count,
-    parse_dates,
     text_or_na,
     text_or_none,
 )
+from geoconflict.sources.coordinates import locate_latlon
+from geoconflict.sources.datetimes import DayFirst, parse_dates
+from geoconflict.sources.numbers import parse_count
+from geoconflict.sources.rejects import Problems
 
 #: ACLED geo_precision -> radius of uncertainty in metres (our reading of ACLED's codebook:
 #: 1 the town itself, 2 near a town or part of a region, 3 a larger region).
@@ -57,7 +56,7 @@ def convert(
     """Turn an ACLED table (text columns, any header case) into contract columns.
 
     ``dayfirst`` sets the day/month order of slash/dot dates (None: inferred, see
-    :func:`~geoconflict.sources._common.parse_dates`).
+    :func:`~geoconflict.sources.datetimes.parse_dates`).
 
     Examples
     --------

@@ -20,21 +20,19 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
-from geoconflict.events import GRADINGS
-from geoconflict.sources._common import (
+from geoconflict.sources.columns import (
     Columns,
-    DayFirst,
-    Problems,
     blank,
     frame_from,
-    locate_latlon,
     lookup,
-    parse_date_columns,
-    parse_range,
     text_or_na,
     text_or_none,
 )
-from geoconflict.sources.csv import locate_mgrs
+from geoconflict.sources.coordinates import locate_latlon, locate_mgrs
+from geoconflict.sources.datetimes import DayFirst, parse_date_columns
+from geoconflict.sources.numbers import parse_range
+from geoconflict.sources.rejects import Problems
+from geoconflict.vocab import GRADINGS
 
 #: geolocation_accuracy_slug -> radius of uncertainty in metres (approximate sizes
 #: of the named units around Mosul and Raqqa; exact slugs get 10 m).
@@ -82,7 +80,7 @@ def convert(
 
     ``dayfirst`` sets the day/month order of slash/dot dates, shared by ``date`` and
     ``date_end`` (None: inferred from both, see
-    :func:`~geoconflict.sources._common.parse_dates`).
+    :func:`~geoconflict.sources.datetimes.parse_dates`).
 
     Examples
     --------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from geoconflict.sources.csv import find_location_columns
+from geoconflict.sources.plain import find_location_columns
 
 _RELEASE_LINE = re.compile(r"^\s*(?:--|—|–|-)\s*(?:Near|On)\b", re.MULTILINE)
 _RELEASE_WORDS = re.compile(r"\bstrikes?\b", re.IGNORECASE)

@@ -28,7 +28,17 @@ import pandas as pd
 
 from geoconflict._io import atomic_open, atomic_path
 from geoconflict.errors import DataError
-from geoconflict.events import check_counts
+from geoconflict.events import check_counts, empty_events
+from geoconflict.sources.assembly import Part, renamed_ids, table_of
+from geoconflict.sources.inputs import Source, detect_text
+from geoconflict.sources.parquet import (
+    MISSING_PARTITION,
+    common_types,
+    publish_partitions,
+    write_events,
+)
+from geoconflict.sources.reader import check_options, read_events
+from geoconflict.sources.streaming import read_csv
 
 
 @dataclass
@@ -102,23 +112,14 @@ def ingest_events(
     >>> (r.format, r.records, r.accepted, r.rejected), sorted(p.name for p in d.iterdir())
     (('acled', 2, 1, 1), ['e.parquet', 'rejects.csv'])
     """
-    from geoconflict.sources import (
-        _check_options,
-        _detect_text,
-        _read_csv,
-        _Source,
-        read_events,
-        write_events,
-    )
-
-    _check_options(format, columns, chunksize, dayfirst)
+    check_options(format, columns, chunksize, dayfirst)
     if partition_by not in (None, "year"):
         raise DataError(f"cannot partition an ingest by {partition_by!r}: only 'year'")
     target = Path(out)
-    src = _Source(source, encoding)
+    src = Source(source, encoding)
     fmt = None
     if src.kind not in ("parquet", "ogr", "dir"):
-        fmt, header = _detect_text(src, format, columns)
+        fmt, header = detect_text(src, format, columns)
     if fmt is None or fmt in ("releases", "parquet"):
         whole = read_events(
             source,
@@ -140,7 +141,7 @@ def ingest_events(
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".parts", dir=target.parent))
     try:
         parts = _Parts(folder)
-        read = _read_csv(src, fmt, header, columns, chunksize, progress, dayfirst, sink=parts)
+        read = read_csv(src, fmt, header, columns, chunksize, progress, dayfirst, sink=parts)
         result = IngestResult(
             read.records, parts.rows, read.rejects, read.format, read.path, target
         )
@@ -162,7 +163,7 @@ def _write_ledger(ledger: pd.DataFrame, path: str | os.PathLike[str]) -> None:
 
 
 class _Parts:
-    """Where :func:`geoconflict.sources._read_csv` puts each chunk's events: part files."""
+    """Where :func:`geoconflict.sources.streaming.read_csv` puts each chunk's events: part files."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -180,9 +181,7 @@ class _Parts:
     def add(self, part: Any) -> None:
         import pyarrow as pa
 
-        from geoconflict.sources import _Part, _table_of
-
-        table = _table_of([part]) if isinstance(part, _Part) else part.reset_index(drop=True)
+        table = table_of([part]) if isinstance(part, Part) else part.reset_index(drop=True)
         if not len(table):
             return
         path = self.folder / f"part-{len(self.files):06d}.parquet"
@@ -197,12 +196,10 @@ class _Parts:
         """Part number -> (rows in that part, new ids): ids renamed as read_events does."""
         import pyarrow as pa
 
-        from geoconflict.sources import _renamed_ids
-
         if not self.files:
             return {}
         values = pa.chunked_array(self.ids, type=pa.string())
-        found = _renamed_ids(values, np.concatenate(self.hashes))
+        found = renamed_ids(values, np.concatenate(self.hashes))
         if found is None:
             return {}
         rows, new = found
@@ -233,9 +230,6 @@ class _Parts:
         """One GeoParquet file: the parts' tables as row groups, with whole-table metadata."""
         import pyarrow as pa
         import pyarrow.parquet as pq
-
-        from geoconflict.events import empty_events
-        from geoconflict.sources.parquet import common_types
 
         if target.is_dir():
             raise IsADirectoryError(21, "is a directory, not a file to write", str(target))
@@ -296,8 +290,6 @@ class _Parts:
     ) -> None:
         """``year=YYYY/part-NNNNNN.parquet``: each part split by the year of ``date_start``."""
         import geopandas as gpd
-
-        from geoconflict.sources.parquet import MISSING_PARTITION, publish_partitions
 
         built = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
         try:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import content_id
-from geoconflict.sources._common import Problems
+from geoconflict.sources.rejects import Problems
 
 #: "Near X" locates a strike somewhere around the place: the radius used when the
 #: gazetteer's own accuracy is finer than this.

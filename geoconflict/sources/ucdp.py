@@ -15,19 +15,18 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
-from geoconflict.sources._common import (
+from geoconflict.sources.columns import (
     Columns,
-    DayFirst,
-    Problems,
     blank,
     frame_from,
-    locate_latlon,
     lookup,
-    parse_count,
-    parse_date_columns,
     text_or_na,
     text_or_none,
 )
+from geoconflict.sources.coordinates import locate_latlon
+from geoconflict.sources.datetimes import DayFirst, parse_date_columns
+from geoconflict.sources.numbers import parse_count
+from geoconflict.sources.rejects import Problems
 
 #: where_prec -> radius in metres (1 exact place, 2 within 25 km, 3 second-order
 #: administrative unit, 4 first-order unit, 5 linear feature / between units,
@@ -58,7 +57,7 @@ def convert(
 
     ``dayfirst`` sets the day/month order of slash/dot dates, shared by ``date_start``
     and ``date_end`` (None: inferred from both, see
-    :func:`~geoconflict.sources._common.parse_dates`).
+    :func:`~geoconflict.sources.datetimes.parse_dates`).
 
     Examples
     --------

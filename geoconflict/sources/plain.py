@@ -19,20 +19,13 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
-from geoconflict.events import EVENT_DTYPES, GRADINGS, KINDS
-from geoconflict.sources._common import (
-    DayFirst,
-    Problems,
-    as_text,
-    blank,
-    frame_from,
-    locate_latlon,
-    parse_count,
-    parse_date_columns,
-    parse_range,
-    split_pair,
-    text_or_none,
-)
+from geoconflict.events import EVENT_DTYPES
+from geoconflict.sources.columns import as_text, blank, frame_from, text_or_none
+from geoconflict.sources.coordinates import locate_latlon, locate_mgrs, split_pair
+from geoconflict.sources.datetimes import DayFirst, parse_date_columns
+from geoconflict.sources.numbers import parse_count, parse_range
+from geoconflict.sources.rejects import Problems
+from geoconflict.vocab import GRADINGS, KINDS
 
 #: Contract column (or helper name) -> header names recognised for it (normalised).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -160,7 +153,7 @@ def convert(
     dayfirst : bool or None, default None
         The day/month order of slash/dot dates, shared by ``date_start`` and
         ``date_end``; None infers it from both (see
-        :func:`~geoconflict.sources._common.parse_dates`).
+        :func:`~geoconflict.sources.datetimes.parse_dates`).
 
     Examples
     --------
@@ -298,50 +291,6 @@ def convert(
         out["civilians_killed_max"] = hi_k.to_numpy()
     kept = {k: v for k, v in out.items() if k in EVENT_DTYPES or k in ("lat", "lon")}
     return frame_from(kept, frame.index)
-
-
-def locate_mgrs(
-    refs: pd.Series, problems: Problems, field: str, *, need: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Locate rows from MGRS references through :func:`geoconflict.grid.parse` (cell centre).
-
-    Rows where ``need`` is true must have a valid grid (a bad or empty one is a
-    reject); elsewhere the grid is only recorded (canonical form) when valid.
-
-    Returns
-    -------
-    (lat, lon, canonical mgrs (None where invalid), location_precision_m)
-    """
-    from geoconflict import grid
-
-    n = len(refs)
-    lat = np.full(n, np.nan)
-    lon = np.full(n, np.nan)
-    prec = np.full(n, np.nan)
-    canonical = np.full(n, None, dtype=object)
-    given = ~blank(refs)
-    need = np.asarray(need, dtype=bool)
-    problems.add(need & ~given, field, refs, "missing grid reference")
-    idx = np.flatnonzero(given)
-    if len(idx) == 0:
-        return lat, lon, canonical, prec
-    sub = refs.iloc[idx].str.strip()
-    parsed = grid.parse(sub.to_numpy(dtype=object), anchor="center")
-    error = parsed["error"].fillna("").astype(str).to_numpy(dtype=object)
-    ok = error == ""
-    why = np.full(n, "", dtype=object)
-    why[idx] = np.where(ok, "", "bad MGRS: " + error.astype(str))
-    problems.add(need & (why != ""), field, refs, why)
-    good = idx[ok]
-    if len(good):
-        lat[good] = parsed["lat"].to_numpy(dtype="float64")[ok]
-        lon[good] = parsed["lon"].to_numpy(dtype="float64")[ok]
-        canonical[good] = parsed["canonical"].to_numpy(dtype=object)[ok]
-        prec[good] = np.asarray(
-            grid.uncertainty_m(parsed["precision_m"].to_numpy(dtype="float64")[ok]),
-            dtype="float64",
-        )
-    return lat, lon, canonical, prec
 
 
 def _points(geometry: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
