@@ -26,8 +26,6 @@ import ast
 from pathlib import Path
 from typing import NamedTuple
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "geoconflict"
 
@@ -237,10 +235,6 @@ def test_the_package_has_no_import_cycle() -> None:
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 
 
-# Left on this branch: sources/__init__.py and sources/ingest.py (split by another stream)
-# and scale.py's record check from sources._common (which that stream makes public).
-# The lead removes the xfail once the branches are merged.
-@pytest.mark.xfail(strict=False, reason="private names used by files other streams are splitting")
 def test_no_module_uses_another_modules_private_names() -> None:
     found = private_uses(MODULES)
     assert not found, "private names used outside their module:\n" + "\n".join(found)
