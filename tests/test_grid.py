@@ -6,6 +6,8 @@ pyproj or the raw ``mgrs`` package, never from geoconflict itself.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import mgrs
@@ -165,8 +167,8 @@ REJECTIONS = [
     (12345, "not a string"),
     (
         "38TLF2939918898",
-        "band letter T does not match where the reference decodes (band U): "
-        "wrong band or old (AL) lettering",
+        "band letter T does not match the 100 km square LF: in zone 38 that square's row "
+        "lies outside band T (wrong band or old (AL) lettering)",
     ),
 ]
 
@@ -213,8 +215,21 @@ def test_cell_straddling_a_band_edge_is_accepted_with_either_letter():
     df = grid.parse([ref, straddling], anchor="sw")
     assert df["error"].tolist() == ["", ""]
     assert df["lat"].iloc[0] == pytest.approx(df["lat"].iloc[1], abs=1e-9)
-    # a cell wholly inside S, lettered R, is rejected
-    assert grid.parse(["38RLA1152"])["error"].iloc[0].startswith("band letter R does not match")
+    assert df["canonical"].tolist() == [ref, straddling]  # either letter is right
+    assert df["band_adjusted"].tolist() == [False, False]
+
+
+def test_band_letter_one_off_next_to_the_edge_is_adjusted():
+    # the 1 km cell 38SLA1152 lies wholly in band S (north of 32N); lettered R, its row
+    # is still one band R allows (GeographicLib's rule), so it reads, marked as adjusted
+    sw_lat, _ = grid.to_latlon("38SLA1152", anchor="sw")
+    assert sw_lat[0] > 32.0
+    df = grid.parse(["38RLA1152", "38SLA1152"])
+    assert df["error"].tolist() == ["", ""]
+    assert df["band_adjusted"].tolist() == [True, False]
+    assert df["band"].tolist() == ["S", "S"]
+    assert df["canonical"].tolist() == ["38SLA1152", "38SLA1152"]
+    assert df["lat"].iloc[0] == df["lat"].iloc[1] and df["lon"].iloc[0] == df["lon"].iloc[1]
 
 
 def test_strict_scalar_raises_naming_reference_and_reason():
@@ -320,6 +335,7 @@ def test_nan_out_of_range_empty_and_one_element():
         "lat",
         "lon",
         "error",
+        "band_adjusted",
     ]
     assert len(grid.cells([])) == 0
     lat, lon = grid.to_latlon("38SLF2939918898")
@@ -413,8 +429,30 @@ def test_cells_across_the_antimeridian_and_at_a_pole_stay_whole():
     assert (np.abs(coords[:, 1] - 90.0) < 1e-9).sum() >= 2  # the pole is an edge along 90N
 
 
-def test_grid_import_registers_the_accessor():
-    import importlib
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import geoconflict, pandas as pd",  # pandas loaded after geoconflict
+        "import pandas as pd, geoconflict",  # pandas loaded first
+    ],
+)
+def test_accessor_is_there_after_import_geoconflict(code):
+    script = (
+        f"{code}\n"
+        "import sys\n"
+        "assert 'geoconflict.grid' not in sys.modules\n"
+        "df = pd.Series(['38SLF2939918898', 'nope']).mgrs.parse()\n"
+        "print(df['precision_m'].tolist(), 'geoconflict.grid' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["[1.0,", "nan]", "True"]
 
-    importlib.import_module("geoconflict.grid")
-    assert hasattr(pd.Series([], dtype=object), "mgrs")
+
+def test_import_geoconflict_stays_light():
+    script = "import sys, geoconflict; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
