@@ -232,6 +232,67 @@ def test_band_letter_one_off_next_to_the_edge_is_adjusted():
     assert df["lat"].iloc[0] == df["lat"].iloc[1] and df["lon"].iloc[0] == df["lon"].iloc[1]
 
 
+# From the public test suite of the `mgrs` package: references lettered with the band north
+# of where they lie, which GEOTRANS and GeographicLib both read. 50TMK5045027900 is
+# published there as UTM 50N 450450 E 4427900 N; 32TNK0000000000 is 32N 500000 E 4400000 N
+# (its column and row letters; GEOTRANS's MGRSToUTM gives the same plus its half metre).
+PUBLISHED = [
+    ("50TMK5045027900", "50SMK5045027900", 32650, 450450.0, 4427900.0, 18.0),
+    ("32TNK0000000000", "32SNK0000000000", 32632, 500000.0, 4400000.0, 28_000.0),
+]
+
+
+@pytest.mark.parametrize(("ref", "right", "epsg", "east", "north", "south_of_40n"), PUBLISHED)
+def test_published_band_edge_references_read_as_geotrans_and_geographiclib_do(
+    ref, right, epsg, east, north, south_of_40n
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GEOTRANS reads it, with a Latitude Warning
+        zone, hemi, e, n = mgrs.MGRS().MGRSToUTM(ref)
+    assert (zone, hemi, e - 0.5, n - 0.5) == (int(ref[:2]), "N", east, north)
+    lon, lat = Transformer.from_crs(epsg, 4326, always_xy=True).transform(east, north)
+    assert lat < 40.0
+    assert metres(lat, lon, 40.0, lon) == pytest.approx(south_of_40n, rel=0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning of GEOTRANS's gets out
+        df = grid.parse([ref, right], anchor="sw")
+    assert df["error"].tolist() == ["", ""]
+    assert metres(df["lat"].iloc[0], df["lon"].iloc[0], lat, lon) < 1e-3
+    assert df["lat"].iloc[0] == df["lat"].iloc[1] and df["lon"].iloc[0] == df["lon"].iloc[1]
+    assert df["canonical"].tolist() == [right, right]
+    assert df["band"].tolist() == ["S", "S"]
+    assert df["band_adjusted"].tolist() == [True, False]
+
+
+def test_pygeodesy_reads_the_band_one_off_2000_km_north():
+    # pygeodesy picks the first 2,000 km repeat of the row at or above the band's southern
+    # edge, so 32TNK is 2,000 km north for it; GeographicLib, GEOTRANS and geoconflict
+    # take the repeat nearest the band (why pygeodesy is not the oracle for these)
+    theirs = pgm.parseMGRS("32TNK0000000000").toUtm(center=False)
+    assert theirs.northing == pytest.approx(6_400_000.0)
+    ours = grid.parse(["32TNK0000000000"])
+    assert ours["lat"].iloc[0] == pytest.approx(39.7499, abs=1e-4)
+
+
+def test_no_geotrans_warning_leaks_out_of_parse():
+    # every band and square letter of a few zones and both polar caps: GEOTRANS warns
+    # (Latitude Warning) or fails on many of these; none of it may reach the caller
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    refs = [
+        f"{zone}{band}{col}{row}5000050000"
+        for zone in ("01", "32", "38")
+        for band in "CDEFGHJKLMNPQRSTUVWX"
+        for col in letters
+        for row in letters[:20]
+    ]
+    refs += [f"{band}{col}{row}5000050000" for band in "ABYZ" for col in letters for row in letters]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = grid.parse(refs)
+    assert (df["error"] == "").sum() > 0 and (df["error"] != "").sum() > 0
+    assert not df["error"].str.contains("Warning").any()
+
+
 def test_strict_scalar_raises_naming_reference_and_reason():
     with pytest.raises(GridRefError) as info:
         grid.to_latlon_one("38SLF12I", strict=True)
