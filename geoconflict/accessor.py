@@ -17,10 +17,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib.abc
+import _thread
 import importlib.machinery
 import sys
-import threading
 from typing import Any
 
 NAME = "mgrs"
@@ -65,7 +64,7 @@ class MgrsAccessor:
         return grid.cells(self._s)
 
 
-_LOCK = threading.Lock()
+_LOCK = _thread.allocate_lock()
 
 
 def register() -> None:
@@ -85,8 +84,9 @@ def register() -> None:
             pd.api.extensions.register_series_accessor(NAME)(MgrsAccessor)
 
 
-class _AfterPandas(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: wraps pandas's loader so :func:`register` runs after it."""
+class _AfterPandas:
+    """A meta path finder that finds nothing itself: it wraps pandas's loader so that
+    :func:`register` runs as soon as pandas has loaded (and then leaves ``sys.meta_path``)."""
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         if fullname != "pandas":
