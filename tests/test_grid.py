@@ -517,3 +517,44 @@ def test_import_geoconflict_stays_light():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# --- the 100 km squares covering an extent -------------------------------------------------
+
+
+def _named_by_geotrans(sq) -> list[str]:
+    """GEOTRANS's name (precision 0) of a point inside each square."""
+    pts = shapely.point_on_surface(sq.geometry.to_numpy())
+    return grid.from_latlon(shapely.get_y(pts), shapely.get_x(pts), precision=0).tolist()
+
+
+@pytest.mark.parametrize(
+    ("bounds", "expected"),
+    [
+        ((42.5, 31.9, 43.0, 32.1), ["38RKA", "38RLA", "38SKA", "38SLA"]),  # a band edge
+        ((2.5, 59.9, 3.5, 60.1), ["31VDG", "32VJM"]),  # Norway: 32V from 3E
+        ((8.5, 78.0, 9.5, 78.2), ["31XFG", "33XUG"]),  # Svalbard: 31X to 9E
+        ((179.5, -0.1, 180.0, 0.1), ["60MYE", "60MZE", "60NYF", "60NZF"]),  # 180E, the equator
+    ],
+)
+def test_squares_are_the_mgrs_squares_geotrans_names(bounds, expected):
+    sq = grid.squares(bounds)
+    assert sq["square"].tolist() == expected
+    assert sq.crs == "EPSG:4326"
+    assert _named_by_geotrans(sq) == expected
+    assert sq["zone"].tolist() == [int(s[:2]) for s in expected]
+    assert sq["band"].tolist() == [s[2] for s in expected]
+    # they tile the extent: no gaps, no overlaps
+    box = shapely.box(*bounds)
+    parts = shapely.intersection(sq.geometry.to_numpy(), box)
+    assert shapely.area(parts).sum() == pytest.approx(box.area, rel=1e-9)
+    assert shapely.union_all(parts).area == pytest.approx(box.area, rel=1e-9)
+
+
+def test_squares_are_the_cells_of_their_names():
+    sq = grid.squares((43.0, 36.2, 43.3, 36.45))
+    assert sq["square"].tolist() == ["38SLF"]
+    cell = grid.cells(["38SLF"]).iloc[0]
+    # the same square, up to how densely each polygon's curved edges are sampled
+    assert sq.geometry.iloc[0].symmetric_difference(cell).area < 1e-5 * cell.area
+    assert len(grid.squares((10.0, 5.0, 10.0, 6.0))) == 0  # an empty extent

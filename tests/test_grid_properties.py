@@ -224,3 +224,25 @@ def test_old_al_lettering_reads_iff_geographiclib_does(lat, lon, precision):
     assert (df["error"].iloc[0] == "") == geographiclib_allows(al), al
     if df["error"].iloc[0] == "":  # only where a band edge bends across rows 70/71/79/80
         assert int(ref[:2]) > 0 and abs(lat) > 55
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lat=st.floats(-80.0, 83.0),
+    lon=st.floats(-180.0, 178.0),
+    width=st.floats(0.05, 2.0),
+    height=st.floats(0.05, 1.0),
+)
+def test_squares_tile_any_extent_under_geotrans_names(lat, lon, width, height):
+    import shapely
+
+    bounds = (lon, lat, lon + width, min(lat + height, 84.0))
+    sq = grid.squares(bounds)
+    assert len(sq) > 0
+    pts = shapely.point_on_surface(sq.geometry.to_numpy())
+    names = grid.from_latlon(shapely.get_y(pts), shapely.get_x(pts), precision=0)
+    assert sq["square"].tolist() == names.tolist()
+    assert sq["square"].is_unique
+    box = shapely.box(*bounds)
+    parts = shapely.intersection(sq.geometry.to_numpy(), box)
+    assert abs(shapely.area(parts).sum() - box.area) <= 1e-9 * box.area

@@ -184,7 +184,7 @@ def _zone_band_boxes(bounds: tuple[float, float, float, float]) -> list[tuple[in
     return out
 
 
-def _square_rings(zone: int, east: np.ndarray, north: np.ndarray, k: int = 8) -> np.ndarray:
+def _square_rings(zone: int, east: np.ndarray, north: np.ndarray, k: int = 16) -> np.ndarray:
     """Lon/lat rings of the 100 km squares with these SW corners, ``k`` points an edge."""
     t = np.arange(k) / k
     u = np.concatenate([t, np.ones(k), 1.0 - t, np.zeros(k), [0.0]])
