@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import _thread
-import importlib.machinery
 import sys
 from typing import Any
 
@@ -94,7 +93,12 @@ class _AfterPandas:
         with _LOCK:
             if self in sys.meta_path:
                 sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        spec = None
+        for finder in list(sys.meta_path):  # whichever finder would have found pandas
+            find = getattr(finder, "find_spec", None)
+            spec = find(fullname, path, target) if find is not None else None
+            if spec is not None:
+                break
         loader = getattr(spec, "loader", None)
         if loader is None or not hasattr(loader, "exec_module"):  # pragma: no cover
             return spec
@@ -102,7 +106,12 @@ class _AfterPandas:
 
         def exec_module(module: Any) -> None:
             run(module)
-            register()
+            try:
+                register()
+            except Exception as exc:  # pragma: no cover - never let pandas's import fail
+                import warnings
+
+                warnings.warn(f"geoconflict: Series.mgrs not registered: {exc}", stacklevel=2)
 
         loader.exec_module = exec_module
         return spec
