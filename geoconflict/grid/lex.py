@@ -316,6 +316,12 @@ def _store(out: Lexed, where: Any, fields: dict[str, np.ndarray]) -> None:
 
 
 def lex(refs: Any) -> tuple[Lexed, Any]:
+    """Lex a batch of references: their fields and reason codes, and a Series' index.
+
+    Rows are handled in blocks of :data:`BLOCK`; rows too long for :data:`WIDTH` are
+    lexed again wider, to say what trails; rows with whitespace inside get their digit
+    groups checked (one run, or two runs of equal length).
+    """
     arr, index, notstr = as_arrow(refs)
     n = len(arr)
     out = Lexed(n)
