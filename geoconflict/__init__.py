@@ -17,6 +17,8 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+from geoconflict import accessor  # noqa: F401  (Series.mgrs, without importing pandas)
+
 # public name -> (module, attribute or None for the module itself)
 _EXPORTS: dict[str, tuple[str, str | None]] = {
     "grid": ("geoconflict.grid", None),

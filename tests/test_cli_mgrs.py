@@ -159,3 +159,20 @@ def test_a_header_naming_a_column_twice_is_refused(tmp_path: Path, capsys) -> No
     src.write_text("mgrs,mgrs\n38SLF4416517835,x\n")
     assert main(["mgrs", "--input", str(src)]) == 2
     assert "field 'mgrs': the header names a column more than once" in capsys.readouterr().err
+
+
+def test_band_letter_one_off_is_read_and_noted(tmp_path, capsys):
+    # 32TNK… (the mgrs package's test suite) lies 28 km south of band T: read as
+    # GeographicLib reads it, at the point of 32SNK…, and the output says so
+    code, out, _ = run(["32TNK0000000000", "32SNK0000000000", "38TLF2939918898"], capsys)
+    assert code == 1
+    adjusted, right, wrong = (line.split("\t") for line in out.splitlines())
+    assert adjusted[1:4] == right[1:4]
+    assert adjusted[4:] == ["band letter adjusted: 32SNK0000000000"]
+    assert len(right) == 4
+    assert wrong[1].startswith("error: band letter T does not match the 100 km square LF")
+    src = tmp_path / "refs.csv"
+    src.write_text("grid\n32TNK0000000000\n50TMK5045027900\n38SLF2939918898\n")
+    code, out, err = run(["--input", str(src), "--column", "grid"], capsys)
+    assert code == 0
+    assert "3 of 3 converted, 0 rejected; 2 read with the band letter adjusted" in err

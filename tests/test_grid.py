@@ -6,6 +6,8 @@ pyproj or the raw ``mgrs`` package, never from geoconflict itself.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import mgrs
@@ -165,8 +167,8 @@ REJECTIONS = [
     (12345, "not a string"),
     (
         "38TLF2939918898",
-        "band letter T does not match where the reference decodes (band U): "
-        "wrong band or old (AL) lettering",
+        "band letter T does not match the 100 km square LF: in zone 38 that square's row "
+        "lies outside band T (wrong band or old (AL) lettering)",
     ),
 ]
 
@@ -213,8 +215,82 @@ def test_cell_straddling_a_band_edge_is_accepted_with_either_letter():
     df = grid.parse([ref, straddling], anchor="sw")
     assert df["error"].tolist() == ["", ""]
     assert df["lat"].iloc[0] == pytest.approx(df["lat"].iloc[1], abs=1e-9)
-    # a cell wholly inside S, lettered R, is rejected
-    assert grid.parse(["38RLA1152"])["error"].iloc[0].startswith("band letter R does not match")
+    assert df["canonical"].tolist() == [ref, straddling]  # either letter is right
+    assert df["band_adjusted"].tolist() == [False, False]
+
+
+def test_band_letter_one_off_next_to_the_edge_is_adjusted():
+    # the 1 km cell 38SLA1152 lies wholly in band S (north of 32N); lettered R, its row
+    # is still one band R allows (GeographicLib's rule), so it reads, marked as adjusted
+    sw_lat, _ = grid.to_latlon("38SLA1152", anchor="sw")
+    assert sw_lat[0] > 32.0
+    df = grid.parse(["38RLA1152", "38SLA1152"])
+    assert df["error"].tolist() == ["", ""]
+    assert df["band_adjusted"].tolist() == [True, False]
+    assert df["band"].tolist() == ["S", "S"]
+    assert df["canonical"].tolist() == ["38SLA1152", "38SLA1152"]
+    assert df["lat"].iloc[0] == df["lat"].iloc[1] and df["lon"].iloc[0] == df["lon"].iloc[1]
+
+
+# From the public test suite of the `mgrs` package: references lettered with the band north
+# of where they lie, which GEOTRANS and GeographicLib both read. 50TMK5045027900 is
+# published there as UTM 50N 450450 E 4427900 N; 32TNK0000000000 is 32N 500000 E 4400000 N
+# (its column and row letters; GEOTRANS's MGRSToUTM gives the same plus its half metre).
+PUBLISHED = [
+    ("50TMK5045027900", "50SMK5045027900", 32650, 450450.0, 4427900.0, 18.0),
+    ("32TNK0000000000", "32SNK0000000000", 32632, 500000.0, 4400000.0, 28_000.0),
+]
+
+
+@pytest.mark.parametrize(("ref", "right", "epsg", "east", "north", "south_of_40n"), PUBLISHED)
+def test_published_band_edge_references_read_as_geotrans_and_geographiclib_do(
+    ref, right, epsg, east, north, south_of_40n
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GEOTRANS reads it, with a Latitude Warning
+        zone, hemi, e, n = mgrs.MGRS().MGRSToUTM(ref)
+    assert (zone, hemi, e - 0.5, n - 0.5) == (int(ref[:2]), "N", east, north)
+    lon, lat = Transformer.from_crs(epsg, 4326, always_xy=True).transform(east, north)
+    assert lat < 40.0
+    assert metres(lat, lon, 40.0, lon) == pytest.approx(south_of_40n, rel=0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning of GEOTRANS's gets out
+        df = grid.parse([ref, right], anchor="sw")
+    assert df["error"].tolist() == ["", ""]
+    assert metres(df["lat"].iloc[0], df["lon"].iloc[0], lat, lon) < 1e-3
+    assert df["lat"].iloc[0] == df["lat"].iloc[1] and df["lon"].iloc[0] == df["lon"].iloc[1]
+    assert df["canonical"].tolist() == [right, right]
+    assert df["band"].tolist() == ["S", "S"]
+    assert df["band_adjusted"].tolist() == [True, False]
+
+
+def test_pygeodesy_reads_the_band_one_off_2000_km_north():
+    # pygeodesy picks the first 2,000 km repeat of the row at or above the band's southern
+    # edge, so 32TNK is 2,000 km north for it; GeographicLib, GEOTRANS and geoconflict
+    # take the repeat nearest the band (why pygeodesy is not the oracle for these)
+    theirs = pgm.parseMGRS("32TNK0000000000").toUtm(center=False)
+    assert theirs.northing == pytest.approx(6_400_000.0)
+    ours = grid.parse(["32TNK0000000000"])
+    assert ours["lat"].iloc[0] == pytest.approx(39.7499, abs=1e-4)
+
+
+def test_no_geotrans_warning_leaks_out_of_parse():
+    # every band and square letter of a few zones and both polar caps: GEOTRANS warns
+    # (Latitude Warning) or fails on many of these; none of it may reach the caller
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    refs = [
+        f"{zone}{band}{col}{row}5000050000"
+        for zone in ("01", "32", "38")
+        for band in "CDEFGHJKLMNPQRSTUVWX"
+        for col in letters
+        for row in letters[:20]
+    ]
+    refs += [f"{band}{col}{row}5000050000" for band in "ABYZ" for col in letters for row in letters]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = grid.parse(refs)
+    assert (df["error"] == "").sum() > 0 and (df["error"] != "").sum() > 0
+    assert not df["error"].str.contains("Warning").any()
 
 
 def test_strict_scalar_raises_naming_reference_and_reason():
@@ -320,6 +396,7 @@ def test_nan_out_of_range_empty_and_one_element():
         "lat",
         "lon",
         "error",
+        "band_adjusted",
     ]
     assert len(grid.cells([])) == 0
     lat, lon = grid.to_latlon("38SLF2939918898")
@@ -413,8 +490,71 @@ def test_cells_across_the_antimeridian_and_at_a_pole_stay_whole():
     assert (np.abs(coords[:, 1] - 90.0) < 1e-9).sum() >= 2  # the pole is an edge along 90N
 
 
-def test_grid_import_registers_the_accessor():
-    import importlib
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import geoconflict, pandas as pd",  # pandas loaded after geoconflict
+        "import pandas as pd, geoconflict",  # pandas loaded first
+    ],
+)
+def test_accessor_is_there_after_import_geoconflict(code):
+    script = (
+        f"{code}\n"
+        "import sys\n"
+        "assert 'geoconflict.grid' not in sys.modules\n"
+        "df = pd.Series(['38SLF2939918898', 'nope']).mgrs.parse()\n"
+        "print(df['precision_m'].tolist(), 'geoconflict.grid' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["[1.0,", "nan]", "True"]
 
-    importlib.import_module("geoconflict.grid")
-    assert hasattr(pd.Series([], dtype=object), "mgrs")
+
+def test_import_geoconflict_stays_light():
+    script = "import sys, geoconflict; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+# --- the 100 km squares covering an extent -------------------------------------------------
+
+
+def _named_by_geotrans(sq) -> list[str]:
+    """GEOTRANS's name (precision 0) of a point inside each square."""
+    pts = shapely.point_on_surface(sq.geometry.to_numpy())
+    return grid.from_latlon(shapely.get_y(pts), shapely.get_x(pts), precision=0).tolist()
+
+
+@pytest.mark.parametrize(
+    ("bounds", "expected"),
+    [
+        ((42.5, 31.9, 43.0, 32.1), ["38RKA", "38RLA", "38SKA", "38SLA"]),  # a band edge
+        ((2.5, 59.9, 3.5, 60.1), ["31VDG", "32VJM"]),  # Norway: 32V from 3E
+        ((8.5, 78.0, 9.5, 78.2), ["31XFG", "33XUG"]),  # Svalbard: 31X to 9E
+        ((179.5, -0.1, 180.0, 0.1), ["60MYE", "60MZE", "60NYF", "60NZF"]),  # 180E, the equator
+    ],
+)
+def test_squares_are_the_mgrs_squares_geotrans_names(bounds, expected):
+    sq = grid.squares(bounds)
+    assert sq["square"].tolist() == expected
+    assert sq.crs == "EPSG:4326"
+    assert _named_by_geotrans(sq) == expected
+    assert sq["zone"].tolist() == [int(s[:2]) for s in expected]
+    assert sq["band"].tolist() == [s[2] for s in expected]
+    # they tile the extent: no gaps, no overlaps
+    box = shapely.box(*bounds)
+    parts = shapely.intersection(sq.geometry.to_numpy(), box)
+    assert shapely.area(parts).sum() == pytest.approx(box.area, rel=1e-9)
+    assert shapely.union_all(parts).area == pytest.approx(box.area, rel=1e-9)
+
+
+def test_squares_are_the_cells_of_their_names():
+    sq = grid.squares((43.0, 36.2, 43.3, 36.45))
+    assert sq["square"].tolist() == ["38SLF"]
+    cell = grid.cells(["38SLF"]).iloc[0]
+    # the same square, up to how densely each polygon's curved edges are sampled
+    assert sq.geometry.iloc[0].symmetric_difference(cell).area < 1e-5 * cell.area
+    assert len(grid.squares((10.0, 5.0, 10.0, 6.0))) == 0  # an empty extent

@@ -6,6 +6,8 @@ UPS and MGRS lettering); distances are pyproj geodesics.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -115,3 +117,132 @@ def test_batches_equal_one_at_a_time(points):
         one = grid.to_latlon_one(ref)
         assert one == (batch_lat[i], batch_lon[i])
     assert len(lat) == len(batch_lat)
+
+
+# --- band letters one band off, next to a band edge (GeographicLib's rule) -----------------
+
+BANDS = "CDEFGHJKLMNPQRSTUVWX"
+EDGES = [-80.0 + 8.0 * i for i in range(1, 20)]  # the edges between UTM bands, 72S-72N
+
+
+def geographiclib_allows(ref: str) -> bool:
+    """Whether GeographicLib reads a UTM reference (its ``MGRS::UTMRow``), one string at a time.
+
+    The row letter repeats every 20 rows (2,000 km; even zones start 5 rows on); the
+    band letter picks the repeat nearest the band, and the reference is read when that
+    row lies within the band's rows (its middle row, at 100 rows per 90 degrees, plus
+    4.4 or minus 4.3 rows, 0.1 less in the north; bands C and X run on to rows -90 and
+    94), or is one of the rows 70/71/79/80 that a band edge crosses near a zone's edges.
+    """
+    zone, band, col, row = int(ref[:2]), ref[2], ref[3], ref[4]
+    iband = BANDS.index(band) - 10
+    icol = ["STUVWXYZ", "ABCDEFGH", "JKLMNPQR"][zone % 3].index(col)
+    letter = "ABCDEFGHJKLMNPQRSTUV".index(row)
+    if zone % 2 == 0:
+        letter = (letter - 5) % 20
+    centre = 100.0 * (8 * iband + 4) / 90.0
+    north = 1 if iband >= 0 else 0
+    lo = math.floor(centre - 4.3 - 0.1 * north) if iband > -10 else -90
+    hi = math.floor(centre + 4.4 - 0.1 * north) if iband < 9 else 94
+    base = int((lo + hi) / 2) - 10
+    true_row = (letter - base) % 20 + base
+    if lo <= true_row <= hi:
+        return True
+    sband = iband if iband >= 0 else -iband - 1
+    srow = true_row if true_row >= 0 else -true_row - 1
+    scol = icol if icol < 4 else 7 - icol
+    return (
+        (srow == 70 and sband == 8 and scol >= 2)
+        or (srow == 71 and sband == 7 and scol <= 2)
+        or (srow == 79 and sband == 9 and scol >= 1)
+        or (srow == 80 and sband == 8 and scol <= 1)
+    )
+
+
+def with_band(ref: str, band: str) -> str:
+    return ref[:2] + band + ref[3:]
+
+
+near_edge = st.tuples(
+    st.sampled_from(EDGES),
+    st.floats(-5000.0, 5000.0),  # metres north of the edge (about)
+    lons,
+    st.integers(1, 5),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(near_edge)
+def test_band_letter_across_a_near_edge_reads_iff_geographiclib_does(case):
+    edge, metres_north, lon, precision = case
+    lat = edge + metres_north / 111_000.0
+    ref = grid.from_latlon([lat], [lon], precision)[0]
+    i = BANDS.index(ref[2])
+    # the letter of the band on the other side of the edge the point is next to
+    other = BANDS[i - 1] if lat >= edge else BANDS[i + 1]
+    assume(abs(lat - edge) > 1e-9)
+    moved = with_band(ref, other)
+    df = grid.parse([ref, moved])
+    allowed = geographiclib_allows(moved)
+    assert (df["error"].iloc[1] == "") == allowed, (ref, moved, df["error"].iloc[1])
+    if not allowed:
+        assert df["error"].iloc[1].startswith(f"band letter {other} does not match")
+        return
+    # the same point as with the right letter, to the last bit
+    assert df["lat"].iloc[1] == df["lat"].iloc[0] and df["lon"].iloc[1] == df["lon"].iloc[0]
+    # the right letter comes back, noted, unless the cell straddles the edge
+    assert df["canonical"].iloc[1] in (ref, moved)
+    assert bool(df["band_adjusted"].iloc[1]) == (df["canonical"].iloc[1] == ref != moved)
+    if df["band_adjusted"].iloc[1]:
+        assert df["band"].iloc[1] == ref[2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lat=st.floats(-79.9, 83.9),
+    lon=lons,
+    precision=st.integers(0, 5),
+    step=st.sampled_from([-2, -1, 1, 2]),
+)
+def test_any_band_letter_reads_iff_geographiclib_does(lat, lon, precision, step):
+    ref = grid.from_latlon([lat], [lon], precision)[0]
+    i = BANDS.index(ref[2]) + step
+    assume(0 <= i < len(BANDS))
+    moved = with_band(ref, BANDS[i])
+    assume(not (moved[2] == "X" and moved[:2] in ("32", "34", "36")))  # no such zones
+    error = grid.parse([moved])["error"].iloc[0]
+    assert (error == "") == geographiclib_allows(moved), (moved, error)
+
+
+@SETTINGS
+@given(lat=st.floats(-79.9, 83.9), lon=lons, precision=st.integers(0, 5))
+def test_old_al_lettering_reads_iff_geographiclib_does(lat, lon, precision):
+    ref = grid.from_latlon([lat], [lon], precision)[0]
+    rows = "ABCDEFGHJKLMNPQRSTUV"
+    al = ref[:4] + rows[(rows.index(ref[4]) + 10) % 20] + ref[5:]  # rows shifted 1,000 km
+    df = grid.parse([al])
+    assert (df["error"].iloc[0] == "") == geographiclib_allows(al), al
+    if df["error"].iloc[0] == "":  # only where a band edge bends across rows 70/71/79/80
+        assert int(ref[:2]) > 0 and abs(lat) > 55
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lat=st.floats(-80.0, 83.0),
+    lon=st.floats(-180.0, 178.0),
+    width=st.floats(0.05, 2.0),
+    height=st.floats(0.05, 1.0),
+)
+def test_squares_tile_any_extent_under_geotrans_names(lat, lon, width, height):
+    import shapely
+
+    bounds = (lon, lat, lon + width, min(lat + height, 84.0))
+    sq = grid.squares(bounds)
+    assert len(sq) > 0
+    pts = shapely.point_on_surface(sq.geometry.to_numpy())
+    names = grid.from_latlon(shapely.get_y(pts), shapely.get_x(pts), precision=0)
+    assert sq["square"].tolist() == names.tolist()
+    assert sq["square"].is_unique
+    box = shapely.box(*bounds)
+    parts = shapely.intersection(sq.geometry.to_numpy(), box)
+    assert abs(shapely.area(parts).sum() - box.area) <= 1e-9 * box.area

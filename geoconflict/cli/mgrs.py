@@ -6,6 +6,8 @@
     geoconflict mgrs --reverse --input points.csv --lat lat --lon lon --precision 4
 
 Exit codes: 0 all converted, 1 some rejected (each says why), 2 usage or input errors.
+A band letter one band off next to a band edge is read, as GeographicLib reads it, and
+noted ("band letter adjusted: 50SMK5045027900").
 """
 
 from __future__ import annotations
@@ -102,7 +104,10 @@ def _run_args(args: argparse.Namespace) -> int:
                 rejected += 1
                 lines.append(f"{text}\terror: {row.error}")
             else:
-                lines.append(f"{text}\t{_fmt(row.lat)}\t{_fmt(row.lon)}\t{int(row.precision_m)}")
+                line = f"{text}\t{_fmt(row.lat)}\t{_fmt(row.lon)}\t{int(row.precision_m)}"
+                if row.band_adjusted:  # read as GeographicLib does; say so
+                    line += f"\tband letter adjusted: {row.canonical}"
+                lines.append(line)
     sys.stdout.write("".join(line + "\n" for line in lines))
     return 1 if rejected else 0
 
@@ -179,6 +184,7 @@ def _run_file(args: argparse.Namespace) -> int:
     from geoconflict import grid
 
     path = Path(args.input)
+    adjusted = 0
     if args.reverse:
         frame = _read_csv(path, [args.lat, args.lon])
         _refuse_overwrite(frame, path, [args.column, "error"])
@@ -200,11 +206,13 @@ def _run_file(args: argparse.Namespace) -> int:
         frame["precision_m"] = parsed["precision_m"].astype("Int64")
         frame["error"] = parsed["error"]
         rejected = int((parsed["error"] != "").sum())
+        adjusted = int(parsed["band_adjusted"].sum())
     _write_csv(frame, args.output)
     total = len(frame)
     print(
         f"geoconflict mgrs: {total - rejected} of {total} converted, {rejected} rejected"
-        + (f" (see the error column of {args.output})" if rejected and args.output else ""),
+        + (f" (see the error column of {args.output})" if rejected and args.output else "")
+        + (f"; {adjusted} read with the band letter adjusted" if adjusted else ""),
         file=sys.stderr,
     )
     return 1 if rejected else 0

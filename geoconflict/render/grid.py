@@ -1,10 +1,11 @@
-"""The MGRS grid overlay: 100 km squares (labelled) and 10 km lines, computed here.
+"""The MGRS grid overlay: 100 km and 10 km lines, and the 100 km squares' labels.
 
 Lines are drawn in each UTM zone's own projection (pyproj), densified,
 transformed to WGS84 and clipped to the zone's 6° band and the map's extent
-with shapely; each 100 km square is labelled with its MGRS prefix (``38SLF``,
-from the ``mgrs`` package / GEOTRANS). The page shows the 10 km lines only
-when zoomed in. The Norway/Svalbard zone exceptions are not handled.
+with shapely. The 100 km squares and their names (``38SLF``) are
+:func:`geoconflict.grid.squares`, labelled inside the extent. The page shows the
+10 km lines only when zoomed in. The lines do not follow the Norway/Svalbard zone
+exceptions (the squares' labels do).
 """
 
 from __future__ import annotations
@@ -30,9 +31,7 @@ def _transformer(epsg: int) -> Any:
     return Transformer.from_crs(epsg, 4326, always_xy=True)
 
 
-def _zone_lines(
-    zone: int, south: bool, box: Any, step_m: int
-) -> tuple[list[list[list[float]]], list[tuple[float, float]]]:
+def _zone_lines(zone: int, south: bool, box: Any, step_m: int) -> list[list[list[float]]]:
     """Grid lines (as lon/lat coordinate lists) of one zone inside ``box``."""
     from pyproj import Transformer
 
@@ -42,7 +41,7 @@ def _zone_lines(
     )
     clip = shapely.intersection(band, box)
     if clip.is_empty:
-        return [], []
+        return []
     forward = Transformer.from_crs(4326, epsg, always_xy=True)
     x0, y0, x1, y1 = clip.bounds
     xs, ys = forward.transform([x0, x0, x1, x1, (x0 + x1) / 2], [y0, y1, y0, y1, y0])
@@ -67,21 +66,7 @@ def _zone_lines(
         for part in shapely.get_parts(g):
             if part.geom_type == "LineString" and not part.is_empty:
                 coords.append(np.round(np.asarray(part.coords), 5).tolist())
-    squares: list[tuple[float, float]] = []
-    if step_m == 100_000:
-        t = np.linspace(0, step_m, 6)
-        for e in range(e0, e1, step_m):
-            for nn in range(n0, n1, step_m):
-                ring_e = np.concatenate([e + t, np.full(6, e + step_m), e + t[::-1], np.full(6, e)])
-                ring_n = np.concatenate(
-                    [np.full(6, nn), nn + t, np.full(6, nn + step_m), nn + t[::-1]]
-                )
-                lon, lat = back.transform(ring_e, ring_n)
-                part = shapely.intersection(shapely.Polygon(np.column_stack([lon, lat])), clip)
-                if not part.is_empty and part.area > 0:
-                    pt = part.representative_point()
-                    squares.append((float(pt.x), float(pt.y)))
-    return coords, squares
+    return coords
 
 
 def grid_lines(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
@@ -101,7 +86,7 @@ def grid_lines(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
     >>> len(g["lines10"]) > len(g["lines100"])
     True
     """
-    import mgrs
+    from geoconflict.grid import squares
 
     lon0, lat0, lon1, lat1 = bounds
     lat0, lat1 = max(lat0, -80.0), min(lat1, 84.0)
@@ -110,20 +95,19 @@ def grid_lines(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
     if lat1 <= lat0 or lon1 <= lon0 or span > MAX_SPAN_100KM_DEG:
         return out
     box = shapely.box(lon0, lat0, lon1, lat1)
-    conv = mgrs.MGRS()
     z0 = int((lon0 + 180) // 6) + 1
     z1 = min(int((lon1 + 180) // 6) + 1, 60)
     for zone in range(z0, z1 + 1):
         for south in (False, True):
             if (south and lat0 >= 0) or (not south and lat1 <= 0):
                 continue
-            lines, squares = _zone_lines(zone, south, box, 100_000)
-            out["lines100"].extend(lines)
-            for lon, lat in squares:
-                text = conv.toMGRS(lat, lon, MGRSPrecision=0)
-                out["labels"].append({"lon": round(lon, 5), "lat": round(lat, 5), "text": text})
+            out["lines100"].extend(_zone_lines(zone, south, box, 100_000))
             if span <= MAX_SPAN_10KM_DEG:
-                out["lines10"].extend(_zone_lines(zone, south, box, 10_000)[0])
+                out["lines10"].extend(_zone_lines(zone, south, box, 10_000))
+    sq = squares((lon0, lat0, lon1, lat1))
+    inside = shapely.point_on_surface(shapely.intersection(sq.geometry.to_numpy(), box))
+    for text, pt in zip(sq["square"], inside, strict=True):
+        out["labels"].append({"lon": round(pt.x, 5), "lat": round(pt.y, 5), "text": text})
     return out
 
 

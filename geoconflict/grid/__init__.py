@@ -1,0 +1,47 @@
+"""MGRS grid references <-> WGS84 over arrays, grid cells and 100 km squares as polygons.
+
+The engine is GEOTRANS, through the ``mgrs`` package's batch API, and PROJ
+(``pyproj``) for the Transverse Mercator and polar stereographic projections; no
+projection formula is written here. The modules, in the order a reference meets them:
+
+* :mod:`~geoconflict.grid.lex`: lenient normalisation and validation with reasons,
+  vectorised over an Arrow buffer (:mod:`~geoconflict.grid.reasons` holds the texts);
+* :mod:`~geoconflict.grid.letters`: the MGRS letter tables and GeographicLib's rule for
+  which 100 km row a band letter allows;
+* :mod:`~geoconflict.grid.squares`: the 100 km squares (origins, and the squares
+  covering an extent);
+* :mod:`~geoconflict.grid.project`: UTM/UPS metres <-> latitude/longitude (PROJ);
+* :mod:`~geoconflict.grid.decode` (``to_latlon``, ``parse``), :mod:`~geoconflict.grid.encode`
+  (``from_latlon``), :mod:`~geoconflict.grid.cells` (cell polygons).
+
+The ``Series.mgrs`` accessor lives in :mod:`geoconflict.accessor` (there after
+``import geoconflict``).
+
+Examples
+--------
+>>> import numpy as np
+>>> lat, lon = to_latlon(["38SLF2939918898", "38s lf 29399 18898", "38XLF1"])
+>>> lat.round(5).tolist()[:2], bool(np.isnan(lat[2]))
+([36.3, 36.3], True)
+>>> from_latlon([36.3], [43.1]).tolist()
+['38SLF2939918898']
+"""
+
+from geoconflict.accessor import MgrsAccessor
+from geoconflict.grid.cells import cells, uncertainty_m
+from geoconflict.grid.decode import parse, to_latlon, to_latlon_one
+from geoconflict.grid.encode import from_latlon, from_latlon_one
+from geoconflict.grid.squares import CRS, squares
+
+__all__ = [
+    "CRS",
+    "MgrsAccessor",
+    "cells",
+    "from_latlon",
+    "from_latlon_one",
+    "parse",
+    "squares",
+    "to_latlon",
+    "to_latlon_one",
+    "uncertainty_m",
+]
