@@ -27,7 +27,6 @@ Examples
 ['38SLF2939918898']
 """
 
-from geoconflict.accessor import MgrsAccessor
 from geoconflict.grid.cells import cells, uncertainty_m
 from geoconflict.grid.decode import parse, to_latlon, to_latlon_one
 from geoconflict.grid.encode import from_latlon, from_latlon_one
@@ -35,7 +34,6 @@ from geoconflict.grid.squares import CRS, squares
 
 __all__ = [
     "CRS",
-    "MgrsAccessor",
     "cells",
     "from_latlon",
     "from_latlon_one",
