@@ -740,3 +740,34 @@ def test_a_renderer_that_cannot_reach_the_workers_fails_clearly(tmp_path: Path) 
                for r in report.results)  # fmt: skip
     # In one process it works.
     assert build_maps(maps, tmp_path / "dist", jobs=1, renderer=_Unsendable()).built == 3
+
+
+def test_the_build_imports_the_package_plainly(root: Path) -> None:
+    """No import of the package's own modules inside try/except (a missing module is a bug)."""
+    import ast
+
+    files = sorted((root / "geoconflict" / "build").glob("*.py"))
+    files += [root / "geoconflict" / "render" / n for n in ("make.py", "options.py")]
+    found = []
+    for path in files:
+        assert path.is_file(), path
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            guarded = isinstance(node, ast.Try) or (
+                isinstance(node, ast.With)
+                and "ImportError" in ast.dump(node.items[0].context_expr)  # suppress(ImportError)
+            )
+            if not guarded:
+                continue
+            for inner in (n for stmt in node.body for n in ast.walk(stmt)):
+                names = []
+                if isinstance(inner, ast.ImportFrom):
+                    names = [inner.module or ""]
+                elif isinstance(inner, ast.Import):
+                    names = [a.name for a in inner.names]
+                elif isinstance(inner, ast.Call):
+                    func = inner.func
+                    called = getattr(func, "attr", None) or getattr(func, "id", "")
+                    names = ["importlib"] if called in ("import_module", "__import__") else []
+                found += [f"{path.name}:{inner.lineno}" for n in names if "geoconflict" in n
+                          or n == "importlib"]  # fmt: skip
+    assert found == []
