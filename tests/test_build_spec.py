@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +379,25 @@ def test_the_reference_lists_every_key_the_parser_accepts(tmp_path: Path) -> Non
 
     for key in TOP_KEYS:
         assert f"| `{key}` |" in text or f"## `[{key}]`" in text or f"## `[[{key}]]`" in text
+
+
+def test_the_spec_options_reach_the_page(tmp_path: Path) -> None:
+    from geoconflict.build.pipeline import render_page
+
+    text = (
+        'title = "T"\nareas = "none"\nbasemap = "none"\nassets = "cdn"\n'
+        '[[inputs]]\nsynthetic = 20\n[time]\nstep = "day"\nmode = "window"\n'
+        '[filters]\nkinds = ["civcas"]\n[page]\nhtml_notes = true\nchart = "none"\n'
+    )
+    spec = load_spec(_spec(tmp_path, text))
+    page = render_page(spec, None).html
+    config = re.search(r'"options":(\{[^}]*\})', page)
+    assert config is not None
+    assert json.loads(config.group(1)) == {
+        **MapOptions().page_config(),
+        "step": "day",
+        "mode": "window",
+        "kinds": ["civcas"],
+        "html_notes": True,
+        "chart": "none",
+    }

@@ -5,8 +5,13 @@ and what files it becomes (HTML, PNG). :func:`load_spec` reads and validates a
 file; every problem is a :class:`~geoconflict.errors.SpecError` that names the
 file, the key and what was expected, and unknown keys get a did-you-mean.
 
-The parser is written here (on top of :mod:`tomllib`) because the checks are
-specific to this format; it imports nothing heavy, so loading specs is cheap.
+Every key is declared once, in :mod:`geoconflict.render.options`: the ``[time]``,
+``[filters]``, ``[layers]`` and ``[page]`` tables are ``make_map``'s option groups
+and are checked by them (the same message in a spec and in Python); the other
+keys' names, defaults and ranges come from its ``SPEC_*`` tables, and the checks
+only a spec needs (paths, inputs, outputs, dates against each other) are here.
+The parser is written on top of :mod:`tomllib`; it imports nothing heavy, so
+loading specs is cheap.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any, TypeVar
 
 from geoconflict.errors import SpecError
 from geoconflict.render.options import (
+    GROUPS,
     SPEC_INPUT,
     SPEC_OUTPUTS,
     SPEC_PNG,
@@ -48,15 +54,8 @@ AREA_IDS: tuple[str, ...] = ("mosul", "mosul_east", "mosul_west", "raqqa", "west
 AREA_KEYWORDS: tuple[str, ...] = SPEC_TOP["areas"].allowed or ()
 #: Reader options an input may set in ``options = {...}`` (see ``read_events``).
 READER_OPTIONS: tuple[str, ...] = tuple(SPEC_READER)
-#: The option groups, by their table.
-_GROUPS = {
-    "time": TimeOptions,
-    "filters": FilterOptions,
-    "layers": LayerOptions,
-    "page": PageOptions,
-}
 #: Every top-level key and table of a spec.
-TOP_KEYS: tuple[str, ...] = (*SPEC_TOP, "inputs", *_GROUPS, "outputs")
+TOP_KEYS: tuple[str, ...] = (*SPEC_TOP, "inputs", *(g.TABLE for g in GROUPS), "outputs")
 #: ``read_events`` arguments a spec sets elsewhere (and why they are not options).
 _OWN_KEYS = {
     "format": "set it with the input's own 'format' key, not in options",
