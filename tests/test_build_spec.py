@@ -134,6 +134,11 @@ def test_defaults(tmp_path: Path) -> None:
         ('title = "T"\nstart = 2017-03-01\nend = 2017-01-01', "end", "must not be before"),
         ('title = "T"\nbasemap = "osn"', "basemap", "did you mean 'osm'"),
         ('title = "T"\nbasemap = "https://t.example/{z}/{x}.png"', "basemap", "needs {y}"),
+        (
+            'title = "T"\nbasemap = "https://me:pw@t.example/{z}/{x}/{y}.png"',
+            "basemap",
+            "plain http(s) URL with a host name",
+        ),
         ('title = "T"\nassets = "online"', "assets", "expected one of ('cdn', 'inline', 'local')"),
         ('title = "T"\nchart = "weapon"', "chart", "did you mean 'weapons'"),
         ('title = "T"\nareas = ["mosul", "raqa"]', "areas[1]", "did you mean 'raqqa'"),

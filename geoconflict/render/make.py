@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import os
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import folium
 import numpy as np
@@ -131,27 +133,15 @@ def _date_range(start: Any, end: Any, payload: dict[str, Any], zones: Any) -> tu
 
 
 def tile_host(url: str) -> str:
-    """The host of a tile URL template, HTML-escaped; OptionError when it is not a plain
-    http(s) URL with a host name (no credentials, no markup).
+    """The host of a tile URL template, HTML-escaped (after :func:`check_basemap`, which
+    raises OptionError when it is not a plain http(s) URL with a host name).
 
     Examples
     --------
     >>> tile_host("https://tile.example.org/{z}/{x}/{y}.png")
     'tile.example.org'
     """
-    import html
-    import re
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if (
-        parts.scheme not in ("http", "https")
-        or "@" in parts.netloc
-        or not re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]|\{s\}\.[a-z0-9.-]+", host)
-    ):
-        raise OptionError(f"basemap must be a plain http(s) tile URL with a host, got {url!r}")
-    return html.escape(host)
+    return html.escape(urlsplit(check_basemap(url)).hostname or "")
 
 
 def make_map(

@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 from geoconflict.errors import OptionError
 from geoconflict.render.assets import MODES as ASSET_MODES
@@ -48,6 +49,8 @@ BASEMAPS: tuple[str, ...] = ("osm", "none")
 Fail = Callable[[str, str], Exception]
 
 _SIZE_RE = re.compile(r"^[0-9]+(\.[0-9]+)?(px|%)$")
+#: A tile server's host: a name, an IPv6 literal, or Leaflet's ``{s}.`` subdomain prefix.
+_HOST_RE = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]|\{s\}\.[a-z0-9.-]+")
 
 
 @dataclass(frozen=True)
@@ -538,31 +541,40 @@ class MapOptions:
 
 
 def check_basemap(value: Any, fail: Fail = option_error) -> str:
-    """Check a basemap: ``"osm"``, ``"none"`` or an http(s) tile URL with ``{z}``, ``{x}``, ``{y}``.
+    """Check a basemap: ``"osm"``, ``"none"`` or a plain http(s) tile URL template.
+
+    A tile URL needs ``{z}``, ``{x}`` and ``{y}`` and a plain host name (no
+    credentials, no markup: the host is shown in the page's attribution).
 
     Examples
     --------
-    >>> check_basemap("https://tile.example.org/{z}/{x}/{y}.png")
-    'https://tile.example.org/{z}/{x}/{y}.png'
+    >>> check_basemap("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    'https://{s}.tile.example.org/{z}/{x}/{y}.png'
     >>> check_basemap("osn")
     Traceback (most recent call last):
     ...
-    geoconflict.errors.OptionError: basemap: expected 'osm', 'none' or an http(s) tile URL, \
+    geoconflict.errors.OptionError: basemap: expected 'osm', 'none' or a plain http(s) tile URL, \
 got 'osn'; did you mean 'osm'?
     """
     if not isinstance(value, str):
         raise fail("basemap", f"expected 'osm', 'none' or a URL, got {type_name(value)}")
     if value in BASEMAPS:
         return value
-    if value.startswith(("https://", "http://")):
-        missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
-        if missing:
-            raise fail("basemap", f"a tile URL template needs {', '.join(missing)}")
-        return value
-    raise fail(
-        "basemap",
-        f"expected 'osm', 'none' or an http(s) tile URL, got {value!r}{_hint(value, BASEMAPS)}",
-    )
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not value.startswith(("https://", "http://")):
+        raise fail(
+            "basemap",
+            f"expected 'osm', 'none' or a plain http(s) tile URL, got {value!r}"
+            + _hint(value, BASEMAPS),
+        )
+    if "@" in parts.netloc or not _HOST_RE.fullmatch(parts.hostname or ""):
+        raise fail(
+            "basemap", f"a tile URL must be a plain http(s) URL with a host name, got {value!r}"
+        )
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
+    if missing:
+        raise fail("basemap", f"a tile URL template needs {', '.join(missing)}")
+    return value
 
 
 # -- the spec's other keys (documented here, checked by geoconflict.build.spec) ------------
