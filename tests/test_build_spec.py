@@ -406,3 +406,26 @@ def test_the_spec_options_reach_the_page(tmp_path: Path) -> None:
         "html_notes": True,
         "chart": "none",
     }
+
+
+@pytest.mark.parametrize(
+    ("key", "toml", "python"),
+    [
+        ("extent", "[44, 36, 43, 37]", (44, 36, 43, 37)),
+        ("extent", "[200, 36, 210, 37]", [200, 36, 210, 37]),
+        ("basemap", '"osn"', "osn"),
+        ("basemap", '"https://a@b.example/{z}/{x}/{y}.png"', "https://a@b.example/{z}/{x}/{y}.png"),
+    ],
+)
+def test_extent_and_basemap_are_checked_alike_in_a_spec_and_in_make_map(
+    tmp_path: Path, key: str, toml: str, python: Any
+) -> None:
+    from geoconflict.errors import OptionError
+    from geoconflict.render import make_map
+
+    with pytest.raises(SpecError) as in_spec:
+        load_spec(_spec(tmp_path, f'title = "T"\n{key} = {toml}\n'))
+    with pytest.raises(OptionError) as in_python:
+        make_map(**{key: python})
+    assert in_spec.value.key == key
+    assert str(in_python.value) == f"{key}: " + str(in_spec.value).split(f"key {key!r}: ")[1]

@@ -43,6 +43,7 @@ from geoconflict.render.options import (
     PageOptions,
     TimeOptions,
     check_basemap,
+    check_bbox,
     check_value,
     type_name,
     unknown_key,
@@ -385,15 +386,11 @@ class _Validator:
         value = doc.get("extent", "areas")
         if value == "areas":
             return None
-        expected = "expected 'areas' or [west, south, east, north] in degrees"
-        if not isinstance(value, list) or len(value) != 4:
-            raise self.fail("extent", f"{expected}, got {value!r}")
-        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in value):
-            raise self.fail("extent", f"{expected}: four numbers")
-        w, s, e, n = (float(x) for x in value)
-        if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-            raise self.fail("extent", f"{expected} with west < east and south < north")
-        return (w, s, e, n)
+        if isinstance(value, str):
+            raise self.fail(
+                "extent", f"expected 'areas' or [west, south, east, north], got {value!r}"
+            )
+        return check_bbox(value, self.fail)
 
     def inputs(self, doc: Mapping[str, Any]) -> tuple[InputSpec, ...]:
         value = doc.get("inputs", [])

@@ -28,6 +28,7 @@ from geoconflict.render.options import (
     PageOptions,
     TimeOptions,
     check_basemap,
+    check_bbox,
 )
 from geoconflict.render.page import GeoconflictMap
 from geoconflict.render.places import places_layer, protected_layer
@@ -94,10 +95,7 @@ def _extent(extent: Any, events: Any, areas: Any, zones: Any) -> tuple[float, fl
             raise OptionError(f"extent: no study area {ids}; known: {list(areas['area_id'])}")
         return tuple(float(v) for v in sel.to_crs(4326).total_bounds)  # type: ignore[return-value]
     if extent is not None:
-        vals = [float(v) for v in extent]
-        if len(vals) != 4 or vals[0] >= vals[2] or vals[1] >= vals[3]:
-            raise OptionError(f"extent must be (lon0, lat0, lon1, lat1), got {extent!r}")
-        return (vals[0], vals[1], vals[2], vals[3])
+        return check_bbox(list(extent))
     for frame in (events, areas, zones):
         if frame is not None and len(frame):
             b = np.asarray(frame.to_crs(4326).total_bounds if frame.crs else frame.total_bounds)

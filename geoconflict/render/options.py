@@ -577,6 +577,30 @@ got 'osn'; did you mean 'osm'?
     return value
 
 
+def check_bbox(value: Any, fail: Fail = option_error) -> tuple[float, float, float, float]:
+    """Check an extent given as a box: ``[west, south, east, north]`` in degrees.
+
+    Examples
+    --------
+    >>> check_bbox([42.9, 36.2, 43.3, 36.5])
+    (42.9, 36.2, 43.3, 36.5)
+    >>> check_bbox((44, 36, 43, 35))
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.OptionError: extent: expected [west, south, east, north] in degrees \
+with west < east and south < north
+    """
+    expected = "expected [west, south, east, north] in degrees"
+    if not isinstance(value, list | tuple) or len(value) != 4:
+        raise fail("extent", f"{expected}, got {value!r}")
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in value):
+        raise fail("extent", f"{expected}: four numbers")
+    w, s, e, n = (float(x) for x in value)
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise fail("extent", f"{expected} with west < east and south < north")
+    return (w, s, e, n)
+
+
 # -- the spec's other keys (documented here, checked by geoconflict.build.spec) ------------
 def _keys(*rows: Key) -> dict[str, Key]:
     return {row.name: row for row in rows}
