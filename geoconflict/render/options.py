@@ -1,5 +1,4 @@
-"""The options of a map page, in one schema: :func:`~geoconflict.make_map`'s groups and
-the spec's tables.
+"""The options of a map page in one schema: ``make_map``'s four groups, a spec's tables.
 
 The options come in four groups, one per table of a map spec (``maps/*.toml``):
 
