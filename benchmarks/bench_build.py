@@ -134,7 +134,9 @@ def imports() -> float:
     No schedule can split this between workers: each needs it done before its
     first page. It bounds the ``--jobs 2`` speed-up (see :func:`amdahl`).
     """
-    code = "import geoconflict.build.pipeline, geoconflict.render.make, geoconflict.render.page"
+    from geoconflict.build.pool import PRELOAD  # what the build imports before forking
+
+    code = "import " + ", ".join(PRELOAD)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     return time.perf_counter() - t0

@@ -358,10 +358,15 @@ def test_the_build_package_is_neither_git_ignored_nor_left_out_of_the_wheel(root
     files = sorted((root / "geoconflict" / "build").glob("*.py"))
     assert [p.name for p in files] == [
         "__init__.py",
+        "fingerprint.py",
+        "manifest.py",
         "pipeline.py",
         "png.py",
+        "pool.py",
+        "report.py",
         "runner.py",
         "spec.py",
+        "worker.py",
     ]
     for p in files:
         assert not ignore.match_file(p.relative_to(root).as_posix())
@@ -582,20 +587,20 @@ def test_reader_options_reach_the_reader_and_the_gazetteer_is_an_input(tmp_path:
 
 def stop_mid_job(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
     """A renderer during which the build is told to stop (as a late Ctrl-C would)."""
-    from geoconflict.build import runner
+    from geoconflict.build import worker
 
-    runner._STOP.set()
+    worker.STOP.set()
     return standin_page(spec, events)
 
 
 def test_workers_stage_outputs_and_only_the_commit_publishes_them(tmp_path: Path) -> None:
-    from geoconflict.build import runner
+    from geoconflict.build import worker
     from geoconflict.build.spec import load_spec
 
     maps = _maps(tmp_path)
     out = tmp_path / "dist"
     spec = load_spec(maps / "alpha.toml")
-    res = runner._run_job(runner._Job(spec, out, None, standin_page))
+    res = worker.run_job(worker.Job(spec, out, None, standin_page))
     assert res.error is None and list(res.staged) == ["alpha.html"]
     tmp = Path(res.staged["alpha.html"])
     # Staged beside the target, under a name the next build would sweep up.
@@ -609,26 +614,26 @@ def test_workers_stage_outputs_and_only_the_commit_publishes_them(tmp_path: Path
 def test_a_worker_told_to_stop_commits_nothing_and_leaves_no_file(tmp_path: Path) -> None:
     import multiprocessing
 
-    from geoconflict.build import runner
+    from geoconflict.build import worker
     from geoconflict.build.spec import load_spec
 
     out = tmp_path / "dist"
     spec = load_spec(_maps(tmp_path) / "alpha.toml")
     stop = multiprocessing.get_context("fork").Event()
-    old = runner._STOP
-    runner._STOP = stop
+    old = worker.STOP
+    worker.STOP = stop
     try:
         # Told to stop while the page was being made: the staged page goes.
         with pytest.raises(SystemExit):
-            runner._run_job(runner._Job(spec, out, None, stop_mid_job))
+            worker.run_job(worker.Job(spec, out, None, stop_mid_job))
         assert stop.is_set() and not [p for p in out.rglob("*") if p.is_file()]
         # Told before the job starts (a Ctrl-C that came before the worker could
         # hear it): the job does not run at all.
         with pytest.raises(SystemExit):
-            runner._run_job(runner._Job(spec, out, None, standin_page))
+            worker.run_job(worker.Job(spec, out, None, standin_page))
         assert not [p for p in out.rglob("*") if p.is_file()]
     finally:
-        runner._STOP = old
+        worker.STOP = old
 
 
 def test_ctrl_c_during_a_commit_waits_for_the_commit(tmp_path: Path) -> None:
@@ -638,12 +643,12 @@ def test_ctrl_c_during_a_commit_waits_for_the_commit(tmp_path: Path) -> None:
     from geoconflict.build import runner
 
     done = []
-    with pytest.raises(KeyboardInterrupt), runner._interrupts_deferred():
+    with pytest.raises(KeyboardInterrupt), runner.interrupts_deferred():
         os.kill(os.getpid(), signal.SIGINT)
         done.append("files and manifest written")
     assert done == ["files and manifest written"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    with runner._interrupts_deferred():  # no Ctrl-C: nothing raised
+    with runner.interrupts_deferred():  # no Ctrl-C: nothing raised
         done.append("again")
     assert done[-1] == "again"
 
@@ -665,9 +670,9 @@ def _png_or_die(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
 def test_a_worker_killed_mid_job_fails_only_its_own_spec(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, others: int
 ) -> None:
-    from geoconflict.build import runner
+    from geoconflict.build import worker
 
-    monkeypatch.setattr(runner, "_render_png", _png_or_die)  # forked workers inherit it
+    monkeypatch.setattr(worker, "render_png", _png_or_die)  # forked workers inherit it
     maps = tmp_path / "maps"
     card = 'title = "{t}"\n[outputs.png]\nwidth = 100\nheight = 50\n'
     _write(maps / "dies.toml", card.format(t="Dies"))
@@ -701,9 +706,9 @@ def _worker_that_cannot_start(*args: Any) -> None:
 def test_workers_that_die_before_starting_end_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from geoconflict.build import runner
+    from geoconflict.build import worker
 
-    monkeypatch.setattr(runner, "_worker_init", _worker_that_cannot_start)
+    monkeypatch.setattr(worker, "worker_init", _worker_that_cannot_start)
     maps = _maps(tmp_path)
     report = _build(maps, tmp_path / "dist", jobs=2)  # ends: no endless retries
     assert report.summary() == "built 0, unchanged 0, failed 3"
@@ -735,3 +740,34 @@ def test_a_renderer_that_cannot_reach_the_workers_fails_clearly(tmp_path: Path) 
                for r in report.results)  # fmt: skip
     # In one process it works.
     assert build_maps(maps, tmp_path / "dist", jobs=1, renderer=_Unsendable()).built == 3
+
+
+def test_the_build_imports_the_package_plainly(root: Path) -> None:
+    """No import of the package's own modules inside try/except (a missing module is a bug)."""
+    import ast
+
+    files = sorted((root / "geoconflict" / "build").glob("*.py"))
+    files += [root / "geoconflict" / "render" / n for n in ("make.py", "options.py")]
+    found = []
+    for path in files:
+        assert path.is_file(), path
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            guarded = isinstance(node, ast.Try) or (
+                isinstance(node, ast.With)
+                and "ImportError" in ast.dump(node.items[0].context_expr)  # suppress(ImportError)
+            )
+            if not guarded:
+                continue
+            for inner in (n for stmt in node.body for n in ast.walk(stmt)):
+                names = []
+                if isinstance(inner, ast.ImportFrom):
+                    names = [inner.module or ""]
+                elif isinstance(inner, ast.Import):
+                    names = [a.name for a in inner.names]
+                elif isinstance(inner, ast.Call):
+                    func = inner.func
+                    called = getattr(func, "attr", None) or getattr(func, "id", "")
+                    names = ["importlib"] if called in ("import_module", "__import__") else []
+                found += [f"{path.name}:{inner.lineno}" for n in names if "geoconflict" in n
+                          or n == "importlib"]  # fmt: skip
+    assert found == []

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from geoconflict.build import InputSpec, load_spec, parse_spec
 from geoconflict.errors import SpecError
+from geoconflict.render.options import MapOptions, PageOptions
 
 FULL = """
 title = "Mosul, 2016–17"
@@ -70,7 +74,7 @@ def test_full_spec_is_parsed_into_the_model(tmp_path: Path) -> None:
     assert spec.areas == ("mosul_east", "mosul_west")
     assert spec.extent == (42.9, 36.2, 43.3, 36.5)
     assert spec.start == dt.date(2016, 10, 17) and spec.end == dt.date(2017, 7, 20)
-    assert (spec.basemap, spec.assets, spec.chart) == ("none", "local", "weapons")
+    assert (spec.basemap, spec.assets, spec.page.chart) == ("none", "local", "weapons")
     assert spec.inputs[0] == InputSpec(
         kind="file",
         path=(tmp_path / "data" / "events.csv").resolve(),
@@ -80,7 +84,7 @@ def test_full_spec_is_parsed_into_the_model(tmp_path: Path) -> None:
     )
     assert spec.inputs[1] == InputSpec(kind="dataset", dataset="incidents")
     assert spec.inputs[2] == InputSpec(kind="synthetic", synthetic=500, seed=7)
-    assert dict(spec.layers) == {
+    assert spec.layers.to_dict() == {
         "territory": True,
         "areas": True,
         "rivers": True,
@@ -103,9 +107,10 @@ def test_defaults(tmp_path: Path) -> None:
     spec = load_spec(_spec(tmp_path, 'title = "T"', "t"))
     assert spec.inputs == ()
     assert (spec.areas, spec.extent, spec.start, spec.end) == ("default", None, None, None)
-    assert (spec.basemap, spec.assets, spec.chart) == ("osm", "inline", "events")
+    assert (spec.basemap, spec.assets, spec.page.chart) == ("osm", "inline", "events")
     assert spec.html == "t.html" and spec.png is None
-    assert all(spec.layers.values())
+    assert all(spec.layers.to_dict().values())
+    assert spec.options == MapOptions()
 
 
 @pytest.mark.parametrize(
@@ -129,13 +134,18 @@ def test_defaults(tmp_path: Path) -> None:
         ('title = "T"\nstart = 2017-03-01\nend = 2017-01-01', "end", "must not be before"),
         ('title = "T"\nbasemap = "osn"', "basemap", "did you mean 'osm'"),
         ('title = "T"\nbasemap = "https://t.example/{z}/{x}.png"', "basemap", "needs {y}"),
-        ('title = "T"\nassets = "online"', "assets", "expected one of ('inline', 'cdn', 'local')"),
+        (
+            'title = "T"\nbasemap = "https://me:pw@t.example/{z}/{x}/{y}.png"',
+            "basemap",
+            "plain http(s) URL with a host name",
+        ),
+        ('title = "T"\nassets = "online"', "assets", "expected one of ('cdn', 'inline', 'local')"),
         ('title = "T"\nchart = "weapon"', "chart", "did you mean 'weapons'"),
         ('title = "T"\nareas = ["mosul", "raqa"]', "areas[1]", "did you mean 'raqqa'"),
         ('title = "T"\nextent = [43, 36]', "extent", "[west, south, east, north]"),
         ('title = "T"\nextent = [44, 36, 43, 37]', "extent", "west < east"),
         ('title = "T"\n[layers]\ngrid = "yes"', "layers.grid", "expected true/false"),
-        ('title = "T"\n[time]\nspeed = 0', "time.speed", "expected steps per second"),
+        ('title = "T"\n[time]\nspeed = 0', "time.speed", "expected a number above 0 and up to 100"),
         ('title = "T"\n[time]\ndate = "soon"', "time.date", "expected a date"),
         (
             'title = "T"\n[filters]\nkinds = ["civcass"]',
@@ -263,7 +273,7 @@ def test_shipped_specs_parse(root: Path) -> None:
     assert parsed["raqqa-2017"].areas == ("raqqa",)
     assert parsed["western-desert-2016-17"].areas == ("western_desert",)
     overview = parsed["air-campaign-overview"]
-    assert overview.chart == "weapons"
+    assert overview.page.chart == "weapons"
     assert set(overview.areas) == {"mosul", "raqqa", "western_desert"}
     for spec in parsed.values():
         assert spec.assets == "inline" and spec.html == f"{spec.name}.html"
@@ -271,13 +281,151 @@ def test_shipped_specs_parse(root: Path) -> None:
 
 
 def test_spec_vocabularies_match_the_toolkit() -> None:
-    # spec.py keeps its own copies so parsing a spec never imports pandas.
-    from geoconflict import datasets, events
+    from geoconflict import datasets, vocab
     from geoconflict.build import spec
-    from geoconflict.render.options import MapOptions
+    from geoconflict.render import options
 
-    assert spec.KINDS == events.KINDS and spec.GRADINGS == events.GRADINGS
     assert set(spec.AREA_IDS) == set(datasets.load("areas")["area_id"])
-    fields = set(MapOptions.__dataclass_fields__)
-    assert set(spec.LAYERS) <= fields
-    assert {"mode", "window_days", "step", "speed", "date", "chart", "kinds"} <= fields
+    # The option tables take their allowed values from the one home of each list.
+    assert options.FilterOptions().kinds == vocab.KINDS
+    assert options.FilterOptions().gradings == vocab.GRADINGS
+    step = {k.name: k for k in options.option_keys(options.TimeOptions)}["step"]
+    assert step.allowed == vocab.STEPS
+    for name in ("KINDS", "GRADINGS", "STEPS", "MODES", "CHARTS", "LAYERS", "TimeSpec"):
+        assert not hasattr(spec, name)  # no second copy in the spec parser
+
+
+def test_page_table_and_the_older_top_level_chart(tmp_path: Path) -> None:
+    text = 'title = "T"\n[page]\nchart = "none"\nheight = "600px"\nhtml_notes = true\n'
+    spec = load_spec(_spec(tmp_path, text))
+    assert spec.page == PageOptions(chart="none", height="600px", html_notes=True)
+    assert spec.options.page is spec.page
+    # chart at the top level (the shipped specs' spelling) is [page] chart
+    assert load_spec(_spec(tmp_path, 'title = "T"\nchart = "weapons"', "c")).page.chart == "weapons"
+    both = 'title = "T"\nchart = "weapons"\n[page]\nchart = "none"\n'
+    with pytest.raises(SpecError, match="given twice") as info:
+        load_spec(_spec(tmp_path, both, "both"))
+    assert info.value.key == "chart"
+    with pytest.raises(SpecError, match="expected a CSS size") as info:
+        load_spec(_spec(tmp_path, 'title = "T"\n[page]\nwidth = "wide"\n', "w"))
+    assert info.value.key == "page.width"
+
+
+@pytest.mark.parametrize(
+    ("table", "values"),
+    [
+        ("time", {"step": "year"}),
+        ("time", {"window_days": 0}),
+        ("time", {"speed": 0}),
+        ("filters", {"kinds": ["bombing"]}),
+        ("filters", {"gradings": ["fair", "fair"]}),
+        ("layers", {"grid": "yes"}),
+        ("layers", {"gird": False}),
+        ("page", {"chart": "weapon"}),
+    ],
+)
+def test_a_bad_option_gets_the_same_message_in_a_spec_and_in_make_map(
+    tmp_path: Path, table: str, values: dict[str, Any]
+) -> None:
+    from geoconflict.errors import OptionError
+    from geoconflict.render import make_map
+
+    key, value = next(iter(values.items()))
+    toml_value = json.dumps(value) if not isinstance(value, bool) else "true"
+    if isinstance(value, str):
+        toml_value = json.dumps(value)
+    path = _spec(tmp_path, f'title = "T"\n[{table}]\n{key} = {toml_value}\n')
+    with pytest.raises(SpecError) as in_spec:
+        load_spec(path)
+    with pytest.raises(OptionError) as in_python:
+        make_map(**{table: values})  # type: ignore[arg-type]
+    assert isinstance(in_python.value, ValueError)
+    where = in_spec.value.key
+    assert where is not None and where.startswith(f"{table}.{key}")
+    message = str(in_spec.value).split(f"key {where!r}: ")[1]
+    assert str(in_python.value) == f"{where}: {message}"
+
+
+def test_the_committed_spec_reference_is_the_generated_one(root: Path) -> None:
+    from geoconflict.render.options import SPEC_TABLES, spec_reference_markdown
+
+    text = (root / "docs" / "reference" / "spec.md").read_text(encoding="utf-8")
+    assert text == spec_reference_markdown()
+    # Every key the validator accepts is in it, under its table.
+    for heading, _name, keys, _intro in SPEC_TABLES:
+        title = f"## `{heading}`" if heading.startswith("[") else f"## {heading}"
+        section = text.split(f"\n{title}\n")[1].split("\n## ")[0]
+        for key in keys:
+            assert f"| `{key}` |" in section, (heading, key)
+
+
+def test_the_reference_lists_every_key_the_parser_accepts(tmp_path: Path) -> None:
+    from geoconflict.render.options import SPEC_INPUT, SPEC_PNG, SPEC_TOP, spec_reference_markdown
+
+    text = spec_reference_markdown()
+    # A spec that sets every documented key parses (nothing is documented that the
+    # parser refuses) ...
+    top = {"title": '"T"', "subtitle": '"S"', "credits": '"C"', "areas": '["mosul"]',
+           "extent": '"areas"', "start": "2017-01-01", "end": "2017-02-01",
+           "basemap": '"none"', "assets": '"cdn"', "chart": '"none"'}  # fmt: skip
+    assert set(top) == set(SPEC_TOP)
+    body = "\n".join(f"{k} = {v}" for k, v in top.items())
+    body += '\n[[inputs]]\nsynthetic = 5\nseed = 2\n[outputs]\nhtml = "x.html"\n'
+    body += "[outputs.png]\n" + "\n".join(
+        f"{k} = {v}" for k, v in {"path": '"x.png"', "width": 20, "height": 20, "scale": 1}.items()
+    )
+    assert set(SPEC_PNG) == {"path", "width", "height", "scale"}
+    assert load_spec(_spec(tmp_path, body, "x")).png is not None
+    assert {"path", "dataset", "synthetic", "seed", "format", "columns", "options"} == set(
+        SPEC_INPUT
+    )
+    # ... and every table the parser knows has a section.
+    from geoconflict.build.spec import TOP_KEYS
+
+    for key in TOP_KEYS:
+        assert f"| `{key}` |" in text or f"## `[{key}]`" in text or f"## `[[{key}]]`" in text
+
+
+def test_the_spec_options_reach_the_page(tmp_path: Path) -> None:
+    from geoconflict.build.pipeline import render_page
+
+    text = (
+        'title = "T"\nareas = "none"\nbasemap = "none"\nassets = "cdn"\n'
+        '[[inputs]]\nsynthetic = 20\n[time]\nstep = "day"\nmode = "window"\n'
+        '[filters]\nkinds = ["civcas"]\n[page]\nhtml_notes = true\nchart = "none"\n'
+    )
+    spec = load_spec(_spec(tmp_path, text))
+    page = render_page(spec, None).html
+    config = re.search(r'"options":(\{[^}]*\})', page)
+    assert config is not None
+    assert json.loads(config.group(1)) == {
+        **MapOptions().page_config(),
+        "step": "day",
+        "mode": "window",
+        "kinds": ["civcas"],
+        "html_notes": True,
+        "chart": "none",
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "toml", "python"),
+    [
+        ("extent", "[44, 36, 43, 37]", (44, 36, 43, 37)),
+        ("extent", "[200, 36, 210, 37]", [200, 36, 210, 37]),
+        ("basemap", '"osn"', "osn"),
+        ("basemap", '"https://a@b.example/{z}/{x}/{y}.png"', "https://a@b.example/{z}/{x}/{y}.png"),
+    ],
+)
+def test_extent_and_basemap_are_checked_alike_in_a_spec_and_in_make_map(
+    tmp_path: Path, key: str, toml: str, python: Any
+) -> None:
+    from geoconflict.errors import OptionError
+    from geoconflict.render import make_map
+
+    with pytest.raises(SpecError) as in_spec:
+        load_spec(_spec(tmp_path, f'title = "T"\n{key} = {toml}\n'))
+    with pytest.raises(OptionError) as in_python:
+        make_map(**{key: python})
+    assert in_spec.value.key == key
+    assert str(in_python.value) == f"{key}: " + str(in_spec.value).split(f"key {key!r}: ")[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import http.server
 import io
@@ -19,7 +20,7 @@ import pytest
 import shapely
 from helpers import bare_map_args
 
-from geoconflict.errors import AssetError, GeoconflictError
+from geoconflict.errors import AssetError, GeoconflictError, OptionError
 from geoconflict.render import (
     MapOptions,
     encode_events,
@@ -31,6 +32,7 @@ from geoconflict.render import (
 )
 from geoconflict.render import assets as assets_mod
 from geoconflict.render.encode import pack_ids, pack_ints, pack_text, to_json, unpack_ints
+from geoconflict.render.options import FilterOptions, LayerOptions, PageOptions, TimeOptions
 from geoconflict.synthetic import synthetic_events
 
 XSS = "</script><script>window.pwned=1</script><img src=x onerror=window.pwned=1> \"q\" 'q' `b`"
@@ -222,14 +224,68 @@ def test_save_html_writes_atomically(tmp_path: Path) -> None:
 
 
 def test_options_validate() -> None:
-    with pytest.raises(GeoconflictError, match="mode"):
+    # The flat spelling of earlier versions still works, each name put into its group.
+    with pytest.raises(
+        OptionError, match=r"time\.mode: expected one of \('cumulative', 'window'\)"
+    ):
         MapOptions(mode="forever")
-    with pytest.raises(GeoconflictError, match="window_days"):
+    with pytest.raises(OptionError, match=r"time\.window_days: expected an integer from 1 to"):
         MapOptions(window_days=0)
-    with pytest.raises(GeoconflictError, match="unknown MapOptions keys"):
+    with pytest.raises(OptionError, match="colour: unknown option; MapOptions takes time"):
         MapOptions.from_dict({"colour": "red"})
-    with pytest.raises(GeoconflictError, match="kinds"):
+    with pytest.raises(OptionError, match=r"filters\.kinds\[0\]: unknown value 'bombing'"):
         MapOptions(kinds=("bombing",))
+    with pytest.raises(OptionError, match="did you mean 'layers'"):
+        MapOptions(layer={"grid": False})
+    with pytest.raises(OptionError, match=r"page\.width: expected a CSS size"):
+        MapOptions(page={"width": 800})
+    # One error type: a GeoconflictError and a ValueError, naming the allowed values.
+    with pytest.raises(ValueError, match=r"\('day', 'week', 'month'\)"):
+        make_map(time={"step": "fortnight"})
+    with pytest.raises(GeoconflictError, match="time: expected a TimeOptions or a dict"):
+        make_map(time="window")
+
+
+def test_options_groups_flat_and_dicts_agree() -> None:
+    flat = MapOptions(mode="window", window_days=7, chart="weapons", grid=False)
+    grouped = MapOptions(
+        time=TimeOptions(mode="window", window_days=7),
+        page={"chart": "weapons"},
+        layers=LayerOptions(grid=False),
+    )
+    assert flat == grouped == MapOptions.from_dict(
+        {"time": {"mode": "window", "window_days": 7}, "page": {"chart": "weapons"},
+         "layers": {"grid": False}}
+    )  # fmt: skip
+    assert flat.time.step == "week" and flat.filters == FilterOptions()
+    assert flat.page == PageOptions(chart="weapons")
+    # A group given to make_map replaces that part of options=.
+    assert grouped.replace(page={"chart": "none"}).page.chart == "none"
+    assert grouped.replace(page=None).page.chart == "weapons"
+    assert TimeOptions(date="2017-03-01").date == dt.date(2017, 3, 1)
+
+
+def test_make_map_groups_give_the_same_page_as_options() -> None:
+    by_groups = small_map(time={"mode": "window", "window_days": 14}, layers={"grid": False})
+    by_options = small_map(options=MapOptions(mode="window", window_days=14, grid=False))
+    page = to_html(by_groups, assets="cdn")
+    assert page == to_html(by_options, assets="cdn")
+    assert '"window_days":14' in page and '"mode":"window"' in page
+    # A group alongside options= wins for its part.
+    both = small_map(options=MapOptions(step="day"), time={"step": "month"})
+    assert '"step":"month"' in to_html(both, assets="cdn")
+
+
+def test_make_map_reads_study_areas_from_a_file(tmp_path: Path) -> None:
+    from helpers import nested_areas
+
+    path = tmp_path / "areas.geojson"
+    nested_areas().to_file(path)
+    from_file = to_html(small_map(areas=path, extent="town"), assets="cdn")
+    from_frame = to_html(small_map(areas=nested_areas(), extent="town"), assets="cdn")
+    assert from_file == from_frame
+    assert "City west" in from_file
+    assert to_html(small_map(areas=str(path), extent="town"), assets="cdn") == from_file
 
 
 def test_make_map_rejects_bad_arguments() -> None:
@@ -251,7 +307,7 @@ def test_basemaps() -> None:
 def test_defaults_use_the_shipped_data() -> None:
     from geoconflict import datasets
 
-    m = make_map(basemap="none", options=MapOptions(chart="weapons"))
+    m = make_map(basemap="none", page={"chart": "weapons"})
     page = to_html(m, assets="cdn")
     for kind in (
         "territory",

@@ -15,34 +15,19 @@ Examples
 
 from __future__ import annotations
 
-from geoconflict.build.runner import (
-    MANIFEST_NAME,
-    STATE_NAME,
-    BuildReport,
-    SpecResult,
-    build_maps,
-    find_specs,
-)
-from geoconflict.build.spec import (
-    FilterSpec,
-    InputSpec,
-    MapSpec,
-    PngSpec,
-    TimeSpec,
-    load_spec,
-    parse_spec,
-)
+from geoconflict.build.manifest import MANIFEST_NAME, STATE_NAME
+from geoconflict.build.report import BuildReport, SpecResult
+from geoconflict.build.runner import build_maps, find_specs
+from geoconflict.build.spec import InputSpec, MapSpec, PngSpec, load_spec, parse_spec
 
 __all__ = [
     "MANIFEST_NAME",
     "STATE_NAME",
     "BuildReport",
-    "FilterSpec",
     "InputSpec",
     "MapSpec",
     "PngSpec",
     "SpecResult",
-    "TimeSpec",
     "build_maps",
     "find_specs",
     "load_spec",

@@ -9,13 +9,16 @@ share an event file read it once per build.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geoconflict.build.spec import InputSpec, MapSpec
 from geoconflict.errors import GeoconflictError, SpecError
+
+#: ``renderer(spec, events, asset_dir=...)`` -> HTML text, or a :class:`Page`.
+Renderer = Callable[..., Any]
 
 
 @dataclass
@@ -335,16 +338,15 @@ def render_page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> 
     """
     import warnings
 
-    from geoconflict import render
+    # Imported here: folium and the layers are for the workers, not for parsing specs.
+    from geoconflict.render.make import make_map
+    from geoconflict.render.page import to_html
 
     with warnings.catch_warnings():
         # Undrawable events are reported through Page.skipped, not as a warning.
         warnings.simplefilter("ignore", UserWarning)
-        m = render.make_map(
+        m = make_map(
             events,
-            areas=_areas(spec),
-            territory="default",
-            places="default",
             title=spec.title,
             subtitle=spec.subtitle,
             credits=spec.credits,
@@ -352,9 +354,10 @@ def render_page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> 
             end=spec.end.isoformat() if spec.end else None,
             extent=_extent(spec),
             basemap=spec.basemap,
-            options=_map_options(render, spec),
+            options=spec.options,
+            areas=_areas(spec),
         )
-    html: str = render.to_html(m, assets=spec.assets, asset_dir=asset_dir)
+    html: str = to_html(m, assets=spec.assets, asset_dir=asset_dir)
     return Page(html=html, skipped=getattr(m, "skipped", None))
 
 
@@ -381,25 +384,3 @@ def _extent(spec: MapSpec) -> Any:
     if isinstance(spec.areas, tuple):
         return list(spec.areas)
     return None
-
-
-def _map_options(render: Any, spec: MapSpec) -> Any:
-    """The spec's page settings as the renderer's ``MapOptions`` (only the fields it has)."""
-    import dataclasses
-
-    cls = getattr(render, "MapOptions", None)
-    if cls is None:
-        return None
-    wanted: dict[str, Any] = {
-        "chart": spec.chart,
-        "mode": spec.time.mode,
-        "window_days": spec.time.window_days,
-        "step": spec.time.step,
-        "speed": spec.time.speed,
-        "date": spec.time.date.isoformat() if spec.time.date else None,
-        "kinds": tuple(spec.filters.kinds),
-        "gradings": tuple(spec.filters.gradings),
-        **dict(spec.layers),
-    }
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in wanted.items() if k in names})

@@ -5,8 +5,13 @@ and what files it becomes (HTML, PNG). :func:`load_spec` reads and validates a
 file; every problem is a :class:`~geoconflict.errors.SpecError` that names the
 file, the key and what was expected, and unknown keys get a did-you-mean.
 
-The parser is written here (on top of :mod:`tomllib`) because the checks are
-specific to this format; it imports nothing heavy, so loading specs is cheap.
+Every key is declared once, in :mod:`geoconflict.render.options`: the ``[time]``,
+``[filters]``, ``[layers]`` and ``[page]`` tables are ``make_map``'s option groups
+and are checked by them (the same message in a spec and in Python); the other
+keys' names, defaults and ranges come from its ``SPEC_*`` tables, and the checks
+only a spec needs (paths, inputs, outputs, dates against each other) are here.
+The parser is written on top of :mod:`tomllib`; it imports nothing heavy, so
+loading specs is cheap.
 """
 
 from __future__ import annotations
@@ -21,67 +26,43 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from geoconflict.errors import SpecError
+from geoconflict.render.options import (
+    GROUPS,
+    SPEC_INPUT,
+    SPEC_OUTPUTS,
+    SPEC_PNG,
+    SPEC_READER,
+    SPEC_TOP,
+    FilterOptions,
+    Key,
+    LayerOptions,
+    MapOptions,
+    PageOptions,
+    TimeOptions,
+    check_basemap,
+    check_bbox,
+    check_value,
+    type_name,
+    unknown_key,
+)
 
-#: Allowed values of ``basemap`` besides a tile URL template.
-BASEMAPS: tuple[str, ...] = ("osm", "none")
-#: Allowed values of ``assets``.
-ASSET_MODES: tuple[str, ...] = ("inline", "cdn", "local")
-#: Allowed values of ``chart``.
-CHARTS: tuple[str, ...] = ("events", "weapons", "none")
-#: Allowed values of ``mode`` (how the time control selects events).
-MODES: tuple[str, ...] = ("cumulative", "window")
-#: Allowed values of ``step`` (one click of the time control).
-STEPS: tuple[str, ...] = ("day", "week", "month")
-#: Layers a spec can start shown or hidden (all are listed in the page's layer control).
-LAYERS: dict[str, bool] = {
-    "territory": True,
-    "areas": True,
-    "rivers": True,
-    "places": True,
-    "protected": True,
-    "grid": True,
-}
-#: Event kinds and gradings the page's filters know.
-KINDS: tuple[str, ...] = ("strike", "civcas", "ground", "other")
-GRADINGS: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discounted", "unknown")
 #: Study areas known to the shipped data (``areas`` is checked against these).
 AREA_IDS: tuple[str, ...] = ("mosul", "mosul_east", "mosul_west", "raqqa", "western_desert")
 #: Study-area names that mean "the shipped default set" or "none".
-AREA_KEYWORDS: tuple[str, ...] = ("default", "none")
-
-_TOP_KEYS = (
-    "title",
-    "subtitle",
-    "credits",
-    "areas",
-    "extent",
-    "start",
-    "end",
-    "basemap",
-    "assets",
-    "chart",
-    "inputs",
-    "layers",
-    "time",
-    "filters",
-    "outputs",
-)
-_INPUT_KEYS = ("path", "dataset", "synthetic", "seed", "format", "columns", "options")
+AREA_KEYWORDS: tuple[str, ...] = SPEC_TOP["areas"].allowed or ()
 #: Reader options an input may set in ``options = {...}`` (see ``read_events``).
-READER_OPTIONS: tuple[str, ...] = ("encoding", "chunksize", "dayfirst", "gazetteer", "source_url")
+READER_OPTIONS: tuple[str, ...] = tuple(SPEC_READER)
+#: Every top-level key and table of a spec.
+TOP_KEYS: tuple[str, ...] = (*SPEC_TOP, "inputs", *(g.TABLE for g in GROUPS), "outputs")
 #: ``read_events`` arguments a spec sets elsewhere (and why they are not options).
 _OWN_KEYS = {
     "format": "set it with the input's own 'format' key, not in options",
     "columns": "set it with the input's own 'columns' table, not in options",
     "progress": "not a reader option in a spec: the build shows its own progress",
 }
-_TIME_KEYS = ("mode", "window_days", "step", "speed", "date")
-_FILTER_KEYS = ("kinds", "gradings")
-_OUTPUT_KEYS = ("html", "png")
-_PNG_KEYS = ("path", "width", "height", "scale")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -130,38 +111,14 @@ class PngSpec:
     """
 
     path: str
-    width: int = 1200
-    height: int = 800
-    scale: float = 1.0
+    width: int = SPEC_PNG["width"].default
+    height: int = SPEC_PNG["height"].default
+    scale: float = SPEC_PNG["scale"].default
 
     @property
     def pixel_size(self) -> tuple[int, int]:
         """Width and height of the image in pixels."""
         return round(self.width * self.scale), round(self.height * self.scale)
-
-
-@dataclass(frozen=True)
-class TimeSpec:
-    """How the page's time control starts.
-
-    ``mode`` cumulative or window (of ``window_days``), ``step`` day/week/month,
-    ``speed`` steps per second when playing, ``date`` the slider's date when the
-    page opens (default: the end).
-    """
-
-    mode: str = "cumulative"
-    window_days: int = 30
-    step: str = "week"
-    speed: float = 4.0
-    date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class FilterSpec:
-    """The event kinds and gradings whose filter boxes start ticked."""
-
-    kinds: tuple[str, ...] = KINDS
-    gradings: tuple[str, ...] = GRADINGS
 
 
 @dataclass(frozen=True)
@@ -184,16 +141,18 @@ class MapSpec:
         The time range the page covers.
     inputs : tuple of InputSpec
         Where the events come from; empty means the shipped incidents.
-    layers : dict
-        Layer name -> shown when the page opens (see :data:`LAYERS`).
-    time : TimeSpec
-    filters : FilterSpec
+    time : TimeOptions
+        ``[time]``: how the time control starts.
+    filters : FilterOptions
+        ``[filters]``: the filter boxes ticked when the page opens.
+    layers : LayerOptions
+        ``[layers]``: the layers shown when the page opens.
+    page : PageOptions
+        ``[page]``: the chart, the map's size, notes as HTML.
     basemap : str
         ``"osm"``, ``"none"`` (offline vector context) or a tile URL template.
     assets : str
         ``"inline"``, ``"cdn"`` or ``"local"``.
-    chart : str
-        ``"events"``, ``"weapons"`` or ``"none"``.
     html : str or None
         The HTML output, relative to the output folder.
     png : PngSpec or None
@@ -210,14 +169,19 @@ class MapSpec:
     start: dt.date | None = None
     end: dt.date | None = None
     inputs: tuple[InputSpec, ...] = ()
-    layers: Mapping[str, bool] = field(default_factory=lambda: dict(LAYERS))
-    time: TimeSpec = field(default_factory=TimeSpec)
-    filters: FilterSpec = field(default_factory=FilterSpec)
-    basemap: str = "osm"
-    assets: str = "inline"
-    chart: str = "events"
+    time: TimeOptions = field(default_factory=TimeOptions)
+    filters: FilterOptions = field(default_factory=FilterOptions)
+    layers: LayerOptions = field(default_factory=LayerOptions)
+    page: PageOptions = field(default_factory=PageOptions)
+    basemap: str = SPEC_TOP["basemap"].default
+    assets: str = SPEC_TOP["assets"].default
     html: str | None = None
     png: PngSpec | None = None
+
+    @property
+    def options(self) -> MapOptions:
+        """The spec's ``[time]``, ``[filters]``, ``[layers]`` and ``[page]`` as ``MapOptions``."""
+        return MapOptions(self.time, self.filters, self.layers, self.page)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -292,7 +256,7 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
     except UnicodeDecodeError as exc:  # pragma: no cover - decode happens above
         raise SpecError(path, None, f"not UTF-8 text: {exc}") from None
     v = _Validator(path)
-    v.keys(doc, _TOP_KEYS, "")
+    v.keys(doc, TOP_KEYS, "")
     name = path.stem
     if not _NAME_RE.match(name):
         raise SpecError(path, None, "the file name must be letters, digits, '.', '_' or '-'")
@@ -303,7 +267,7 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
     if start and end and end < start:
         raise SpecError(path, "end", f"must not be before start ({start.isoformat()})")
     outputs = v.table(doc, "outputs")
-    v.keys(outputs, _OUTPUT_KEYS, "outputs")
+    v.keys(outputs, tuple(SPEC_OUTPUTS), "outputs")
     html = v.output_name(outputs, "html", f"{name}.html", ".html")
     png = v.png(outputs, name)
     if html is None and png is None:
@@ -312,7 +276,7 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
         raise SpecError(path, "outputs.html", "a PNG is rendered from the page: keep html on")
     if html is not None and png is not None and html == png.path:
         raise SpecError(path, "outputs.png.path", "must differ from the HTML output")
-    time = v.time(doc)
+    time = v.group(doc, TimeOptions)
     if time.date is not None:
         if start and time.date < start:
             raise SpecError(path, "time.date", f"is before start ({start.isoformat()})")
@@ -329,29 +293,18 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
         start=start,
         end=end,
         inputs=v.inputs(doc),
-        layers=v.layers(doc),
         time=time,
-        filters=v.filters(doc),
-        basemap=v.basemap(doc),
-        assets=v.choice(doc, "assets", ASSET_MODES, "inline"),
-        chart=v.choice(doc, "chart", CHARTS, "events"),
+        filters=v.group(doc, FilterOptions),
+        layers=v.group(doc, LayerOptions),
+        page=v.page(doc),
+        basemap=check_basemap(doc.get("basemap", SPEC_TOP["basemap"].default), v.fail),
+        assets=v.value(doc, SPEC_TOP["assets"]),
         html=html,
         png=png,
     )
 
 
-def _type_name(value: Any) -> str:
-    names = {
-        str: "a string",
-        int: "an integer",
-        float: "a number",
-        bool: "true/false",
-        list: "an array",
-        dict: "a table",
-        dt.date: "a date",
-        dt.datetime: "a date-time",
-    }
-    return names.get(type(value), type(value).__name__)
+G = TypeVar("G", TimeOptions, FilterOptions, LayerOptions, PageOptions)
 
 
 class _Validator:
@@ -366,15 +319,29 @@ class _Validator:
     def keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
         for key in table:
             if key not in allowed:
-                full = f"{prefix}.{key}" if prefix else key
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else f"expected one of {allowed}"
-                raise self.fail(full, f"unknown key; {hint}")
+                raise unknown_key(key, allowed, _join(prefix, key), self.fail)
+
+    def value(self, doc: Mapping[str, Any], key: Key, *, prefix: str = "") -> Any:
+        """A key checked against its schema entry (the same check as a map option's)."""
+        return check_value(key, doc.get(key.name, key.default), _join(prefix, key.name), self.fail)
+
+    def group(self, doc: Mapping[str, Any], cls: type[G]) -> G:
+        """An option table (``[time]``, ...), checked by the option group itself."""
+        return cls.from_dict(self.table(doc, cls.TABLE), self.fail)
+
+    def page(self, doc: Mapping[str, Any]) -> PageOptions:
+        """``[page]``, and ``chart`` at the top level: its older spelling."""
+        page = self.group(doc, PageOptions)
+        if "chart" in doc:
+            if "chart" in self.table(doc, "page"):
+                raise self.fail("chart", "given twice, here and as [page] chart: keep one")
+            page = dataclasses.replace(page, chart=self.value(doc, SPEC_TOP["chart"]))
+        return page
 
     def table(self, doc: Mapping[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
         value = doc.get(key, {})
         if not isinstance(value, dict):
-            raise self.fail(_join(prefix, key), f"expected a table, got {_type_name(value)}")
+            raise self.fail(_join(prefix, key), f"expected a table, got {type_name(value)}")
         return value
 
     def text(self, doc: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
@@ -383,81 +350,18 @@ class _Validator:
             if required:
                 raise self.fail(key, "is required: expected a string")
             return None
-        if not isinstance(value, str):
-            raise self.fail(key, f"expected a string, got {_type_name(value)}")
-        if required and not value.strip():
+        text: str = self.value(doc, SPEC_TOP[key])
+        if required and not text.strip():
             raise self.fail(key, "must not be empty")
-        return value
+        return text
 
-    def date(self, doc: Mapping[str, Any], key: str, *, prefix: str = "") -> dt.date | None:
-        value = doc.get(key)
-        key = _join(prefix, key)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            raise self.fail(key, "expected a date (YYYY-MM-DD), got a date-time")
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(key, f"expected a date like 2017-01-31, got {value!r}")
+    def date(self, doc: Mapping[str, Any], key: str) -> dt.date | None:
+        day: dt.date | None = self.value(doc, SPEC_TOP[key])
+        return day
 
-    def choice(
-        self,
-        doc: Mapping[str, Any],
-        key: str,
-        allowed: tuple[str, ...],
-        default: str,
-        *,
-        prefix: str = "",
-    ) -> str:
-        value = doc.get(key, default)
-        full = _join(prefix, key)
-        if not isinstance(value, str):
-            raise self.fail(full, f"expected one of {allowed}, got {_type_name(value)}")
-        if value not in allowed:
-            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise self.fail(full, f"expected one of {allowed}, got {value!r}{hint}")
-        return value
-
-    def integer(
-        self,
-        doc: Mapping[str, Any],
-        key: str,
-        default: int,
-        *,
-        prefix: str = "",
-        low: int = 1,
-        high: int = 10**9,
-    ) -> int:
-        value = doc.get(key, default)
-        full = _join(prefix, key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(full, f"expected an integer, got {_type_name(value)}")
-        if not low <= value <= high:
-            raise self.fail(full, f"expected an integer from {low} to {high}, got {value}")
-        return value
-
-    def basemap(self, doc: Mapping[str, Any]) -> str:
-        value = doc.get("basemap", "osm")
-        if not isinstance(value, str):
-            raise self.fail("basemap", f"expected 'osm', 'none' or a URL, got {_type_name(value)}")
-        if value in BASEMAPS:
-            return value
-        if value.startswith(("https://", "http://")):
-            missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
-            if missing:
-                raise self.fail("basemap", f"a tile URL template needs {', '.join(missing)}")
-            return value
-        close = difflib.get_close_matches(value, BASEMAPS, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise self.fail(
-            "basemap", f"expected 'osm', 'none' or an http(s) tile URL, got {value!r}{hint}"
-        )
+    def integer(self, doc: Mapping[str, Any], key: Key, *, prefix: str = "") -> int:
+        number: int = self.value(doc, key, prefix=prefix)
+        return number
 
     def areas(self, doc: Mapping[str, Any]) -> tuple[str, ...] | str:
         value = doc.get("areas", "default")
@@ -470,7 +374,7 @@ class _Validator:
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.fail(f"areas[{i}]", f"expected a string, got {_type_name(item)}")
+                raise self.fail(f"areas[{i}]", f"expected a string, got {type_name(item)}")
             if item not in AREA_IDS:
                 close = difflib.get_close_matches(item, AREA_IDS, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"known: {AREA_IDS}"
@@ -482,65 +386,11 @@ class _Validator:
         value = doc.get("extent", "areas")
         if value == "areas":
             return None
-        expected = "expected 'areas' or [west, south, east, north] in degrees"
-        if not isinstance(value, list) or len(value) != 4:
-            raise self.fail("extent", f"{expected}, got {value!r}")
-        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in value):
-            raise self.fail("extent", f"{expected}: four numbers")
-        w, s, e, n = (float(x) for x in value)
-        if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-            raise self.fail("extent", f"{expected} with west < east and south < north")
-        return (w, s, e, n)
-
-    def layers(self, doc: Mapping[str, Any]) -> dict[str, bool]:
-        table = self.table(doc, "layers")
-        self.keys(table, tuple(LAYERS), "layers")
-        out = dict(LAYERS)
-        for key, value in table.items():
-            if not isinstance(value, bool):
-                raise self.fail(f"layers.{key}", f"expected true/false, got {_type_name(value)}")
-            out[key] = value
-        return out
-
-    def time(self, doc: Mapping[str, Any]) -> TimeSpec:
-        table = self.table(doc, "time")
-        self.keys(table, _TIME_KEYS, "time")
-        speed = table.get("speed", 4.0)
-        if isinstance(speed, bool) or not isinstance(speed, int | float) or not 0 < speed <= 100:
-            raise self.fail("time.speed", f"expected steps per second (0 to 100), got {speed!r}")
-        return TimeSpec(
-            mode=self.choice(table, "mode", MODES, "cumulative", prefix="time"),
-            window_days=self.integer(table, "window_days", 30, prefix="time", high=3660),
-            step=self.choice(table, "step", STEPS, "week", prefix="time"),
-            speed=float(speed),
-            date=self.date(table, "date", prefix="time"),
-        )
-
-    def filters(self, doc: Mapping[str, Any]) -> FilterSpec:
-        table = self.table(doc, "filters")
-        self.keys(table, _FILTER_KEYS, "filters")
-        return FilterSpec(
-            kinds=self.subset(table, "kinds", KINDS, prefix="filters"),
-            gradings=self.subset(table, "gradings", GRADINGS, prefix="filters"),
-        )
-
-    def subset(
-        self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...], *, prefix: str
-    ) -> tuple[str, ...]:
-        value = doc.get(key, list(allowed))
-        full = _join(prefix, key)
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            raise self.fail(full, f"expected a list of strings from {allowed}")
-        if not value:
-            raise self.fail(full, "is empty: the page would open showing no events")
-        for i, item in enumerate(value):
-            if item not in allowed:
-                close = difflib.get_close_matches(item, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else f"expected one of {allowed}"
-                raise self.fail(f"{full}[{i}]", f"unknown value {item!r}; {hint}")
-            if item in value[:i]:
-                raise self.fail(f"{full}[{i}]", f"{item!r} is listed twice")
-        return tuple(value)
+        if isinstance(value, str):
+            raise self.fail(
+                "extent", f"expected 'areas' or [west, south, east, north], got {value!r}"
+            )
+        return check_bbox(value, self.fail)
 
     def inputs(self, doc: Mapping[str, Any]) -> tuple[InputSpec, ...]:
         value = doc.get("inputs", [])
@@ -550,8 +400,8 @@ class _Validator:
         for i, item in enumerate(value):
             key = f"inputs[{i}]"
             if not isinstance(item, dict):
-                raise self.fail(key, f"expected a table, got {_type_name(item)}")
-            self.keys(item, _INPUT_KEYS, key)
+                raise self.fail(key, f"expected a table, got {type_name(item)}")
+            self.keys(item, tuple(SPEC_INPUT), key)
             sources = [k for k in ("path", "dataset", "synthetic") if k in item]
             if len(sources) != 1:
                 raise self.fail(key, "needs exactly one of 'path', 'dataset' or 'synthetic'")
@@ -562,7 +412,7 @@ class _Validator:
             self.table(item, "options", key)
             fmt = item.get("format")
             if fmt is not None and not isinstance(fmt, str):
-                raise self.fail(f"{key}.format", f"expected a string, got {_type_name(fmt)}")
+                raise self.fail(f"{key}.format", f"expected a string, got {type_name(fmt)}")
             if sources[0] != "path":
                 extra = [k for k in ("format", "columns", "options") if k in item]
                 if extra:
@@ -589,8 +439,8 @@ class _Validator:
                     raise self.fail(f"{key}.dataset", "expected a shipped dataset name")
                 out.append(InputSpec(kind="dataset", dataset=name))
             else:
-                n = self.integer(item, "synthetic", 0, prefix=key, high=10_000_000)
-                seed = self.integer(item, "seed", 0, prefix=key, low=0, high=2**31)
+                n = self.integer(item, SPEC_INPUT["synthetic"], prefix=key)
+                seed = self.integer(item, SPEC_INPUT["seed"], prefix=key)
                 out.append(InputSpec(kind="synthetic", synthetic=n, seed=seed))
         return tuple(out)
 
@@ -607,14 +457,9 @@ class _Validator:
                 close = difflib.get_close_matches(name, READER_OPTIONS, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"expected {READER_OPTIONS}"
                 raise self.fail(full, f"unknown reader option; {hint}")
-            if name == "chunksize":
-                out[name] = self.integer(table, name, 100_000, prefix=prefix)
-                continue
-            if name == "dayfirst":
-                # true: 03/04/2017 is 3 April; false: 4 March (US); left out: inferred.
-                if not isinstance(value, bool):
-                    raise self.fail(full, f"expected true/false, got {_type_name(value)}")
-                out[name] = value
+            if name in ("chunksize", "dayfirst"):
+                # dayfirst true: 03/04/2017 is 3 April; false: 4 March (US); left out: inferred.
+                out[name] = self.value(table, SPEC_READER[name], prefix=prefix)
                 continue
             if not isinstance(value, str) or not value.strip():
                 raise self.fail(full, f"expected a non-empty string, got {value!r}")
@@ -643,7 +488,7 @@ class _Validator:
         if value is True:
             return default
         if not isinstance(value, str):
-            raise self.fail(full, f"expected true/false or a file name, got {_type_name(value)}")
+            raise self.fail(full, f"expected true/false or a file name, got {value!r}")
         return self.relative_name(full, value, suffix)
 
     def relative_name(self, key: str, value: str, suffix: str) -> str:
@@ -663,18 +508,26 @@ class _Validator:
         if value is True:
             value = {}
         if not isinstance(value, dict):
-            raise self.fail("outputs.png", f"expected a table, got {_type_name(value)}")
-        self.keys(value, _PNG_KEYS, "outputs.png")
+            raise self.fail("outputs.png", f"expected a table, got {type_name(value)}")
+        self.keys(value, tuple(SPEC_PNG), "outputs.png")
         path = value.get("path", f"{name}.png")
         if not isinstance(path, str):
-            raise self.fail("outputs.png.path", f"expected a file name, got {_type_name(path)}")
-        scale = value.get("scale", 1.0)
-        if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0.25 <= scale <= 4:
-            raise self.fail("outputs.png.scale", f"expected a number from 0.25 to 4, got {scale!r}")
+            raise self.fail("outputs.png.path", f"expected a file name, got {path!r}")
+        key = SPEC_PNG["scale"]
+        scale = value.get("scale", key.default)
+        low, high = key.low or 0, key.high or 0
+        if (
+            isinstance(scale, bool)
+            or not isinstance(scale, int | float)
+            or not low <= scale <= high
+        ):
+            raise self.fail(
+                "outputs.png.scale", f"expected a number from {low:g} to {high:g}, got {scale!r}"
+            )
         return PngSpec(
             path=self.relative_name("outputs.png.path", path, ".png"),
-            width=self.integer(value, "width", 1200, prefix="outputs.png", low=16, high=8000),
-            height=self.integer(value, "height", 800, prefix="outputs.png", low=16, high=8000),
+            width=self.integer(value, SPEC_PNG["width"], prefix="outputs.png"),
+            height=self.integer(value, SPEC_PNG["height"], prefix="outputs.png"),
             scale=float(scale),
         )
 

@@ -1,6 +1,8 @@
 """Maps: folium pages with one time control, fast at 100k+ events, safe with untrusted text.
 
-- :func:`make_map` assembles the page from one function per layer
+- :func:`make_map` assembles the page from one function per layer, its options in
+  four groups (:class:`TimeOptions`, :class:`FilterOptions`, :class:`LayerOptions`,
+  :class:`PageOptions`; :mod:`geoconflict.render.options`), the tables of a map spec
   (:func:`events_layer`, :func:`territory_layer`, :func:`areas_layer`,
   :func:`rivers_layer`, :func:`places_layer`, :func:`protected_layer`,
   :func:`grid_layer`, :func:`context_layer`);
@@ -23,7 +25,14 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from geoconflict.render.events import encode_events, events_layer
     from geoconflict.render.grid import grid_layer, grid_lines
     from geoconflict.render.make import KIND_COLOURS, make_map
-    from geoconflict.render.options import MapOptions
+    from geoconflict.render.options import (
+        FilterOptions,
+        LayerOptions,
+        MapOptions,
+        PageOptions,
+        TimeOptions,
+        spec_reference_markdown,
+    )
     from geoconflict.render.page import GeoconflictMap, save_html, to_html
     from geoconflict.render.places import places_layer, protected_layer
     from geoconflict.render.rivers import rivers_layer
@@ -33,8 +42,12 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
 _EXPORTS: dict[str, str] = {
     "KIND_COLOURS": "make",
     "STATUS_COLOURS": "territory",
+    "FilterOptions": "options",
     "GeoconflictMap": "page",
+    "LayerOptions": "options",
     "MapOptions": "options",
+    "PageOptions": "options",
+    "TimeOptions": "options",
     "areas_layer": "areas",
     "context_layer": "context",
     "encode_events": "events",
@@ -46,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "protected_layer": "places",
     "rivers_layer": "rivers",
     "save_html": "page",
+    "spec_reference_markdown": "options",
     "status_at": "territory",
     "territory_layer": "territory",
     "to_html": "page",
@@ -54,8 +68,12 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "KIND_COLOURS",
     "STATUS_COLOURS",
+    "FilterOptions",
     "GeoconflictMap",
+    "LayerOptions",
     "MapOptions",
+    "PageOptions",
+    "TimeOptions",
     "areas_layer",
     "context_layer",
     "encode_events",
@@ -67,6 +85,7 @@ __all__ = [
     "protected_layer",
     "rivers_layer",
     "save_html",
+    "spec_reference_markdown",
     "status_at",
     "territory_layer",
     "to_html",

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import html
+import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import folium
 import numpy as np
 import pandas as pd
 
-from geoconflict.errors import GeoconflictError
+from geoconflict import areas as study_areas
+from geoconflict import datasets
+from geoconflict.errors import OptionError
 from geoconflict.render.areas import areas_layer
 from geoconflict.render.context import context_layer
 from geoconflict.render.controls import Controls, weapons_series
 from geoconflict.render.events import events_layer, to_days
 from geoconflict.render.grid import grid_layer
-from geoconflict.render.options import MapOptions
+from geoconflict.render.options import (
+    FilterOptions,
+    LayerOptions,
+    MapOptions,
+    PageOptions,
+    TimeOptions,
+    check_basemap,
+    check_bbox,
+)
 from geoconflict.render.page import GeoconflictMap
 from geoconflict.render.places import places_layer, protected_layer
 from geoconflict.render.rivers import rivers_layer
@@ -36,42 +49,53 @@ DEFAULT_EXTENT = (38.5, 32.9, 43.6, 36.7)
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
-def _load_default(name: str) -> Any:
-    """``geoconflict.datasets.load(name)``; None (with a warning) if the module is absent."""
-    try:
-        from geoconflict import datasets
-    except ImportError:
-        warnings.warn(f"geoconflict.datasets is not available: no default {name!r}", stacklevel=3)
-        return None
-    return datasets.load(name)
-
-
 def _resolve(value: Any, name: str) -> Any:
+    """A layer's data: ``"default"`` loads the shipped table, None (or False) none."""
     if isinstance(value, str) and value == "default":
-        return _load_default(name)
+        return datasets.load(name)
     if value is None or value is False:
         return None
     return value
 
 
+def _study_areas(value: Any) -> Any:
+    """Study areas: ``"default"``, None, a GeoDataFrame, or a file read by ``areas.load``."""
+    if isinstance(value, str | os.PathLike) and value != "default":
+        return study_areas.load(value)
+    return _resolve(value, "areas")
+
+
+def _options(
+    options: MapOptions | Mapping[str, Any] | None,
+    groups: dict[str, Any],
+) -> MapOptions:
+    """``options`` (all four groups) with the groups given on their own put in."""
+    if options is None:
+        base = MapOptions()
+    elif isinstance(options, MapOptions):
+        base = options
+    elif isinstance(options, Mapping):
+        base = MapOptions.from_dict(options)
+    else:
+        raise OptionError(f"options: expected a MapOptions or a dict, got {type(options).__name__}")
+    return base.replace(**groups)
+
+
 def _extent(extent: Any, events: Any, areas: Any, zones: Any) -> tuple[float, float, float, float]:
     if extent is not None and not isinstance(extent, str | Sequence):
-        raise GeoconflictError(f"extent must be 4 numbers or area ids, got {extent!r}")
+        raise OptionError(f"extent must be 4 numbers or area ids, got {extent!r}")
     if isinstance(extent, str) or (
         isinstance(extent, Sequence) and extent and all(isinstance(v, str) for v in extent)
     ):
         ids = [extent] if isinstance(extent, str) else list(extent)
         if areas is None or "area_id" not in areas.columns:
-            raise GeoconflictError(f"extent {ids} names areas, but no study areas are loaded")
+            raise OptionError(f"extent {ids} names areas, but no study areas are loaded")
         sel = areas[areas["area_id"].isin(ids)]
         if sel.empty:
-            raise GeoconflictError(f"extent: no study area {ids}; known: {list(areas['area_id'])}")
+            raise OptionError(f"extent: no study area {ids}; known: {list(areas['area_id'])}")
         return tuple(float(v) for v in sel.to_crs(4326).total_bounds)  # type: ignore[return-value]
     if extent is not None:
-        vals = [float(v) for v in extent]
-        if len(vals) != 4 or vals[0] >= vals[2] or vals[1] >= vals[3]:
-            raise GeoconflictError(f"extent must be (lon0, lat0, lon1, lat1), got {extent!r}")
-        return (vals[0], vals[1], vals[2], vals[3])
+        return check_bbox(list(extent))
     for frame in (events, areas, zones):
         if frame is not None and len(frame):
             b = np.asarray(frame.to_crs(4326).total_bounds if frame.crs else frame.total_bounds)
@@ -102,40 +126,25 @@ def _date_range(start: Any, end: Any, payload: dict[str, Any], zones: Any) -> tu
         lo = today if lo is None or np.isnan(lo) else lo
         hi = today if hi is None or np.isnan(hi) else hi
     if hi < lo:
-        raise GeoconflictError(f"end {end!r} is before start {start!r}")
+        raise OptionError(f"end {end!r} is before start {start!r}")
     return int(lo), int(hi)
 
 
 def tile_host(url: str) -> str:
-    """The host of a tile URL template, HTML-escaped; GeoconflictError when it is not a plain
-    http(s) URL with a host name (no credentials, no markup).
+    """The host of a tile URL template, HTML-escaped (after :func:`check_basemap`, which
+    raises OptionError when it is not a plain http(s) URL with a host name).
 
     Examples
     --------
     >>> tile_host("https://tile.example.org/{z}/{x}/{y}.png")
     'tile.example.org'
     """
-    import html
-    import re
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if (
-        parts.scheme not in ("http", "https")
-        or "@" in parts.netloc
-        or not re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]|\{s\}\.[a-z0-9.-]+", host)
-    ):
-        raise GeoconflictError(f"basemap must be a plain http(s) tile URL with a host, got {url!r}")
-    return html.escape(host)
+    return html.escape(urlsplit(check_basemap(url)).hostname or "")
 
 
 def make_map(
     events: Any = None,
     *,
-    areas: Any = "default",
-    territory: Any = "default",
-    places: Any = "default",
     title: str | None = None,
     subtitle: str | None = None,
     credits: str | None = None,
@@ -143,7 +152,14 @@ def make_map(
     end: Any = None,
     extent: Any = None,
     basemap: str = "osm",
-    options: MapOptions | None = None,
+    time: TimeOptions | Mapping[str, Any] | None = None,
+    filters: FilterOptions | Mapping[str, Any] | None = None,
+    layers: LayerOptions | Mapping[str, Any] | None = None,
+    page: PageOptions | Mapping[str, Any] | None = None,
+    options: MapOptions | Mapping[str, Any] | None = None,
+    areas: Any = "default",
+    territory: Any = "default",
+    places: Any = "default",
     rivers: Any = "default",
     context: Any = "default",
     weapons: Any = "default",
@@ -154,9 +170,6 @@ def make_map(
     ----------
     events : GeoDataFrame or ReadResult, optional
         The event table (column contract). Default: the shipped incidents.
-    areas, territory, places, rivers : GeoDataFrame, "default" or None
-        Study areas, territory zones, places (towns and protected sites) and
-        rivers; ``"default"`` loads the shipped data, None leaves the layer out.
     title, subtitle, credits : str, optional
         Shown on the page as text.
     start, end : date-like, optional
@@ -165,12 +178,26 @@ def make_map(
         What the page shows first (default: the events' bounds).
     basemap : "osm", "none" or a tile URL template
         ``"none"``: no tiles, a vector context layer instead (works offline).
-    options : MapOptions, optional
-        Time control, chart, filters, shown layers, size.
+    time, filters, layers, page : option group or dict, optional
+        The options, grouped as a spec's ``[time]``, ``[filters]``, ``[layers]``
+        and ``[page]`` tables: :class:`~geoconflict.render.options.TimeOptions`
+        (mode, window_days, step, speed, date), ``FilterOptions`` (kinds,
+        gradings ticked), ``LayerOptions`` (layers shown at start), ``PageOptions``
+        (chart, width, height, html_notes), or plain dicts of their fields. A bad
+        value raises :class:`~geoconflict.errors.OptionError` naming the allowed
+        values.
+    options : MapOptions or dict, optional
+        All four groups in one (a group given on its own replaces its part).
+    areas : GeoDataFrame, path, "default" or None
+        Study areas: a table, a file (read by :func:`geoconflict.areas.load`), the
+        shipped ones, or none.
+    territory, places, rivers : GeoDataFrame, "default" or None
+        Territory zones, places (towns and protected sites) and rivers;
+        ``"default"`` loads the shipped data, None leaves the layer out.
     context : GeoDataFrame, "default" or None
         The vector context layer for ``basemap="none"``.
     weapons : DataFrame, "default" or None
-        Weapons released per month, for ``options.chart == "weapons"``.
+        Weapons released per month, for ``page={"chart": "weapons"}``.
 
     Returns
     -------
@@ -181,17 +208,23 @@ def make_map(
     --------
     >>> from geoconflict.synthetic import synthetic_events
     >>> m = make_map(synthetic_events(100), areas=None, territory=None, places=None,
-    ...              rivers=None, basemap="none", context=None, title="Demo")
+    ...              rivers=None, basemap="none", context=None, title="Demo",
+    ...              time={"mode": "window", "window_days": 14}, layers={"grid": False})
     >>> from geoconflict.render import to_html
     >>> page = to_html(m, assets="cdn")
     >>> "geoconflict.min" not in page, len(m.skipped)
     (True, 0)
+    >>> make_map(time={"step": "year"})
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.OptionError: time.step: expected one of ('day', 'week', 'month'), got 'year'
     """
-    options = options or MapOptions()
+    opts = _options(options, {"time": time, "filters": filters, "layers": layers, "page": page})
+    basemap = check_basemap(basemap)
     if events is None:
-        events = _load_default("incidents")
+        events = datasets.load("incidents")
     events = getattr(events, "events", events)
-    areas = _resolve(areas, "areas")
+    areas = _study_areas(areas)
     zones = _resolve(territory, "territory")
     places = _resolve(places, "places")
     rivers = _resolve(rivers, "rivers")
@@ -201,8 +234,8 @@ def make_map(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         zoom_start=8,
         tiles=None,
-        width=options.width,
-        height=options.height,
+        width=opts.page.width,
+        height=opts.page.height,
         control_scale=True,
     )
     if basemap == "osm":
@@ -211,27 +244,25 @@ def make_map(
         ctx = _resolve(context, "context")
         if ctx is not None:
             context_layer(m, ctx)
-    elif isinstance(basemap, str) and basemap.startswith(("http://", "https://")):
+    else:
         # Leaflet shows the attribution as HTML: only a checked, escaped host name goes in.
         folium.TileLayer(basemap, name="Basemap", attr=f"Tiles: {tile_host(basemap)}").add_to(m)
-    else:
-        raise GeoconflictError(f"basemap must be 'osm', 'none' or a tile URL, got {basemap!r}")
 
     if zones is not None:
-        territory_layer(m, zones, show=options.territory)
+        territory_layer(m, zones, show=opts.layers.territory)
     if areas is not None:
-        areas_layer(m, areas, show=options.areas)
+        areas_layer(m, areas, show=opts.layers.areas)
     if rivers is not None:
-        rivers_layer(m, rivers, show=options.rivers)
-    grid_layer(m, bounds, show=options.grid)
+        rivers_layer(m, rivers, show=opts.layers.rivers)
+    grid_layer(m, bounds, show=opts.layers.grid)
     if places is not None:
-        places_layer(m, places, show=options.places)
-        protected_layer(m, places, show=options.protected)
+        places_layer(m, places, show=opts.layers.places)
+        protected_layer(m, places, show=opts.layers.protected)
     if events is None:
         from geoconflict.events import empty_events
 
         events = empty_events()
-    if options.html_notes and "notes" in events.columns:
+    if opts.page.html_notes and "notes" in events.columns:
         # The opt-in shows notes as HTML: only the allow-listed formatting survives.
         from geoconflict.render.sanitize import clean_html_series
 
@@ -244,12 +275,12 @@ def make_map(
             stacklevel=2,
         )
     lo, hi = _date_range(start, end, layer.data, zones)
-    chart = options.chart
+    chart = opts.page.chart
     series: list[list[int]] = []
     if chart == "weapons":
         series = weapons_series(_resolve(weapons, "weapons_monthly"))
     folium.LayerControl(collapsed=True).add_to(m)
-    date = to_days([options.date])[0] if options.date is not None else hi
+    date = to_days([opts.time.date])[0] if opts.time.date is not None else hi
     config = {
         "title": title,
         "subtitle": subtitle,
@@ -258,7 +289,7 @@ def make_map(
         "start": lo,
         "end": hi,
         "date": int(min(max(date, lo), hi)),
-        "options": options.page_config(),
+        "options": opts.page_config(),
         "kindColours": KIND_COLOURS,
         "statusColours": STATUS_COLOURS,
         "statusLabels": STATUS_LABELS,

@@ -1,0 +1,311 @@
+"""Building many specs at once: a process pool that survives its workers dying.
+
+Specs are built biggest inputs first, in a :class:`~concurrent.futures.ProcessPoolExecutor`
+of forked workers (or in this process with ``jobs=1``). The renderer's imports run
+in a thread while the parent reads the inputs, and an input file that several specs
+name is read once, before the workers fork, so they share it.
+
+A worker that dies (killed, out of memory) breaks the pool: the spec it was
+building and every other spec in the pool fail with it. Specs that had not started
+go round again as they were; a spec whose worker died is built again alone in a
+fresh worker, and fails only if it dies again. A pool whose workers die before any
+of its specs starts has made no progress: its specs are charged, and fail the
+second time. On Ctrl-C the workers are told to stop, interrupted and waited for,
+and what they staged is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from geoconflict.build import worker
+from geoconflict.build.pipeline import input_cache, preread
+from geoconflict.build.spec import MapSpec
+from geoconflict.build.worker import Job, JobResult, error_message, failed_result
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+#: A spec to build, with what the build knows about it (fingerprint, inputs, ...).
+Todo = list[tuple[MapSpec, dict[str, Any]]]
+#: ``make_job(spec, slot)``: the job that builds a spec.
+MakeJob = Callable[[MapSpec, "int | None"], Job]
+#: What the pool yields for each spec: the spec, its meta and its result.
+Done = tuple[MapSpec, dict[str, Any], JobResult]
+
+#: Imported once in the parent, so forked workers start warm.
+PRELOAD = (
+    "geopandas",
+    "geoconflict.build.pipeline",
+    "geoconflict.render.make",
+    "geoconflict.render.page",
+)
+
+
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def mp_context() -> Any:
+    """Fork where there is fork (workers inherit what the parent read), else spawn."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def preload() -> None:
+    """Import the heavy stages once in the parent, so forked workers start warm."""
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
+def cost(inputs: list[dict[str, Any]]) -> int:
+    """A spec's expected work: the bytes of its input files, and its synthetic events."""
+    return sum(int(row.get("size", 0)) + 200 * int(row.get("synthetic", 0)) for row in inputs)
+
+
+def picklable(obj: Any) -> bool:
+    """Whether ``obj`` survives the trip to a worker process (pickled, then unpickled)."""
+    try:
+        pickle.loads(pickle.dumps(obj))
+    except Exception:
+        return False
+    return True
+
+
+def second(counts: dict[str, int], name: str) -> bool:
+    """Count one more strike against ``name``; True from the second on."""
+    counts[name] = counts.get(name, 0) + 1
+    return counts[name] >= 2
+
+
+def stop_workers(stop: Any, workers: Iterable[Any]) -> None:
+    """Tell the build's workers to stop now: set the flag, then interrupt each one."""
+    stop.set()
+    for child in workers:
+        if child.pid:
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGINT)
+
+
+class Progress:
+    """A tqdm bar (``progress=True``), one line per event (``"log"``), or nothing."""
+
+    def __init__(self, total: int, mode: bool | str) -> None:
+        self.log = mode == "log"
+        self.total = total
+        self.wanted = mode is True
+        self.bar: Any = None
+
+    def start(self, spec: MapSpec) -> None:
+        # The tqdm bar (and its monitor thread) is made on first use: after the
+        # build has forked its workers, never before.
+        if self.wanted and self.bar is None:
+            from tqdm import tqdm
+
+            # No monitor thread: a build may still fork (a retry pool) with the bar shown.
+            tqdm.monitor_interval = 0
+            self.bar = tqdm(
+                total=self.total, desc="building", unit="map", file=sys.stderr, disable=None
+            )
+        if self.log:
+            print(f"building {spec.name}", file=sys.stderr, flush=True)
+
+    def done(self, spec: MapSpec, res: JobResult) -> None:
+        if self.log:
+            status = "built" if res.error is None else "failed"
+            print(f"{status} {spec.name}", file=sys.stderr, flush=True)
+        if self.bar is not None:
+            self.bar.set_postfix_str(spec.name, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def execute(
+    todo: Todo, jobs: int | None, progress: bool | str, make_job: MakeJob, renderer: Any
+) -> Iterator[Done]:
+    """Build ``todo``; yield each spec's result as it comes (the caller commits it).
+
+    ``renderer`` is the job's renderer, checked before it is sent to workers.
+    """
+    # The renderer's imports (folium, branca, Jinja templates) run in a thread
+    # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
+    warm = threading.Thread(target=preload, name="geoconflict-imports", daemon=True)
+    warm.start()
+    try:
+        # Specs that share an input file read it once per build (not once per spec).
+        with input_cache([spec for spec, _meta in todo]):
+            yield from _schedule(todo, jobs, progress, make_job, renderer, warm)
+    finally:
+        warm.join()
+
+
+def _schedule(
+    todo: Todo,
+    jobs: int | None,
+    progress: bool | str,
+    make_job: MakeJob,
+    renderer: Any,
+    warm: threading.Thread,
+) -> Iterator[Done]:
+    # Largest inputs first, so the last job to start is a short one.
+    todo = sorted(todo, key=lambda t: (-cost(t[1]["inputs"]), t[0].name))
+    n_jobs = max(1, min(jobs or cpu_count(), len(todo)))
+    bar = Progress(len(todo), progress if n_jobs == 1 else False)
+    try:
+        if n_jobs == 1:
+            for spec, meta in todo:
+                bar.start(spec)
+                res = worker.run_job(make_job(spec, None))
+                yield spec, meta, res
+                bar.done(spec, res)  # after the caller committed it
+            return
+        ctx = mp_context()
+        if ctx.get_start_method() == "fork":
+            # An input that several specs share is read once, here, and the
+            # forked workers start with it (the serial build reads it once too).
+            preread([spec for spec, _meta in todo])
+        # Forked workers start warm; and no thread may be importing while we fork.
+        warm.join()
+        bar = Progress(len(todo), progress)  # made after the first fork
+        if not picklable(renderer):
+            for spec, meta in todo:
+                failed = failed_result(
+                    spec,
+                    "the renderer cannot be sent to worker processes"
+                    " (it does not survive pickling); build with jobs=1",
+                )
+                yield spec, meta, failed
+                bar.done(spec, failed)
+            return
+        yield from _rounds(ctx, todo, n_jobs, bar, make_job)
+    finally:
+        bar.close()
+
+
+def _rounds(ctx: Any, todo: Todo, n_jobs: int, bar: Progress, make_job: MakeJob) -> Iterator[Done]:
+    """Pools, one after another, until every spec is built or has failed twice."""
+    deaths: dict[str, int] = {}  # specs whose worker died
+    stalls: dict[str, int] = {}  # specs in a pool that died before starting any
+    rounds: list[tuple[Todo, int]] = [(todo, n_jobs)]
+    while rounds:
+        queue, width = rounds.pop(0)
+        again: Todo = []
+        alone: Todo = []
+        progressed = False
+        # (closing(): if the caller stops, the pool is stopped now, not at GC.)
+        with contextlib.closing(run_pool(ctx, queue, width, bar, make_job)) as built:
+            for spec, meta, got, started in built:
+                progressed = progressed or started or got is not None
+                if got is None and not started:
+                    again.append((spec, meta))
+                    continue
+                if got is None:
+                    if not second(deaths, spec.name):
+                        alone.append((spec, meta))
+                        continue
+                    got = failed_result(
+                        spec,
+                        "the worker process building it died"
+                        " (killed by a signal, e.g. when out of memory), twice",
+                    )
+                yield spec, meta, got
+                bar.done(spec, got)  # after the caller committed it
+        if again and not progressed:
+            stuck = []
+            for spec, meta in again:
+                if not second(stalls, spec.name):
+                    stuck.append((spec, meta))
+                    continue
+                failed = failed_result(
+                    spec, "the worker processes died before they could start it, twice"
+                )
+                yield spec, meta, failed
+                bar.done(spec, failed)
+            again = stuck
+        if again:
+            rounds.append((again, max(1, min(n_jobs, len(again)))))
+        rounds.extend(([one], 1) for one in sorted(alone, key=lambda t: t[0].name))
+
+
+def run_pool(
+    ctx: Any, todo: Todo, n_jobs: int, bar: Progress | None, make_job: MakeJob
+) -> Generator[tuple[MapSpec, dict[str, Any], JobResult | None, bool], None, None]:
+    """Build ``todo`` in a pool of ``n_jobs`` workers.
+
+    Yields ``(spec, meta, result, started)``; ``result`` is None when the pool broke
+    (a worker died) before the spec was built, and ``started`` says whether a
+    worker had begun it (the one that died, or one killed with it) or not.
+    On Ctrl-C (or when the caller stops early) the workers are stopped, waited
+    for, and what they staged but nobody will commit is deleted.
+    """
+    # The pool's modules are imported here: a build with nothing to do never needs them.
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Set when the build is interrupted: a worker then commits nothing more,
+    # even one that missed the Ctrl-C (it came before its handler was set).
+    stop = ctx.Event()
+    # One flag per job, set by the worker when it begins the job.
+    started = ctx.Array("b", len(todo), lock=False)
+    others = {c.pid for c in multiprocessing.active_children()}
+    with ProcessPoolExecutor(
+        max_workers=n_jobs,
+        mp_context=ctx,
+        initializer=worker.worker_init,
+        initargs=(os.getpid(), max(1, cpu_count() // n_jobs), stop, started),
+    ) as pool:
+        pending: dict[Future[JobResult], tuple[MapSpec, dict[str, Any], int]] = {}
+        try:
+            unsent: Todo = []
+            for slot, (spec, meta) in enumerate(todo):
+                if unsent:
+                    unsent.append((spec, meta))
+                    continue
+                try:
+                    pending[pool.submit(worker.run_job, make_job(spec, slot))] = (spec, meta, slot)
+                except BrokenProcessPool:  # a worker died while jobs were being sent
+                    unsent.append((spec, meta))
+            for spec, meta in unsent:
+                yield spec, meta, None, False
+            if bar is not None:  # the workers are forked by now: the bar after
+                for spec, _meta, _slot in pending.values():
+                    bar.start(spec)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: pending[f][0].name):
+                    spec, meta, slot = pending.pop(fut)
+                    res: JobResult | None
+                    try:
+                        res = fut.result()
+                    except BrokenProcessPool:
+                        res = None
+                    except Exception as exc:  # e.g. a result that could not be pickled
+                        res = JobResult(spec.name, error=error_message(spec.path, exc))
+                    yield spec, meta, res, bool(started[slot])
+        except BaseException:
+            # The pool's workers: the children that were not there before it.
+            workers = [c for c in multiprocessing.active_children() if c.pid not in others]
+            stop_workers(stop, workers)
+            pool.shutdown(wait=True, cancel_futures=True)
+            for fut in pending:
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    fut.result().discard()
+            raise
