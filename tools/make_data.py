@@ -41,6 +41,9 @@ sys.path.insert(0, str(ROOT))
 from geoconflict import areas as gc_areas  # noqa: E402
 from geoconflict._io import write_text  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+import open_geography as og  # noqa: E402
+
 DATA = ROOT / "data"
 SOURCES = DATA / "sources"
 #: Coordinates are written with 6 decimals (about 0.1 m); every geometry is
@@ -53,6 +56,8 @@ GEOD = Geod(ellps="WGS84")
 CAMPAIGN_MONTHS = ("2014-08", "2017-12")
 NO_MONTHLY = "no monthly AFCENT figure found in the sources (FACTS §2); missing, not zero"
 NATURAL_EARTH = "Natural Earth 1:110m admin-0 countries (public domain), via pyogrio test fixture"
+#: The hand-drawn stretches in rivers.geojson, in file order, and their control-point lines.
+STRETCHES = ["tigris_mosul", "euphrates_raqqa", "euphrates_anbar"]
 #: Raqqa's rings are ellipses round the last holdouts, this much wider (E-W) than tall,
 #: searched inside this frame (lon0, lat0, lon1, lat1) round the city.
 RING_ASPECT = 1.8
@@ -128,6 +133,14 @@ def polygonal(geom: Any) -> Any:
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
+def linear(geom: Any) -> Any:
+    """Keep only the line parts, merged where they meet."""
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("LineString", "MultiLineString")]
+    if not parts:
+        return shapely.LineString()
+    return shapely.line_merge(shapely.union_all(parts))
+
+
 def tile(whole: Any, cores: Sequence[Any]) -> list[Any]:
     """Cut ``whole`` into pieces: core i ∩ whole minus the earlier pieces; the last takes the rest.
 
@@ -173,13 +186,46 @@ def natural_earth() -> gpd.GeoDataFrame:
     return gpd.read_file(fixture / "naturalearth_lowres.shp")
 
 
-def build_rivers() -> gpd.GeoDataFrame:
+def hand_rivers() -> gpd.GeoDataFrame:
+    """The river stretches digitised by hand (data/sources/rivers.geojson)."""
     feats = read_features("rivers.geojson")
     frame = pd.DataFrame([p for p, _ in feats])
     return gpd.GeoDataFrame(frame, geometry=[g for _, g in feats], crs="EPSG:4326")
 
 
-def build_areas(rivers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def build_rivers(hand: gpd.GeoDataFrame, table: pd.DataFrame, open_rivers: Any) -> Any:
+    """Each stretch: the hand line or Natural Earth's 1:10m, whichever is closer to its points."""
+    verdict = og.verdicts(table)
+    out = hand.copy()
+    geoms, sources = [], []
+    for line, geom, src in zip(STRETCHES, hand.geometry, hand["source"], strict=True):
+        rows = table[table["line"] == line]
+        if rows.empty:
+            geoms.append(geom)
+            sources.append(f"{src}; kept: no sourced river point to measure it against")
+            continue
+        said = (
+            f"mean distance from {len(rows)} sourced points {rows['shipped_m'].mean():,.0f} m "
+            f"(Natural Earth 1:10m: {rows['open_m'].mean():,.0f} m; data/README.md)"
+        )
+        if verdict[line] == "shipped":
+            geoms.append(geom)
+            sources.append(f"{src}; kept by measurement: {said}")
+        else:
+            river = open_rivers.set_index("name").geometry[str(out.loc[len(geoms), "name"])]
+            zone = og.reproject(
+                og.reproject(geom, "EPSG:4326", og.utm(geom.centroid.x)).buffer(og.REPLACE_M),
+                og.utm(geom.centroid.x),
+                "EPSG:4326",
+            )
+            geoms.append(shapely.intersection(river, zone))
+            sources.append(og.NE_CREDIT.format(theme="rivers") + f"; chosen by measurement: {said}")
+    out["geometry"] = geoms
+    out["source"] = sources
+    return out
+
+
+def build_areas(rivers: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Drawn outlines; Mosul's halves split along the shipped Tigris; the desert clipped to Iraq."""
     feats = read_features("areas.geojson")
     drawn = {p["area_id"]: g for p, g in feats if g is not None}
@@ -187,7 +233,7 @@ def build_areas(rivers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if len(halves) != 2:
         raise SystemExit(f"the Tigris should cut Mosul in two, got {len(halves)} pieces")
     al_nuri = Point(43.12667, 36.34306)  # the Old City is on the west bank (places.csv)
-    iraq = natural_earth().set_index("name").geometry["Iraq"]
+    iraq = countries.set_index("name").geometry["Iraq"]
     made = {
         "drawn": lambda aid: snap(drawn[aid]),
         "drawn_clip_iraq": lambda aid: polygonal(snap(shapely.intersection(drawn[aid], iraq))),
@@ -276,24 +322,50 @@ def build_places(places: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 MONTHS = [m.lower() for m in calendar.month_name]
+#: Kinds of place that stand for a whole town.
+TOWNS = ("city", "town")
 
 
-def build_incidents(places: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Event ids, dates, Airwars URLs, placement at a named place, and the study area."""
+def zone_point(zone: Any) -> tuple[float, float, int]:
+    """A point inside ``zone`` (its centroid where that is inside) and a radius (m, to the
+    next 500 m) that reaches every corner of it."""
+    pt = zone.centroid if zone.contains(zone.centroid) else zone.representative_point()
+    corners = shapely.get_coordinates(zone.exterior if zone.geom_type == "Polygon" else zone)
+    n = len(corners)
+    _, _, dist = GEOD.inv(np.full(n, pt.x), np.full(n, pt.y), corners[:, 0], corners[:, 1])
+    return float(pt.y), float(pt.x), int(math.ceil(float(dist.max()) / 500.0) * 500)
+
+
+def build_incidents(
+    places: pd.DataFrame, areas: gpd.GeoDataFrame, territory: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Event ids, dates, Airwars URLs, placement at a named place or zone, and the study area.
+
+    A row without coordinates is placed at ``placed_at``: a place of places.csv (with the
+    radius the row gives), or ``zone:<zone_id>``, a point inside that territory zone with
+    the radius that covers the zone.
+    """
     src = read_table("incidents.csv")
-    src = numbers(src, ["lat", "lon"], "float64")
+    src = numbers(src, ["lat", "lon", "location_precision_m"], "float64")
     src = numbers(src, ["civilians_killed_min", "civilians_killed_max"], "Int64")
-    src = numbers(src, ["location_precision_m"], "int64")
     where = places.set_index("place_id")
+    zones = territory.set_index("zone_id")
     rows = []
     for r in src.to_dict("records"):
         date, code, prec, note = r["date"], r["code"], r["location_precision_m"], r["note"]
         start = pd.Timestamp(date + "-01" if len(date) == 7 else date)
         end = start + pd.offsets.MonthEnd(0) if len(date) == 7 else start
-        lat, lon = r["lat"], r["lon"]
-        if pd.isna(lat):
+        lat, lon, at_town = r["lat"], r["lon"], False
+        if pd.isna(lat) and str(r["placed_at"]).startswith("zone:"):
+            zone = zones.loc[r["placed_at"].removeprefix("zone:")]
+            lat, lon, prec = zone_point(zone.geometry)
+            note = (
+                f"{note}. No coordinates in the source: placed inside the zone "
+                f"'{zone['name']}' (territory.geojson, schematic) with a {prec / 1000:g} km radius"
+            )
+        elif pd.isna(lat):
             at = where.loc[r["placed_at"]]
-            lat, lon = float(at["lat"]), float(at["lon"])
+            lat, lon, at_town = float(at["lat"]), float(at["lon"]), at["kind"] in TOWNS
             note = (
                 f"{note}. No coordinates in the source: placed at {at['name']}"
                 f" (places.csv) with a {prec / 1000:g} km radius"
@@ -311,7 +383,7 @@ def build_incidents(places: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFra
                 "place": r["place"],
                 "lat": lat,
                 "lon": lon,
-                "location_precision_m": prec,
+                "location_precision_m": int(prec),
                 "actor": r["actor"],
                 "civilians_killed_min": r["civilians_killed_min"],
                 "civilians_killed_max": r["civilians_killed_max"],
@@ -325,15 +397,14 @@ def build_incidents(places: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFra
                 ),
                 "notes": note,
                 "verified": r["verified"],
-                "named_area": r["area"],
+                # Placed at a whole town: keep the area the source names.
+                "named_area": r["area"] if at_town else None,
             }
         )
     frame = pd.DataFrame(rows)
     found = area_of(frame["lon"], frame["lat"], areas)
-    # Placed at a whole town (radius >= 4 km): keep the area the source names.
-    town = frame["named_area"].notna() & (frame["location_precision_m"] >= 4000)
     frame["area_id"] = [
-        n if t else a for n, t, a in zip(frame["named_area"], town, found, strict=True)
+        a if pd.isna(n) else n for n, a in zip(frame["named_area"], found, strict=True)
     ]
     frame = frame.drop(columns="named_area")
     for col in ("civilians_killed_min", "civilians_killed_max"):
@@ -365,31 +436,54 @@ def build_casualty_periods() -> pd.DataFrame:
     return frame
 
 
-def build_context(rivers: gpd.GeoDataFrame, places: pd.DataFrame) -> gpd.GeoDataFrame:
-    ne = natural_earth()
-    region = box(35.0, 29.0, 48.5, 38.5)
-    ne = ne[ne.intersects(region)].copy()
-    ne["geometry"] = [
-        snap(shapely.simplify(shapely.intersection(g, region), 0.01)) for g in ne.geometry
-    ]
-    countries = pd.DataFrame(
-        {
-            "layer": "country",
-            "name": ne["name"].to_numpy(),
-            "iso_a3": ne["iso_a3"].to_numpy(),
-            "source": NATURAL_EARTH + "; coarse: borders off by up to about 10-20 km",
-            "geometry": ne.geometry.to_numpy(),
-        }
+def build_borders(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The countries of the region from world-atlas 1:10m or Natural Earth 1:110m, as measured."""
+    region = box(*og.REGION)
+    old = natural_earth()
+    old = old[old.intersects(region)]
+    rows = table[table["line"] == "border"]
+    said = (
+        f"mean distance from {len(rows)} sourced border points {{}} m, max {{}} m (the other "
+        "source: {} m, max {} m; data/README.md)"
     )
-    rivers_rows = pd.DataFrame(
-        {
-            "layer": "river",
-            "name": rivers["name"].to_numpy(),
-            "iso_a3": None,
-            "source": rivers["source"].to_numpy(),
-            "geometry": rivers.geometry.to_numpy(),
-        }
-    )
+    if og.verdicts(table).get("border") == "open":
+        frame = og.world_atlas_countries()
+        frame = frame[frame.intersects(region)].copy()
+        frame = frame.merge(old[["name", "iso_a3"]], on="name", how="left")
+        best, other, credit = rows["open_m"], rows["shipped_m"], og.WA_CREDIT
+    else:
+        frame = old.copy()
+        best, other, credit = rows["shipped_m"], rows["open_m"], NATURAL_EARTH
+    numbers = [f"{v:,.0f}" for v in (best.mean(), best.max(), other.mean(), other.max())]
+    frame["source"] = f"{credit}; chosen by measurement: " + said.format(*numbers)
+    frame = frame[["name", "iso_a3", "source", "geometry"]].sort_values("name", kind="stable")
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+
+
+def build_context(
+    countries: gpd.GeoDataFrame,
+    rivers: gpd.GeoDataFrame,
+    open_rivers: gpd.GeoDataFrame,
+    lakes: gpd.GeoDataFrame,
+    places: pd.DataFrame,
+) -> gpd.GeoDataFrame:
+    """Borders, lakes and rivers at 1:10m (hand stretches where they measured closer), towns."""
+    region = box(*og.REGION)
+    kept = [i for i, src in enumerate(rivers["source"]) if "; kept" in src]
+    water = og.context_rivers(open_rivers, rivers, kept)
+
+    def layer(kind: str, frame: pd.DataFrame, iso: Any = None) -> pd.DataFrame:
+        keep = linear if kind == "river" else polygonal
+        return pd.DataFrame(
+            {
+                "layer": kind,
+                "name": frame["name"].to_numpy(),
+                "iso_a3": iso,
+                "source": frame["source"].to_numpy(),
+                "geometry": [keep(snap(shapely.intersection(g, region))) for g in frame.geometry],
+            }
+        )
+
     towns = places[places["kind"].isin(["city", "town"])]
     town_rows = pd.DataFrame(
         {
@@ -400,7 +494,14 @@ def build_context(rivers: gpd.GeoDataFrame, places: pd.DataFrame) -> gpd.GeoData
             "geometry": gpd.points_from_xy(towns["lon"], towns["lat"]),
         }
     )
-    frame = pd.concat([countries, rivers_rows, town_rows], ignore_index=True)
+    parts = [
+        layer("country", countries, countries["iso_a3"].to_numpy()),
+        layer("lake", lakes.assign(source=og.NE_CREDIT.format(theme="lakes"))),
+        layer("river", water),
+        town_rows,
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[~shapely.is_empty(frame["geometry"].to_numpy())]
     frame = frame.sort_values(["layer", "name"], kind="stable").reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
@@ -518,16 +619,27 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(None if argv is None else list(argv))
     out: Path = args.out
 
-    rivers = build_rivers()
+    shared = shared_dir()
     sourced_places = read_places()
-    areas = build_areas(rivers)
+    hand = hand_rivers()
+    open_rivers = og.ne_rivers(shared)
+    table = og.measure(
+        og.control_points(SOURCES, sourced_places),
+        hand,
+        open_rivers,
+        natural_earth(),
+        og.world_atlas_countries(),
+    )
+    rivers = build_rivers(hand, table, open_rivers)
+    countries = build_borders(table)
+    areas = build_areas(rivers, countries)
     territory = build_territory(areas, sourced_places)
     areas = refine_areas(areas, territory)
     places = build_places(sourced_places, areas)
-    incidents = build_incidents(places, areas)
+    incidents = build_incidents(places, areas, territory)
     monthly, annual, periods = build_weapons()
     casualties = build_casualty_periods()
-    context = build_context(rivers, places)
+    context = build_context(countries, rivers, open_rivers, og.ne_lakes(shared), places)
 
     problems = check(areas, territory)
     if args.check:
