@@ -19,180 +19,58 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import json
-import math
-import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
-from shapely.geometry import Point, Polygon, box, mapping, shape
+from shapely.geometry import Point, box
 from shapely.ops import split
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geoconflict import areas as gc_areas  # noqa: E402
-from geoconflict._io import write_text  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
 import open_geography as og  # noqa: E402
+from derive_geometry import (  # noqa: E402
+    area_km2,
+    disc,
+    ea_area,
+    linear,
+    polygonal,
+    ring_core,
+    snap,
+    tile,
+    zone_point,
+)
+from derive_io import (  # noqa: E402
+    SOURCES,
+    numbers,
+    read_features,
+    read_hand_rivers,
+    read_places,
+    read_table,
+    write_csv,
+    write_geojson,
+)
 
 DATA = ROOT / "data"
-SOURCES = DATA / "sources"
-#: Coordinates are written with 6 decimals (about 0.1 m); every geometry is
-#: snapped to this grid before the checks, so what is checked is what ships.
-GRID = 1e-6
-#: Equal-area CRS for every area figure (NSIDC EASE-Grid 2.0 global).
-EQUAL_AREA = "EPSG:6933"
-GEOD = Geod(ellps="WGS84")
 #: The months of the air campaign (first strikes 2014-08-08; war declared over 2017-12-09).
 CAMPAIGN_MONTHS = ("2014-08", "2017-12")
 NO_MONTHLY = "no monthly AFCENT figure found in the sources (FACTS §2); missing, not zero"
 NATURAL_EARTH = "Natural Earth 1:110m admin-0 countries (public domain), via pyogrio test fixture"
 #: The hand-drawn stretches in rivers.geojson, in file order, and their control-point lines.
 STRETCHES = ["tigris_mosul", "euphrates_raqqa", "euphrates_anbar"]
-#: Raqqa's rings are ellipses round the last holdouts, this much wider (E-W) than tall,
-#: searched inside this frame (lon0, lat0, lon1, lat1) round the city.
-RING_ASPECT = 1.8
-RING_FRAME = (38.8, 35.8, 39.2, 36.1)
-
-
-def shared_dir() -> Path:
-    """The shared reference folder: ``$GEOCONFLICT_SHARED``, else ``<repo>/../shared``.
-
-    Worktrees outside the usual layout fall back to ``/work/shared``.
-    """
-    if os.environ.get("GEOCONFLICT_SHARED"):
-        return Path(os.environ["GEOCONFLICT_SHARED"])
-    beside = ROOT.parent / "shared"
-    return beside if beside.is_dir() else Path("/work/shared")
-
-
-# ---------------------------------------------------------------------------
-# Reading the sources
-# ---------------------------------------------------------------------------
-def read_table(name: str) -> pd.DataFrame:
-    """A source CSV as text columns (blank cells missing)."""
-    return pd.read_csv(SOURCES / name, dtype=str, keep_default_na=False, na_values=[""])
-
-
-def read_features(name: str) -> list[tuple[dict[str, Any], Any]]:
-    """A source GeoJSON as (properties, shapely geometry or None), in file order."""
-    doc = json.loads((SOURCES / name).read_text(encoding="utf-8"))
-    return [
-        (f["properties"], None if f["geometry"] is None else shape(f["geometry"]))
-        for f in doc["features"]
-    ]
-
-
-def numbers(frame: pd.DataFrame, cols: Iterable[str], dtype: str) -> pd.DataFrame:
-    for col in cols:
-        frame[col] = pd.to_numeric(frame[col]).astype(dtype)
-    return frame
-
-
-# ---------------------------------------------------------------------------
-# Geometry helpers
-# ---------------------------------------------------------------------------
-def snap(geom: Any) -> Any:
-    """Snap to the output grid and make valid (what is written is what is checked)."""
-    return shapely.make_valid(shapely.set_precision(geom, GRID))
-
-
-def area_km2(geom: Any) -> float:
-    """Geodesic area in km² (ellipsoidal, pyproj.Geod)."""
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
-
-
-def ea_area(geoms: Sequence[Any]) -> np.ndarray:
-    """Areas in m² in the equal-area CRS."""
-    return gpd.GeoSeries(list(geoms), crs="EPSG:4326").to_crs(EQUAL_AREA).area.to_numpy()
-
-
-def disc(lon: float, lat: float, radius_m: float) -> Polygon:
-    """A geodesic circle as a 128-gon."""
-    az = np.linspace(0.0, 360.0, 129)[:-1]
-    lons, lats, _ = GEOD.fwd(
-        np.full(az.size, lon), np.full(az.size, lat), az, np.full(az.size, radius_m)
-    )
-    return Polygon(zip(lons, lats, strict=True))
-
-
-def polygonal(geom: Any) -> Any:
-    """Keep only the polygon parts (set operations can leave slivers of lines)."""
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    if not parts:
-        return shapely.Polygon()
-    return shapely.union_all(parts) if len(parts) > 1 else parts[0]
-
-
-def linear(geom: Any) -> Any:
-    """Keep only the line parts, merged where they meet."""
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("LineString", "MultiLineString")]
-    if not parts:
-        return shapely.LineString()
-    return shapely.line_merge(shapely.union_all(parts))
-
-
-def tile(whole: Any, cores: Sequence[Any]) -> list[Any]:
-    """Cut ``whole`` into pieces: core i ∩ whole minus the earlier pieces; the last takes the rest.
-
-    ``cores`` has one entry per piece; the last entry is ignored (remainder).
-    """
-    pieces: list[Any] = []
-    taken = shapely.Polygon()
-    for core in cores[:-1]:
-        piece = snap(shapely.difference(shapely.intersection(whole, core), taken))
-        pieces.append(piece)
-        taken = snap(shapely.union(taken, piece))
-    pieces.append(snap(shapely.difference(whole, taken)))
-    return pieces
-
-
-def ellipse(centre: Point, scale_m: float) -> Polygon:
-    """Ellipse round ``centre``, semi-axes ``scale_m*RING_ASPECT`` E-W and ``scale_m`` N-S."""
-    lon0, lat0 = centre.x, centre.y
-    t = np.linspace(0.0, 2 * math.pi, 257)[:-1]
-    lat = lat0 + scale_m * np.sin(t) / 110_950.0
-    lon = lon0 + scale_m * RING_ASPECT * np.cos(t) / (111_320.0 * math.cos(math.radians(lat0)))
-    return Polygon(zip(lon, lat, strict=True))
-
-
-def ring_core(whole: Any, centre: Point, share: float) -> Any:
-    """The frame outside the ellipse that leaves ``1 - share`` of ``whole`` inside it."""
-    total = float(ea_area([whole])[0])
-    lo, hi = 0.0, 10_000.0
-    for _ in range(60):  # bisect the ellipse size (metres)
-        mid = (lo + hi) / 2
-        inside = float(ea_area([shapely.intersection(whole, ellipse(centre, mid))])[0])
-        lo, hi = (mid, hi) if inside / total < 1.0 - share else (lo, mid)
-    return shapely.difference(box(*RING_FRAME), ellipse(centre, (lo + hi) / 2))
 
 
 # ---------------------------------------------------------------------------
 # Builders
 # ---------------------------------------------------------------------------
-def natural_earth() -> gpd.GeoDataFrame:
-    import pyogrio
-
-    fixture = Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres"
-    return gpd.read_file(fixture / "naturalearth_lowres.shp")
-
-
-def hand_rivers() -> gpd.GeoDataFrame:
-    """The river stretches digitised by hand (data/sources/rivers.geojson)."""
-    feats = read_features("rivers.geojson")
-    frame = pd.DataFrame([p for p, _ in feats])
-    return gpd.GeoDataFrame(frame, geometry=[g for _, g in feats], crs="EPSG:4326")
-
-
 def build_rivers(hand: gpd.GeoDataFrame, table: pd.DataFrame, open_rivers: Any) -> Any:
     """Each stretch: the hand line or Natural Earth's 1:10m, whichever is closer to its points."""
     verdict = og.verdicts(table)
@@ -305,11 +183,6 @@ def area_of(lon: Sequence[float], lat: Sequence[float], areas: gpd.GeoDataFrame)
     return [None if pd.isna(a) else a for a in gc_areas.assign(points, areas)["area"]]
 
 
-def read_places() -> pd.DataFrame:
-    frame = numbers(read_table("places.csv"), ["lat", "lon"], "float64")
-    return numbers(frame, ["accuracy_m", "geonames_id"], "Int64")
-
-
 def build_places(places: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
     frame = places.copy()
     found = area_of(frame["lon"], frame["lat"], areas)
@@ -324,16 +197,6 @@ def build_places(places: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
 MONTHS = [m.lower() for m in calendar.month_name]
 #: Kinds of place that stand for a whole town.
 TOWNS = ("city", "town")
-
-
-def zone_point(zone: Any) -> tuple[float, float, int]:
-    """A point inside ``zone`` (its centroid where that is inside) and a radius (m, to the
-    next 500 m) that reaches every corner of it."""
-    pt = zone.centroid if zone.contains(zone.centroid) else zone.representative_point()
-    corners = shapely.get_coordinates(zone.exterior if zone.geom_type == "Polygon" else zone)
-    n = len(corners)
-    _, _, dist = GEOD.inv(np.full(n, pt.x), np.full(n, pt.y), corners[:, 0], corners[:, 1])
-    return float(pt.y), float(pt.x), int(math.ceil(float(dist.max()) / 500.0) * 500)
 
 
 def build_incidents(
@@ -439,7 +302,7 @@ def build_casualty_periods() -> pd.DataFrame:
 def build_borders(table: pd.DataFrame) -> gpd.GeoDataFrame:
     """The countries of the region from world-atlas 1:10m or Natural Earth 1:110m, as measured."""
     region = box(*og.REGION)
-    old = natural_earth()
+    old = og.natural_earth()
     old = old[old.intersects(region)]
     rows = table[table["line"] == "border"]
     said = (
@@ -507,57 +370,6 @@ def build_context(
 
 
 # ---------------------------------------------------------------------------
-# Writers (deterministic: fixed key order, 6 decimals, one feature per line)
-# ---------------------------------------------------------------------------
-def _round(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return round(obj, 6)
-    if isinstance(obj, (list, tuple)):
-        return [_round(v) for v in obj]
-    return obj
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
-def write_geojson(path: Path, frame: gpd.GeoDataFrame, name: str) -> None:
-    props = [c for c in frame.columns if c != "geometry"]
-    lines = []
-    for row in frame.itertuples(index=False):
-        rec = row._asdict()
-        geom = mapping(rec.pop("geometry"))
-        feature = {
-            "type": "Feature",
-            "properties": {k: _plain(rec[k]) for k in props},
-            "geometry": {"type": geom["type"], "coordinates": _round(geom["coordinates"])},
-        }
-        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-    text = (
-        '{"type":"FeatureCollection","name":'
-        + json.dumps(name)
-        + ',"features":[\n'
-        + ",\n".join(lines)
-        + "\n]}\n"
-    )
-    write_text(path, text)
-
-
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    write_text(path, frame.to_csv(index=False, lineterminator="\n"))
-
-
-# ---------------------------------------------------------------------------
 # Checks (the same properties tests/test_datasets.py asserts, run at build time)
 # ---------------------------------------------------------------------------
 def check(areas: gpd.GeoDataFrame, territory: gpd.GeoDataFrame) -> list[str]:
@@ -619,15 +431,15 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(None if argv is None else list(argv))
     out: Path = args.out
 
-    shared = shared_dir()
+    shared = og.shared_dir()
     sourced_places = read_places()
-    hand = hand_rivers()
+    hand = read_hand_rivers()
     open_rivers = og.ne_rivers(shared)
     table = og.measure(
         og.control_points(SOURCES, sourced_places),
         hand,
         open_rivers,
-        natural_earth(),
+        og.natural_earth(),
         og.world_atlas_countries(),
     )
     rivers = build_rivers(hand, table, open_rivers)
@@ -660,7 +472,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     write_csv(out / "weapons_periods.csv", periods)
     write_csv(out / "casualty_periods.csv", casualties)
     # --- The strike table (engineer C's stream): at merge, call here
-    # tools/derive_strikes.py: derive(shared_dir(), out), which writes strikes.csv,
+    # tools/derive_strikes.py: derive(og.shared_dir(), out), which writes strikes.csv,
     # strikes_rejects.csv and gazetteer.csv into ``out``.
     report(areas, territory)
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geoconflict.topojson import to_geojson  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tools"))
+from derive_io import SOURCES, read_hand_rivers, read_places  # noqa: E402
 
 WORLD_ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-10m.json"
 NE_RIVERS = "sources/natural-earth/ne_10m_rivers_lake_centerlines.iraq_syria_bbox.geojson"
@@ -68,6 +72,25 @@ def distance_m(lon: float, lat: float, geom: Any) -> float:
             reproject(geom, "EPSG:4326", zone)
         )
     )
+
+
+def shared_dir() -> Path:
+    """The shared reference folder: ``$GEOCONFLICT_SHARED``, else ``<repo>/../shared``.
+
+    Worktrees outside the usual layout fall back to ``/work/shared``.
+    """
+    if os.environ.get("GEOCONFLICT_SHARED"):
+        return Path(os.environ["GEOCONFLICT_SHARED"])
+    beside = ROOT.parent / "shared"
+    return beside if beside.is_dir() else Path("/work/shared")
+
+
+def natural_earth() -> gpd.GeoDataFrame:
+    """Natural Earth 1:110m countries, from pyogrio's test fixture (what shipped before 1:10m)."""
+    import pyogrio
+
+    fixture = Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres"
+    return gpd.read_file(fixture / "naturalearth_lowres.shp")
 
 
 @functools.cache
@@ -214,15 +237,11 @@ def context_rivers(
 
 def measurement() -> pd.DataFrame:
     """The measurement of the shipped data's sources (what the derive decides by)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import make_data
-
-    shared = make_data.shared_dir()
     return measure(
-        control_points(make_data.SOURCES, make_data.read_places()),
-        make_data.hand_rivers(),
-        ne_rivers(shared),
-        make_data.natural_earth(),
+        control_points(SOURCES, read_places()),
+        read_hand_rivers(),
+        ne_rivers(shared_dir()),
+        natural_earth(),
         world_atlas_countries(),
     )
 
