@@ -471,9 +471,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     write_csv(out / "weapons_annual.csv", annual)
     write_csv(out / "weapons_periods.csv", periods)
     write_csv(out / "casualty_periods.csv", casualties)
-    # --- The strike table (engineer C's stream): at merge, call here
-    # tools/derive_strikes.py: derive(og.shared_dir(), out), which writes strikes.csv,
-    # strikes_rejects.csv and gazetteer.csv into ``out``.
+    # >>> MERGE (engineer C's stream): the strike table is derived here, by
+    #     `from derive_strikes import derive` and `derive(shared, out)`
+    #     (tools/derive_strikes.py), which writes strikes.csv, strikes_rejects.csv and
+    #     gazetteer.csv into `out`. <<< MERGE
     report(areas, territory)
     return 0
 
