@@ -420,7 +420,13 @@ def test_places_columns_kinds_and_variants() -> None:
 def test_protected_sites_have_sourced_coordinates() -> None:
     p = datasets.load("places").set_index("place_id")
     protected = p[p["protected"]]
-    assert set(protected.index) == {"al_nuri_mosque", "mosul_museum", "tabqa_dam", "mosul_dam"}
+    assert set(protected.index) == {
+        "al_nuri_mosque",
+        "mosul_museum",
+        "fathi_al_ali_mosque",
+        "tabqa_dam",
+        "mosul_dam",
+    }
     assert protected[["lat", "lon"]].notna().all().all()
     assert protected.at["al_nuri_mosque", "lat"] == 36.34306
     assert protected.at["mosul_museum", "lon"] == 43.139372
@@ -430,14 +436,23 @@ def test_protected_sites_have_sourced_coordinates() -> None:
         38.56667,
     )
     assert protected.at["mosul_dam", "lat"] == pytest.approx(36 + 37 / 60 + 39 / 3600, abs=1e-6)
-    assert protected["source"].str.contains("Wikipedia|Wikimapia").all()
+    assert protected["source"].str.contains("Wikipedia|Wikimapia|Airwars").all()
+    # the mosque of CI554 ("behind Fathi al-Ali mosque"): Airwars gives the building's point
+    assert protected.at["fathi_al_ali_mosque", "area_id"] == "mosul_west"
     # an accuracy on every one: the building's extent (a dam: half its length)
     assert (protected["accuracy_m"] > 0).all() and (protected["accuracy_m"] <= 2500).all()
 
 
 def test_new_sites_cite_the_page_that_gives_their_coordinate() -> None:
     p = datasets.load("places").set_index("place_id")
-    added = ["mosul_fifth_bridge", "mosul_fourth_bridge", "raqqa_stadium", "tabqa_dam", "mosul_dam"]
+    added = [
+        "mosul_fifth_bridge",
+        "mosul_fourth_bridge",
+        "raqqa_stadium",
+        "tabqa_dam",
+        "mosul_dam",
+        "fathi_al_ali_mosque",
+    ]
     for pid in added:
         assert re.search(r"https?://\S+", p.at[pid, "source"]), pid
         assert p.at[pid, "accuracy_m"] > 0, pid
