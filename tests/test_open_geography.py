@@ -67,3 +67,33 @@ def test_shipped_rivers_say_how_they_were_chosen() -> None:
     rivers = datasets.load("rivers")
     assert rivers["source"].str.contains("kept").all()
     assert rivers["source"].str.contains("by measurement").sum() == 2
+
+
+def test_an_open_line_that_measures_closer_replaces_the_hand_stretch() -> None:
+    import make_data
+    from derive_io import read_hand_rivers
+
+    hand = read_hand_rivers()
+    open_rivers = og.ne_rivers(og.shared_dir())
+    table = pd.DataFrame(
+        {
+            "line": ["tigris_mosul", "euphrates_anbar"],
+            "point": ["a", "b"],
+            "shipped_m": [900, 100],
+            "open_m": [100, 900],
+            "source": ["x", "y"],
+        }
+    )
+    rivers = make_data.build_rivers(hand, table, open_rivers)
+    assert "stretch" not in rivers.columns
+    tigris, raqqa, anbar = rivers.geometry
+    assert rivers["source"].iloc[0].startswith("Natural Earth 1:10m rivers")
+    assert (
+        "chosen by measurement: mean distance from 1 sourced points 900 m"
+        in (rivers["source"].iloc[0])
+    )
+    # the 1:10m Tigris within 3 km of the hand stretch, not the hand line
+    assert not tigris.equals(hand.geometry.iloc[0])
+    assert og.distance_m(43.128192, 36.354205, tigris) == pytest.approx(826, abs=5)
+    assert "kept: no sourced river point" in rivers["source"].iloc[1]
+    assert raqqa.equals(hand.geometry.iloc[1]) and anbar.equals(hand.geometry.iloc[2])

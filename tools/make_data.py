@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geoconflict import areas as gc_areas  # noqa: E402
+from geoconflict import territory as gc_territory  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
 import open_geography as og  # noqa: E402
@@ -64,8 +65,6 @@ DATA = ROOT / "data"
 CAMPAIGN_MONTHS = ("2014-08", "2017-12")
 NO_MONTHLY = "no monthly AFCENT figure found in the sources (FACTS §2); missing, not zero"
 NATURAL_EARTH = "Natural Earth 1:110m admin-0 countries (public domain), via pyogrio test fixture"
-#: The hand-drawn stretches in rivers.geojson, in file order, and their control-point lines.
-STRETCHES = ["tigris_mosul", "euphrates_raqqa", "euphrates_anbar"]
 
 
 # ---------------------------------------------------------------------------
@@ -74,10 +73,12 @@ STRETCHES = ["tigris_mosul", "euphrates_raqqa", "euphrates_anbar"]
 def build_rivers(hand: gpd.GeoDataFrame, table: pd.DataFrame, open_rivers: Any) -> Any:
     """Each stretch: the hand line or Natural Earth's 1:10m, whichever is closer to its points."""
     verdict = og.verdicts(table)
-    out = hand.copy()
+    opened = open_rivers.set_index("name").geometry
     geoms, sources = [], []
-    for line, geom, src in zip(STRETCHES, hand.geometry, hand["source"], strict=True):
-        rows = table[table["line"] == line]
+    for stretch, name, geom, src in hand[["stretch", "name", "geometry", "source"]].itertuples(
+        index=False
+    ):
+        rows = table[table["line"] == stretch]
         if rows.empty:
             geoms.append(geom)
             sources.append(f"{src}; kept: no sourced river point to measure it against")
@@ -86,18 +87,17 @@ def build_rivers(hand: gpd.GeoDataFrame, table: pd.DataFrame, open_rivers: Any) 
             f"mean distance from {len(rows)} sourced points {rows['shipped_m'].mean():,.0f} m "
             f"(Natural Earth 1:10m: {rows['open_m'].mean():,.0f} m; data/README.md)"
         )
-        if verdict[line] == "shipped":
+        if verdict[stretch] == "shipped":
             geoms.append(geom)
             sources.append(f"{src}; kept by measurement: {said}")
-        else:
-            river = open_rivers.set_index("name").geometry[str(out.loc[len(geoms), "name"])]
-            zone = og.reproject(
-                og.reproject(geom, "EPSG:4326", og.utm(geom.centroid.x)).buffer(og.REPLACE_M),
-                og.utm(geom.centroid.x),
-                "EPSG:4326",
+        else:  # the 1:10m river within og.REPLACE_M of the hand stretch takes its place
+            zone = og.utm(geom.centroid.x)
+            near = og.reproject(
+                og.reproject(geom, "EPSG:4326", zone).buffer(og.REPLACE_M), zone, "EPSG:4326"
             )
-            geoms.append(shapely.intersection(river, zone))
+            geoms.append(shapely.intersection(opened[name], near))
             sources.append(og.NE_CREDIT.format(theme="rivers") + f"; chosen by measurement: {said}")
+    out = hand.drop(columns="stretch")
     out["geometry"] = geoms
     out["source"] = sources
     return out
@@ -417,11 +417,13 @@ def report(areas: gpd.GeoDataFrame, territory: gpd.GeoDataFrame) -> None:
     """Print the figures data/README.md quotes (areas, Raqqa's cleared share per claim)."""
     for aid, g in zip(areas["area_id"], areas.geometry, strict=True):
         print(f"{aid} km²: {area_km2(g):,.1f}")
-    raqqa = territory[territory["area_id"] == "raqqa"]
-    size = ea_area(list(raqqa.geometry))
-    for date in sorted(raqqa["cleared_on"]):
-        done = (raqqa["cleared_on"] <= date).to_numpy()
-        print(f"Raqqa cleared {date}: {size[done].sum() / size.sum():.3f}")
+    zones = territory.assign(
+        contested_from=pd.to_datetime(territory["contested_from"]),
+        cleared_on=pd.to_datetime(territory["cleared_on"]),
+    )
+    for date in sorted(territory.loc[territory["area_id"] == "raqqa", "cleared_on"]):
+        share = gc_territory.share_cleared("raqqa", date, zones, areas=areas)
+        print(f"Raqqa cleared {date}: {share:.3f}")
 
 
 def main(argv: Iterable[str] | None = None) -> int:

@@ -171,12 +171,12 @@ def measure(
     old_borders: gpd.GeoDataFrame,
     new_borders: gpd.GeoDataFrame,
 ) -> pd.DataFrame:
-    """Distance (m) of every control point from the shipped line and from the open line."""
-    hand = {
-        "tigris_mosul": rivers.geometry.iloc[0],
-        "euphrates_raqqa": rivers.geometry.iloc[1],
-        "euphrates_anbar": rivers.geometry.iloc[2],
-    }
+    """Distance (m) of every control point from the shipped line and from the open line.
+
+    ``rivers`` are the hand-drawn stretches, each named by its ``stretch`` (the ``line``
+    of its control points); border points are measured against every country boundary.
+    """
+    hand = dict(zip(rivers["stretch"], rivers.geometry, strict=True))
     opened = dict(zip(open_rivers["name"], open_rivers.geometry, strict=True))
     region = shapely.box(*REGION)
 
