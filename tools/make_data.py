@@ -103,14 +103,20 @@ def build_rivers(hand: gpd.GeoDataFrame, table: pd.DataFrame, open_rivers: Any) 
     return out
 
 
-def build_areas(rivers: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Drawn outlines; Mosul's halves split along the shipped Tigris; the desert clipped to Iraq."""
+def build_areas(
+    rivers: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, places: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """Drawn outlines; Mosul's halves split along the shipped Tigris; the desert clipped to Iraq.
+
+    The west half is the one holding the Great Mosque of al-Nuri (the Old City, places.csv).
+    """
     feats = read_features("areas.geojson")
     drawn = {p["area_id"]: g for p, g in feats if g is not None}
     halves = [polygonal(snap(p)) for p in split(snap(drawn["mosul"]), tigris(rivers)).geoms]
     if len(halves) != 2:
         raise SystemExit(f"the Tigris should cut Mosul in two, got {len(halves)} pieces")
-    al_nuri = Point(43.12667, 36.34306)  # the Old City is on the west bank (places.csv)
+    nuri = places.set_index("place_id").loc["al_nuri_mosque"]
+    al_nuri = Point(float(nuri["lon"]), float(nuri["lat"]))
     iraq = countries.set_index("name").geometry["Iraq"]
     made = {
         "drawn": lambda aid: snap(drawn[aid]),
@@ -446,7 +452,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     rivers = build_rivers(hand, table, open_rivers)
     countries = build_borders(table)
-    areas = build_areas(rivers, countries)
+    areas = build_areas(rivers, countries, sourced_places)
     territory = build_territory(areas, sourced_places)
     areas = refine_areas(areas, territory)
     places = build_places(sourced_places, areas)

@@ -2,8 +2,8 @@
 
 Each open line is compared with the line geoconflict shipped before (the
 hand-digitised rivers, the Natural Earth 1:110m borders) by its distance from
-sourced points (``data/sources/control_points.csv``: bridges, dams, border
-crossings, river-bank towns); the closer one is used. ``python
+sourced points (``data/sources/control_points.csv``: bridges, river-bank towns,
+border crossings and tripoints); the closer one is used. ``python
 tools/open_geography.py`` prints the table that ``data/README.md`` quotes.
 """
 
