@@ -561,6 +561,9 @@ def test_context_layer_is_small_and_complete() -> None:
     assert countries.set_index("name").at["Iraq", "iso_a3"] == "IRQ"
     assert ctx.geometry.is_valid.all() and not ctx.geometry.is_empty.any()
     assert ctx.total_bounds[0] >= 35.0 and ctx.total_bounds[2] <= 48.5
+    # every approximation its accuracy: borders 2 km (the worst measured border point, 1.9 km)
+    assert (ctx["accuracy_m"] > 0).all()
+    assert (countries["accuracy_m"] == 2000).all()
     lakes = set(ctx.loc[ctx["layer"] == "lake", "name"])
     assert {"Buhayrat al-Assad", "Buhayrat ath Tharthar"} <= lakes
 

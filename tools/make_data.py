@@ -335,11 +335,24 @@ def build_context(
     open_rivers: gpd.GeoDataFrame,
     lakes: gpd.GeoDataFrame,
     places: pd.DataFrame,
+    table: pd.DataFrame,
 ) -> gpd.GeoDataFrame:
-    """Borders, lakes and rivers at 1:10m (hand stretches where they measured closer), towns."""
+    """Borders, lakes and rivers at 1:10m (hand stretches where they measured closer), towns.
+
+    ``accuracy_m`` is the largest distance measured for that kind of line (border, river);
+    lakes are not measured and get the figure of the rivers of the same 1:10m dataset.
+    """
     region = box(*og.REGION)
+    river_m = og.worst_m(table, sorted(set(table["line"]) - {"border"}), "open_m")
+    border_col = "open_m" if og.verdicts(table).get("border") == "open" else "shipped_m"
     kept = [i for i, src in enumerate(rivers["source"]) if "; kept" in src]
-    water = og.context_rivers(open_rivers, rivers, kept)
+    water = og.context_rivers(open_rivers, rivers, kept, river_m)
+    lakes = lakes.assign(
+        accuracy_m=river_m,
+        source=og.NE_CREDIT.format(theme="lakes")
+        + "; accuracy not measured: that of the 1:10m rivers",
+    )
+    countries = countries.assign(accuracy_m=og.worst_m(table, ["border"], border_col))
 
     def layer(kind: str, frame: pd.DataFrame, iso: Any = None) -> pd.DataFrame:
         keep = linear if kind == "river" else polygonal
@@ -348,28 +361,31 @@ def build_context(
                 "layer": kind,
                 "name": frame["name"].to_numpy(),
                 "iso_a3": iso,
+                "accuracy_m": frame["accuracy_m"].to_numpy(),
                 "source": frame["source"].to_numpy(),
                 "geometry": [keep(snap(shapely.intersection(g, region))) for g in frame.geometry],
             }
         )
 
-    towns = places[places["kind"].isin(["city", "town"])]
+    towns = places[places["kind"].isin(TOWNS)]
     town_rows = pd.DataFrame(
         {
             "layer": "town",
             "name": towns["name"].to_numpy(),
             "iso_a3": towns["country"].map({"IQ": "IRQ", "SY": "SYR"}).to_numpy(),
+            "accuracy_m": towns["accuracy_m"].to_numpy(),
             "source": towns["source"].to_numpy(),
             "geometry": gpd.points_from_xy(towns["lon"], towns["lat"]),
         }
     )
     parts = [
         layer("country", countries, countries["iso_a3"].to_numpy()),
-        layer("lake", lakes.assign(source=og.NE_CREDIT.format(theme="lakes"))),
+        layer("lake", lakes),
         layer("river", water),
         town_rows,
     ]
     frame = pd.concat(parts, ignore_index=True)
+    frame["accuracy_m"] = frame["accuracy_m"].astype("int64")
     frame = frame[~shapely.is_empty(frame["geometry"].to_numpy())]
     frame = frame.sort_values(["layer", "name"], kind="stable").reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
@@ -459,7 +475,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     incidents = build_incidents(places, areas, territory)
     monthly, annual, periods = build_weapons()
     casualties = build_casualty_periods()
-    context = build_context(countries, rivers, open_rivers, og.ne_lakes(shared), places)
+    context = build_context(countries, rivers, open_rivers, og.ne_lakes(shared), places, table)
 
     problems = check(areas, territory)
     if args.check:

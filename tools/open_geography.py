@@ -210,10 +210,17 @@ def verdicts(table: pd.DataFrame) -> dict[str, str]:
     return {line: ("open" if m.open_m < m.shipped_m else "shipped") for line, m in means.iterrows()}
 
 
+def worst_m(table: pd.DataFrame, lines: list[str], column: str) -> int:
+    """The largest measured distance of ``column`` on ``lines``, up to the next 500 m."""
+    rows = table[table["line"].isin(lines)]
+    return int(math.ceil(float(rows[column].max()) / 500.0) * 500)
+
+
 def context_rivers(
-    open_rivers: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, keep: list[int]
+    open_rivers: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame, keep: list[int], accuracy_m: int
 ) -> gpd.GeoDataFrame:
-    """The open rivers, with the stretches ``keep`` (rows of ``rivers``) drawn in their place."""
+    """The open rivers (``accuracy_m``), with the stretches ``keep`` (rows of ``rivers``, with
+    their own accuracy) drawn in their place."""
     rows = []
     cut = [rivers.geometry.iloc[i] for i in keep]
     for name, line in zip(open_rivers["name"], open_rivers.geometry, strict=True):
@@ -223,12 +230,20 @@ def context_rivers(
                 reproject(stretch, "EPSG:4326", zone).buffer(REPLACE_M), zone, "EPSG:4326"
             )
             line = shapely.difference(line, near)
-        rows.append({"name": name, "geometry": line, "source": NE_CREDIT.format(theme="rivers")})
+        rows.append(
+            {
+                "name": name,
+                "geometry": line,
+                "accuracy_m": accuracy_m,
+                "source": NE_CREDIT.format(theme="rivers"),
+            }
+        )
     for i in keep:
         rows.append(
             {
                 "name": rivers["name"].iloc[i],
                 "geometry": rivers.geometry.iloc[i],
+                "accuracy_m": int(rivers["accuracy_m"].iloc[i]),
                 "source": rivers["source"].iloc[i],
             }
         )
