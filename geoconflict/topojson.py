@@ -130,7 +130,8 @@ def to_geojson(topology: dict[str, Any], name: str) -> dict[str, Any]:
     Raises
     ------
     DataError
-        ``name`` is not an object of the topology.
+        ``name`` is not an object of the topology, or a geometry names an arc the
+        topology does not have (the error names the geometry).
 
     Examples
     --------
@@ -147,11 +148,17 @@ def to_geojson(topology: dict[str, Any], name: str) -> dict[str, Any]:
     arcs = decode_arcs(topology)
     members = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
     features = []
-    for geom in members:
+    for k, geom in enumerate(members):
         feature: dict[str, Any] = {"type": "Feature"}
         if "id" in geom:
             feature["id"] = geom["id"]
         feature["properties"] = dict(geom.get("properties") or {})
-        feature["geometry"] = _geometry(topology, arcs, geom)
+        try:
+            feature["geometry"] = _geometry(topology, arcs, geom)
+        except (IndexError, KeyError, TypeError) as exc:
+            raise DataError(
+                f"TopoJSON object {name!r}, geometry {k} (id {geom.get('id')!r}): field "
+                f"'arcs' or 'coordinates' is not valid ({exc!r}; the topology has {len(arcs)} arcs)"
+            ) from None
         features.append(feature)
     return {"type": "FeatureCollection", "features": features}

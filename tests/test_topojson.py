@@ -88,6 +88,9 @@ def test_unknown_object_and_type_are_clear_errors() -> None:
     bad = {"arcs": [], "objects": {"x": {"type": "Circle", "arcs": []}}}
     with pytest.raises(DataError, match="'Circle'"):
         to_geojson(bad, "x")
+    missing = {"arcs": [[[0, 0], [1, 1]]], "objects": {"x": {"type": "LineString", "arcs": [3]}}}
+    with pytest.raises(DataError, match=r"object 'x', geometry 0 .*field 'arcs'.* 1 arcs"):
+        to_geojson(missing, "x")
 
 
 def test_world_atlas_iraq_matches_natural_earth() -> None:
