@@ -4,8 +4,9 @@ Files are found through :mod:`importlib.resources`: in an installed wheel they
 sit in ``geoconflict/data/`` inside the package (``pyproject.toml``
 force-includes the repository's ``data/`` there); in a development checkout
 the repository's top-level ``data/`` is used. ``data/README.md`` says where
-every value comes from and how accurate it is; ``tools/make_data.py``
-regenerates every file.
+every value comes from and how accurate it is. The files are derived, byte for
+byte, by ``tools/make_data.py`` from the sourced tables in ``data/sources/``
+(plain CSV and GeoJSON with their ``source`` columns), which ship alongside.
 
 Each file is read once per process and cached; :func:`load` returns a fresh
 copy on every call, so callers may modify what they get.
