@@ -8,16 +8,15 @@ How the pairs are found
 1. Each row is *placed*: a point (EPSG:4326) and a day range
    ``date_start .. date_end`` (UTC calendar days). A row with no usable point or
    no ``date_start`` is never linked; :func:`unplaceable` says why.
-2. The rows are grouped by time: left rows by the chunk of days their range starts
-   in (and the power of two of its length), right rows by the length of their
-   range. For each group only the right rows whose ranges can come within
-   ``within_days`` are looked at (two binary searches), so the cost follows the
-   candidate pairs, not left × right. This is a loop over groups of days, never
-   over events.
-3. Within a group, a :class:`shapely.STRtree` of the right rows' boxes is queried
-   with the left rows' boxes (envelope intersection, in GEOS). The boxes are in
-   degrees and are *provably* large enough (see below): no projection, so no zone
-   edge and no distortion can lose a pair, from Raqqa to Basra.
+2. Time goes into the spatial index: right rows are put in buckets of days (one or
+   two per row, by the length of its range), left rows query every bucket their range
+   widened by ``within_days`` touches, and each bucket is its own sheet of the plane
+   (its latitudes moved by a multiple of a stride no box spans). One
+   :class:`shapely.STRtree` of the right rows' boxes is queried once with the left
+   rows' boxes (envelope intersection, in GEOS): only rows close in time can meet, so
+   the cost follows the candidate pairs, not left × right, with no loop over events.
+3. The boxes are in degrees and *provably* large enough (see below): no projection,
+   so no zone edge and no distortion can lose a pair, from Raqqa to Basra.
 4. The candidates are filtered by ``days_apart`` and then by the exact geodesic
    distance on the WGS84 ellipsoid (:meth:`pyproj.Geod.inv`, Karney's algorithm),
    all over whole arrays.
@@ -65,6 +64,8 @@ _WGS84_F = 1 / 298.257223563
 M_MIN = WGS84_A * (1 - _WGS84_F * (2 - _WGS84_F))
 #: Relative widening of every search box, against floating-point rounding.
 BOX_SLACK = 1e-9
+#: Absolute widening of every search box (degrees, about 1 cm), against rounding.
+ABS_SLACK_DEG = 1e-7
 
 #: Columns of the table :func:`match` returns, in order.
 PAIR_COLUMNS: tuple[str, ...] = (
@@ -79,8 +80,6 @@ PAIR_COLUMNS: tuple[str, ...] = (
 UNPLACEABLE_COLUMNS: tuple[str, ...] = ("row", "event_id", "field", "value", "reason")
 
 _DAY_NS = 86_400_000_000_000
-# Most groups of days a match loops over (more days per chunk past this).
-_MAX_CHUNKS = 4096
 
 
 @dataclass
@@ -99,8 +98,10 @@ class Placed:
         ``location_precision_m`` (0 where missing).
     ok : numpy.ndarray
         True where the row is placed in space and time.
-    field, reason : numpy.ndarray
-        For rows that are not placed: the field at fault and why (else None).
+    field, reason, value : numpy.ndarray
+        For rows that are not placed: the field at fault, why, and its value (else None).
+    points : numpy.ndarray
+        The shapely points (EPSG:4326).
     """
 
     ids: np.ndarray
@@ -113,6 +114,7 @@ class Placed:
     field: np.ndarray
     reason: np.ndarray
     value: np.ndarray
+    points: np.ndarray
 
 
 def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +200,6 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
     field = np.full(n, None, dtype=object)
     reason = np.full(n, None, dtype=object)
     value = np.full(n, None, dtype=object)
-    wkt = np.asarray(shapely.to_wkt(geoms, rounding_precision=7), dtype=object) if n else geoms
     # Later checks win where a row has several problems; space first, then time.
     checks = (
         (reversed_range, "date_end", "date_end before date_start: cannot be placed in time"),
@@ -213,11 +214,11 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
         field[mask] = col
         reason[mask] = why
         if col == "geometry":
-            value[mask] = wkt[mask]
+            value[mask] = shapely.to_wkt(geoms[mask], rounding_precision=7)
         else:
             value[mask] = events[col].to_numpy(dtype=object, na_value=None)[mask]
     ok = ~(missing_geom | not_point | bad_coord | no_start | reversed_range)
-    return Placed(ids, lon, lat, day0, day1, radius, ok, field, reason, value)
+    return Placed(ids, lon, lat, day0, day1, radius, ok, field, reason, value, geoms)
 
 
 def unplaceable(events: pd.DataFrame) -> pd.DataFrame:
@@ -306,7 +307,7 @@ def lon_half_width(lat: np.ndarray, reach_m: np.ndarray, lat_margin: float) -> n
     with np.errstate(divide="ignore", invalid="ignore"):
         half = np.degrees(reach_m / (WGS84_A * cos))
     half = np.where((cos > 1e-12) & np.isfinite(half), half, 360.0)
-    return np.minimum(half * (1 + BOX_SLACK) + 1e-12, 360.0)
+    return np.minimum(half * (1 + BOX_SLACK) + ABS_SLACK_DEG, 360.0)
 
 
 def _boxes(lon: np.ndarray, lat: np.ndarray, hlon: np.ndarray, hlat: np.ndarray) -> np.ndarray:
@@ -332,6 +333,14 @@ def days_apart(s1: np.ndarray, e1: np.ndarray, s2: np.ndarray, e2: np.ndarray) -
     return np.maximum(0, np.maximum(s2 - e1, s1 - e2))
 
 
+def _copies(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and bucket of each copy of rows that span buckets ``first .. last``."""
+    count = (last - first + 1).astype("int64")
+    rows = np.repeat(np.arange(len(first)), count)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+    return rows, first[rows] + offset
+
+
 def candidates(
     left: Placed, right: Placed, within_m: float, within_days: int, uncertainty: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -339,6 +348,15 @@ def candidates(
 
     Every pair within ``within_m`` (plus both radii with ``uncertainty``) is among
     them (see the module docstring); the caller measures the exact distance.
+
+    Time goes into the same index as space: right rows are sorted by the length of
+    their day range into classes (lengths below ``2**c``), each class cut into
+    buckets of ``max(2 * within_days + 1, 2**c)`` days; a right row is put in every
+    bucket its range touches (one or two), a left row queries every bucket of every
+    class its range widened by ``within_days`` touches. Each bucket is its own sheet
+    of the plane (latitudes moved by a multiple of a stride larger than any box), so
+    boxes of different buckets never meet; one STRtree, one query, and a pair that
+    shares several buckets is kept once (in the bucket of its first shared day).
     """
     li_ok = np.flatnonzero(left.ok)
     ri_ok = np.flatnonzero(right.ok)
@@ -351,79 +369,71 @@ def candidates(
     lat_margin = longest / M_MIN
     # Left boxes carry the threshold and their own radius, right boxes their radius.
     reach_l = within_m + r_left
-    hlat_l = np.degrees(reach_l / M_MIN) * (1 + BOX_SLACK) + 1e-12
+    hlat_l = np.degrees(reach_l / M_MIN) * (1 + BOX_SLACK) + ABS_SLACK_DEG
     hlon_l = lon_half_width(left.lat[li_ok], reach_l, lat_margin)
     hlat_r = np.degrees(r_right / M_MIN) * (1 + BOX_SLACK)
     hlon_r = np.where(r_right > 0, lon_half_width(right.lat[ri_ok], r_right, lat_margin), 0.0)
-    lon_l = left.lon[li_ok]
-    boxes_l = _boxes(lon_l, left.lat[li_ok], hlon_l, hlat_l)
-    boxes_r = _boxes(right.lon[ri_ok], right.lat[ri_ok], hlon_r, hlat_r)
-    # Across the antimeridian: copies of the left boxes shifted by 360 degrees.
-    reach = hlon_l + float(hlon_r.max())
-    west = np.flatnonzero(lon_l - reach < -180)
-    east = np.flatnonzero(lon_l + reach > 180)
-    extra_rows = np.concatenate([west, east])
-    shifts = np.concatenate([np.full(len(west), 360.0), np.full(len(east), -360.0)])
+    stride = 400.0 + 4 * float(max(hlat_l.max(), hlat_r.max()))
 
-    s1, e1 = left.day0[li_ok], left.day1[li_ok]
-    s2, e2 = right.day0[ri_ok], right.day1[ri_ok]
     w = within_days
-    lo_day = int(s1.min())
-    total = int(s1.max()) - lo_day + 1
-    chunk = max(2 * w + 1, -(-total // _MAX_CHUNKS))
-    key_l = ((s1 - lo_day) // chunk) * 64 + _span_class(e1 - s1)
-    order_l = np.argsort(key_l, kind="stable")
-    keys_sorted = key_l[order_l]
-    starts = np.flatnonzero(np.r_[True, keys_sorted[1:] != keys_sorted[:-1]])
-    ends = np.r_[starts[1:], len(order_l)]
+    origin = min(int(left.day0[li_ok].min()) - w, int(right.day0[ri_ok].min()))
+    s1, e1 = left.day0[li_ok] - origin, left.day1[li_ok] - origin
+    s2, e2 = right.day0[ri_ok] - origin, right.day1[ri_ok] - origin
     cls_r = _span_class(e2 - s2)
-    right_classes = []
-    for c in np.unique(cls_r):
-        members = np.flatnonzero(cls_r == c)
-        members = members[np.argsort(s2[members], kind="stable")]
-        right_classes.append((members, s2[members], int((e2 - s2)[members].max())))
+    classes = np.unique(cls_r)
+    sizes = np.maximum(2 * w + 1, 2 ** classes.astype("int64"))
+    ci_r = np.searchsorted(classes, cls_r)
+    size_r = sizes[ci_r]
+    nc = len(classes)
 
-    out_l: list[np.ndarray] = []
-    out_r: list[np.ndarray] = []
-    for a, b in zip(starts, ends, strict=True):
-        rows = order_l[a:b]
-        k = int(keys_sorted[a]) // 64
-        first = lo_day + k * chunk
-        last = first + chunk - 1 + int((e1[rows] - s1[rows]).max())
-        queries = boxes_l[rows]
-        query_rows = rows
-        if len(extra_rows):
-            sel = np.isin(extra_rows, rows)
-            if sel.any():
-                moved = _shift_boxes(boxes_l[extra_rows[sel]], shifts[sel])
-                queries = np.concatenate([queries, moved])
-                query_rows = np.concatenate([rows, extra_rows[sel]])
-        for members, starts_r, longest_span in right_classes:
-            lo = np.searchsorted(starts_r, first - w - longest_span, side="left")
-            hi = np.searchsorted(starts_r, last + w, side="right")
-            if lo >= hi:
-                continue
-            sub = members[lo:hi]
-            tree = shapely.STRtree(boxes_r[sub])
-            qi, ti = tree.query(queries)
-            li = query_rows[qi]
-            ri = sub[ti]
-            near = days_apart(s1[li], e1[li], s2[ri], e2[ri]) <= w
-            out_l.append(li[near])
-            out_r.append(ri[near])
-    if not out_l:
-        return empty
-    li = np.concatenate(out_l)
-    ri = np.concatenate(out_r)
-    if len(extra_rows):
+    # The tree: each right row once per bucket of its class that its range touches.
+    rrow, rbucket = _copies(s2 // size_r, e2 // size_r)
+    rsheet = rbucket * nc + ci_r[rrow]
+    lon_r, lat_r = right.lon[ri_ok][rrow], right.lat[ri_ok][rrow] + stride * rsheet
+    tree_geoms = np.asarray(shapely.points(lon_r, lat_r))
+    wide = np.flatnonzero(r_right[rrow] > 0)
+    if len(wide):
+        hx, hy = hlon_r[rrow][wide], hlat_r[rrow][wide]
+        tree_geoms[wide] = _boxes(lon_r[wide], lat_r[wide], hx, hy)
+    tree = shapely.STRtree(tree_geoms)
+
+    # The queries: each left row once per bucket of each class its widened range touches.
+    qrow_parts, qsheet_parts, qbucket_parts, qclass_parts = [], [], [], []
+    for ci, size in enumerate(sizes):
+        row, bucket = _copies((s1 - w) // size, (e1 + w) // size)
+        qrow_parts.append(row)
+        qbucket_parts.append(bucket)
+        qsheet_parts.append(bucket * nc + ci)
+        qclass_parts.append(np.full(len(row), ci))
+    qrow = np.concatenate(qrow_parts)
+    qsheet = np.concatenate(qsheet_parts)
+    qbucket = np.concatenate(qbucket_parts)
+    qclass = np.concatenate(qclass_parts)
+    qlon = left.lon[li_ok][qrow]
+    qlat = left.lat[li_ok][qrow] + stride * qsheet
+    # Across the antimeridian: copies shifted by 360 degrees of the boxes that reach it.
+    reach = hlon_l[qrow] + float(hlon_r.max())
+    west = np.flatnonzero((qlon - reach < -180) & (hlon_l[qrow] < 180))
+    east = np.flatnonzero((qlon + reach > 180) & (hlon_l[qrow] < 180))
+    copies = np.concatenate([np.arange(len(qrow)), west, east])
+    shift = np.concatenate(
+        [np.zeros(len(qrow)), np.full(len(west), 360.0), np.full(len(east), -360.0)]
+    )
+    hx = hlon_l[qrow][copies]
+    hy = hlat_l[qrow][copies]
+    boxes = _boxes(qlon[copies] + shift, qlat[copies], hx, hy)
+    qi, ti = tree.query(boxes)
+    q = copies[qi]
+    li, ri = qrow[q], rrow[ti]
+    # Once per pair: in the bucket of the first day the two (widened) ranges share.
+    first_shared = np.maximum(s2[ri], s1[li] - w)
+    once = qbucket[q] == first_shared // sizes[qclass[q]]
+    near = once & (days_apart(s1[li], e1[li], s2[ri], e2[ri]) <= w)
+    li, ri = li[near], ri[near]
+    if len(west) or len(east):
         code = np.unique(li.astype("int64") * len(ri_ok) + ri)
         li, ri = code // len(ri_ok), code % len(ri_ok)
     return li_ok[li], ri_ok[ri]
-
-
-def _shift_boxes(boxes: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    b = shapely.bounds(boxes)
-    return np.asarray(shapely.box(b[:, 0] + shift, b[:, 1], b[:, 2] + shift, b[:, 3]))
 
 
 def _strikes(events: pd.DataFrame) -> pd.Series:
