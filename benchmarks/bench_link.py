@@ -25,6 +25,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -67,10 +68,8 @@ def _reset_peak() -> None:
     import gc
 
     gc.collect()
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def run_method(method: str, folder: Path) -> dict[str, float]:
