@@ -216,7 +216,8 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
         if col == "geometry":
             value[mask] = shapely.to_wkt(geoms[mask], rounding_precision=7)
         else:
-            value[mask] = events[col].to_numpy(dtype=object, na_value=None)[mask]
+            text = events[col].astype("string").to_numpy(dtype=object, na_value=None)
+            value[mask] = text[mask]
     ok = ~(missing_geom | not_point | bad_coord | no_start | reversed_range)
     return Placed(ids, lon, lat, day0, day1, radius, ok, field, reason, value, geoms)
 
@@ -254,10 +255,10 @@ def unplaceable(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row": (bad + 1).astype("int64"),
-            "event_id": p.ids[bad],
-            "field": p.field[bad],
-            "value": p.value[bad],
-            "reason": p.reason[bad],
+            "event_id": pd.Series(p.ids[bad], dtype=object),
+            "field": pd.Series(p.field[bad], dtype=object),
+            "value": pd.Series(p.value[bad], dtype=object),
+            "reason": pd.Series(p.reason[bad], dtype=object),
         },
         columns=list(UNPLACEABLE_COLUMNS),
     )
