@@ -603,8 +603,9 @@ def link_tables() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return incidents, strikes
 
 
+@pytest.mark.parametrize("where", ["after", "before"])
 def test_links_layer_draws_lines_and_filters_incidents(
-    tmp_path: Path, node_modules: Path, open_page: Any
+    tmp_path: Path, node_modules: Path, open_page: Any, where: str
 ) -> None:
     from geoconflict import link
     from geoconflict.render.links import links_layer
@@ -618,7 +619,11 @@ def test_links_layer_draws_lines_and_filters_incidents(
     events = pd.concat([incidents, strikes], ignore_index=True)
     args = bare_map_args(zones_frame(), "Links", territory=None, extent=(42.95, 36.25, 43.4, 36.45))
     m = make_map(events, **args)
-    m.add_child(links_layer(pairs, incidents, strikes))  # added after the page's controls
+    layer = links_layer(pairs, incidents, strikes)
+    if where == "after":
+        m.add_child(layer)  # a user adds it to a finished map: after the page's controls
+    else:
+        m.add_child(layer, index=len(m._children) - 1)  # as make_map would: before them
     url = save_html(m, tmp_path / "map.html", assets="inline", asset_dir=node_modules).as_uri()
     p = open_page(url)
     lines = "document.querySelectorAll('path.gc-link-line').length"

@@ -163,7 +163,8 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
         raise DataError(f"{name}: event table has no geometry column")
     n = len(events)
     ids = events["event_id"].to_numpy(dtype=object, na_value=None)
-    dup = pd.Series(ids)[pd.Series(ids).duplicated()]
+    id_series = pd.Series(ids, dtype=object)
+    dup = id_series[id_series.duplicated()]
     if len(dup):
         raise DataError(
             f"{name}: event_id not unique (pairs name rows by it): {dup.iloc[:5].tolist()}"
@@ -358,6 +359,15 @@ def candidates(
     of the plane (latitudes moved by a multiple of a stride larger than any box), so
     boxes of different buckets never meet; one STRtree, one query, and a pair that
     shares several buckets is kept once (in the bucket of its first shared day).
+
+    Examples
+    --------
+    >>> ev = gpd.GeoDataFrame({"event_id": ["a", "b", "c"],
+    ...     "date_start": pd.to_datetime(["2017-03-01", "2017-03-02", "2017-03-09"])},
+    ...     geometry=gpd.points_from_xy([43.1, 43.1, 43.1], [36.3, 36.3, 36.3]), crs=4326)
+    >>> li, ri = candidates(place(ev), place(ev), 100.0, 1, False)
+    >>> sorted(zip(li.tolist(), ri.tolist()))
+    [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2)]
     """
     li_ok = np.flatnonzero(left.ok)
     ri_ok = np.flatnonzero(right.ok)
