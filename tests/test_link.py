@@ -344,3 +344,21 @@ def test_dask_matches_pandas_partitioned_in_space():
         check_dtype=False,
     )
     assert len(want) > 50
+
+
+def test_dask_on_one_side_and_partitions_without_points():
+    import dask
+    import dask_geopandas
+
+    ev = synthetic_events(600, seed=12)
+    left, right = ev.iloc[:200].copy(), ev.iloc[200:].copy()
+    left.loc[left.index[:50], "geometry"] = None  # a whole partition with no point
+    want = link.match(left, right, 5000, 3)
+    with dask.config.set(scheduler="synchronous"):
+        got_r = link.match(left, dask_geopandas.from_geopandas(right, npartitions=3), 5000, 3)
+        got_l = link.match(dask_geopandas.from_geopandas(left, npartitions=4), right, 5000, 3)
+        got_r, got_l = got_r.compute(), got_l.compute()
+    key = ["left_id", "right_id"]
+    for got in (got_r, got_l):
+        assert got[key].values.tolist() == want[key].values.tolist()
+    assert len(want) > 5
