@@ -31,6 +31,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "datasets": ("geoconflict.datasets", None),
     "render": ("geoconflict.render", None),
     "build": ("geoconflict.build", None),
+    "link": ("geoconflict.link", None),
     "errors": ("geoconflict.errors", None),
     "read_events": ("geoconflict.sources", "read_events"),
     "near_protected": ("geoconflict.sites", "near_protected"),

@@ -580,3 +580,96 @@ def test_uncertainty_ring_only_when_zoomed_in(
     p.js("GC.pages[0].map.setView([36.33, 43.05], 10, {animate: false})")
     assert alpha_at(1000 / (mpp * 16)) == 0  # zoomed out: no ring
     p.check_clean()
+
+
+# ---------------------------------------------------------------- links to declared strikes
+
+
+def link_tables() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    incidents = hostile_events().iloc[:3].copy()
+    incidents["event_id"] = ["inc-1", "inc-2", "inc-3"]
+    incidents["date_start"] = pd.to_datetime(["2017-03-10", "2017-03-17", "2017-03-17"])
+    incidents["date_end"] = incidents["date_start"]
+    incidents["geometry"] = gpd.points_from_xy([43.05, 43.15, 43.30], [36.33, 36.33, 36.40])
+    strikes = synthetic_events(2, seed=9)
+    strikes["dataset"] = "release"
+    strikes["kind"] = "strike"
+    strikes["event_id"] = ["str-1", "str-2"]
+    strikes["place"] = ["Near Mosul", XSS_PLACE]
+    strikes["strikes"] = pd.array([3, 1], dtype="Int64")
+    strikes["date_start"] = pd.to_datetime(["2017-03-10", "2017-03-18"])
+    strikes["date_end"] = strikes["date_start"]
+    strikes["geometry"] = gpd.points_from_xy([43.06, 43.16], [36.34, 36.33])
+    return incidents, strikes
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_links_layer_draws_lines_and_filters_incidents(
+    tmp_path: Path, node_modules: Path, open_page: Any, where: str
+) -> None:
+    from geoconflict import link
+    from geoconflict.render.links import links_layer
+
+    incidents, strikes = link_tables()
+    pairs = link.match(incidents, strikes, 5000, 1)
+    assert pairs[["left_id", "right_id"]].values.tolist() == [
+        ["inc-1", "str-1"],
+        ["inc-2", "str-2"],
+    ]
+    events = pd.concat([incidents, strikes], ignore_index=True)
+    args = bare_map_args(zones_frame(), "Links", territory=None, extent=(42.95, 36.25, 43.4, 36.45))
+    m = make_map(events, **args)
+    layer = links_layer(pairs, incidents, strikes)
+    if where == "after":
+        m.add_child(layer)  # a user adds it to a finished map: after the page's controls
+    else:
+        m.add_child(layer, index=len(m._children) - 1)  # as make_map would: before them
+    url = save_html(m, tmp_path / "map.html", assets="inline", asset_dir=node_modules).as_uri()
+    p = open_page(url)
+    lines = "document.querySelectorAll('path.gc-link-line').length"
+    shown = "window.geoconflict.page.layers.links.shownLinks()"
+    visible = "window.geoconflict.visibleEventIds().slice().sort()"
+    assert p.js(lines) == 2
+    assert p.js(shown) == [["inc-1", "str-1"], ["inc-2", "str-2"]]
+    assert p.js("document.querySelectorAll('path.gc-link-end').length") == 2
+    # a line follows its incident on the time slider
+    p.js("window.geoconflict.setDate('2017-03-12')")
+    assert p.js(shown) == [["inc-1", "str-1"]]
+    assert p.js(lines) == 1
+    p.js("window.geoconflict.setDate('2017-03-31')")
+
+    def choose(mode: str) -> None:
+        p.page.click(f"input.gc-links-filter[value={mode}]")
+
+    choose("with")
+    assert p.js(visible) == ["inc-1", "inc-2", "str-1", "str-2"]
+    assert p.js(lines) == 2
+    choose("without")
+    assert p.js(visible) == ["inc-3", "str-1", "str-2"]
+    assert p.js(lines) == 0
+    assert p.js("document.querySelector('.gc-links-count').textContent") == "0 links shown"
+    choose("all")
+    assert p.js(visible) == ["inc-1", "inc-2", "inc-3", "str-1", "str-2"]
+    assert p.js(lines) == 2
+
+    # the popup of a line shows both events, their text as text
+    box = p.js(
+        "(() => { const r = document.querySelectorAll('path.gc-link-line')[1]"
+        ".getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+    )
+    p.page.mouse.click(box["x"], box["y"])
+    p.page.wait_for_selector(".leaflet-popup-content .gc-link-popup")
+
+    def text(sel: str) -> str:
+        return p.js(f"document.querySelector('.leaflet-popup-content {sel} .gc-v').textContent")
+
+    assert text(".gc-link-left-id").startswith("inc-2")
+    assert text(".gc-link-left-place") == "al-Jadida"
+    assert text(".gc-link-right-id").startswith("str-2")
+    assert text(".gc-link-right-place") == XSS_PLACE
+    assert text(".gc-link-right-strikes") == "1"
+    assert text(".gc-link-days") == "1"
+    assert text(".gc-link-distance") == f"{round(pairs['distance_m'].iloc[1])} m"
+    assert p.js("document.querySelectorAll('img[src=x]').length") == 0
+    assert p.js("typeof window.pwned") == "undefined"
+    p.check_clean()

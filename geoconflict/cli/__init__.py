@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "ingest": "geoconflict.cli.ingest",
     "summarize": "geoconflict.cli.summarize",
     "build": "geoconflict.cli.build",
+    "link": "geoconflict.cli.link",
 }
 
 

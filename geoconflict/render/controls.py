@@ -1,6 +1,6 @@
 """The page's controls: one time control (with its chart), legend, filters, banner, readout.
 
-They are drawn by ``static/geoconflict.js`` (``GC.start``) from one JSON config
+They are drawn by ``static/js/`` (``GC.start``) from one JSON config
 block; this element is added to the map after every layer so the time control
 can drive them all (events and territory together).
 """

@@ -4,7 +4,7 @@ Events reach the page as one JSON object of per-column arrays, not one object
 per event: integers as base64 little-endian typed arrays of the smallest width
 that fits (optionally delta-encoded), text as a dictionary of distinct values
 plus integer codes (a column with one value is stored once). The page decodes
-them with ``GC.col`` in ``static/geoconflict.js``.
+them with ``GC.col`` in ``static/js/decode.js``.
 
 JSON goes into ``<script type="application/json">`` blocks with ``<``, ``>``,
 ``&`` and U+2028/U+2029 escaped, so no text can end the block or start markup.

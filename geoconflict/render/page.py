@@ -3,9 +3,10 @@
 :class:`GeoconflictMap` drops jQuery, Bootstrap, Font Awesome and the awesome
 markers folium loads by default; the page's only dependencies are declared in
 :mod:`geoconflict.render.assets`, and the time layer's own JS/CSS
-(``static/geoconflict.js`` / ``.css``, written for this package) is always
-inlined. :func:`to_html` renders with stable ids (:mod:`geoconflict.render.ids`)
-so the same map gives the same bytes; :func:`save_html` writes atomically.
+(``static/js/*.js``, one file per layer or control, assembled by :func:`page_script`;
+``static/geoconflict.css``), written for this package, is always inlined.
+:func:`to_html` renders with stable ids (:mod:`geoconflict.render.ids`) so the same
+map gives the same bytes; :func:`save_html` writes atomically.
 
 User text never goes through a Jinja template (branca compiles rendered macro
 output again as a template): data travels in :class:`RawHTML` elements that
@@ -36,16 +37,70 @@ def static_text(name: str) -> str:
 
     Examples
     --------
-    >>> "geoconflictReady" in static_text("geoconflict.js")
+    >>> "geoconflictReady" in static_text("js/start.js")
     True
     """
-    return resources.files("geoconflict.render").joinpath("static", name).read_text("utf-8")
+    path = resources.files("geoconflict.render").joinpath("static", *name.split("/"))
+    return path.read_text("utf-8")
+
+
+#: The page script's parts (``static/js/<name>.js``), in the order they are concatenated:
+#: helpers first, then the page object and the layer factories, the layers, the controls,
+#: and ``GC.start`` last. Each part may use what the parts before it define.
+PAGE_SCRIPTS: tuple[str, ...] = (
+    "decode",
+    "dates",
+    "dom",
+    "page",
+    "events",
+    "links",
+    "territory",
+    "layers",
+    "grid",
+    "title",
+    "legend",
+    "time",
+    "chart",
+    "readout",
+    "start",
+)
+
+_SCRIPT_HEAD = """/* geoconflict map page: the time layer, territory restyling and the controls.
+ * Written for geoconflict (MIT). Needs Leaflet (L); uses the npm package `mgrs`
+ * (global `mgrs`) for the mouse-position readout when it is loaded.
+ * All data comes from <script type="application/json"> blocks and is shown as
+ * text (textContent), never parsed as HTML, unless a map opts in (html_notes).
+ * Assembled from geoconflict/render/static/js/*.js (geoconflict.render.page.PAGE_SCRIPTS).
+ */
+(function () {
+"use strict";
+"""
+
+
+@cache
+def page_script() -> str:
+    """The page's own script: the parts of :data:`PAGE_SCRIPTS` in order, in one closure.
+
+    The parts share one function scope (the helpers of ``dom.js`` are seen by every
+    layer) and nothing leaks to ``window`` but ``GC`` and what ``GC.start`` exposes.
+    The same files always give the same bytes.
+
+    Examples
+    --------
+    >>> js = page_script()
+    >>> js.index("/* decode.js") < js.index("/* events.js") < js.index("/* start.js")
+    True
+    >>> js.rstrip().endswith("})();")
+    True
+    """
+    parts = [static_text(f"js/{name}.js") for name in PAGE_SCRIPTS]
+    return _SCRIPT_HEAD + "\n".join(parts) + "})();\n"
 
 
 def own_tags() -> str:
     """The inline ``<style>`` and ``<script>`` of the package's own page code."""
     css = static_text("geoconflict.css").replace("</style", "<\\/style")
-    js = static_text("geoconflict.js").replace("</script", "<\\/script")
+    js = page_script().replace("</script", "<\\/script")
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
@@ -221,7 +276,7 @@ def save_html(
 
 
 class DataLayer(folium.map.Layer):
-    """A layer drawn by ``static/geoconflict.js`` from one JSON data block.
+    """A layer drawn by the page script (``static/js/``) from one JSON data block.
 
     ``kind`` names the JS constructor (``GC.layer(kind, map, data)``); ``data``
     is any JSON-able object, put in the page verbatim (never through Jinja).

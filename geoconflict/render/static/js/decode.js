@@ -1,0 +1,61 @@
+/* decode.js: Decoding the page's data blocks: packed integer and text columns, event ids. */
+var GC = (window.GC = window.GC || {});
+var DAY_MS = 86400000;
+var TYPES = { u1: Uint8Array, i1: Int8Array, u2: Uint16Array, i2: Int16Array, i4: Int32Array };
+
+GC.readJSON = function (id) {
+  return JSON.parse(document.getElementById(id).textContent);
+};
+
+function bytes(b64) {
+  var bin = atob(b64);
+  var n = bin.length;
+  var out = new Uint8Array(n);
+  for (var i = 0; i < n; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/* A packed integer column ({t, b, d}) as a typed array. */
+GC.ints = function (p) {
+  if (Object.prototype.hasOwnProperty.call(p, "c")) return new Int32Array(p.n).fill(p.c);
+  var T = TYPES[p.t];
+  var raw = bytes(p.b);
+  var arr = new T(raw.buffer, 0, raw.length / T.BYTES_PER_ELEMENT);
+  if (!p.d) return arr;
+  var out = new Int32Array(arr.length);
+  var acc = 0;
+  for (var i = 0; i < arr.length; i++) {
+    acc += arr[i];
+    out[i] = acc;
+  }
+  return out;
+};
+
+/* A dictionary-coded text column ({c} or {k, v}) as an accessor i -> string|null. */
+GC.text = function (p) {
+  if (Object.prototype.hasOwnProperty.call(p, "c")) {
+    var c = p.c;
+    return function () {
+      return c;
+    };
+  }
+  var codes = GC.ints(p.k);
+  var values = p.v;
+  return function (i) {
+    return values[codes[i]];
+  };
+};
+
+GC.ids = function (p) {
+  if (p.s) {
+    var s = p.s;
+    return function (i) {
+      return s[i];
+    };
+  }
+  var nums = GC.ints(p.n);
+  var prefix = p.p;
+  return function (i) {
+    return prefix + nums[i];
+  };
+};

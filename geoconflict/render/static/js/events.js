@@ -1,0 +1,496 @@
+/* events.js: The events time layer: packed columns drawn on one canvas, popups, filters. */
+var DRAW_ORDER_LAST = "civcas";
+
+var EventsLayer = L.Layer.extend({
+  initialize: function (data, page) {
+    this._page = page;
+    var n = (this.n = data.n);
+    this.day = GC.ints(data.day);
+    this.span = GC.ints(data.dayEnd);
+    /* reach[i]: the latest last day of events 0..i (events are sorted by first day,
+       so it never decreases): the first event that can reach into a window is found
+       by binary search, however long some events are */
+    var reach = (this.reach = new Int32Array(n));
+    for (var j = 0, far = -2147483648; j < n; j++) {
+      far = Math.max(far, this.day[j] + this.span[j]);
+      reach[j] = far;
+    }
+    this.from = -Infinity;
+    var lat = (this.lat = GC.ints(data.lat));
+    var lon = (this.lon = GC.ints(data.lon));
+    this.wx = new Float64Array(n);
+    this.wy = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var s = Math.sin((lat[i] * 1e-5 * Math.PI) / 180);
+      s = Math.max(Math.min(s, 0.9999999), -0.9999999);
+      this.wx[i] = (lon[i] * 1e-5 + 180) / 360;
+      this.wy[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+    }
+    this.kind = GC.ints(data.kind);
+    this.kinds = data.kinds;
+    this.grading = GC.ints(data.grading);
+    this.gradings = data.gradings;
+    this.dprec = GC.ints(data.datePrecision);
+    this.dprecs = data.datePrecisions;
+    this.cmin = GC.ints(data.cmin);
+    this.cmax = GC.ints(data.cmax);
+    this.precCodes = GC.ints(data.precM.k);
+    this.precValues = data.precM.v;
+    this.text = {};
+    for (var k in data.text) this.text[k] = GC.text(data.text[k]);
+    this.id = GC.ids(data.id);
+    this.radius = new Float32Array(n);
+    for (i = 0; i < n; i++) {
+      var c = this.cmax[i];
+      this.radius[i] = c > 0 ? Math.round(2 * Math.min(3 + 1.6 * Math.sqrt(c), 22)) / 2 : 3;
+    }
+    var ds = data.text.dataset;
+    this.synthetic = new Uint8Array(n);
+    if (Object.prototype.hasOwnProperty.call(ds, "c")) {
+      if (ds.c === "synthetic") this.synthetic.fill(1);
+    } else {
+      var codes = GC.ints(ds.k);
+      for (i = 0; i < n; i++) this.synthetic[i] = ds.v[codes[i]] === "synthetic" ? 1 : 0;
+    }
+    /* a per-event mask set by other layers (the links filter); null: all pass */
+    this.mask = null;
+    this.kindOn = new Uint8Array(this.kinds.length).fill(1);
+    this.gradOn = new Uint8Array(this.gradings.length).fill(1);
+    this.lo = 0;
+    this.hi = 0;
+    this.order = [];
+    var last = this.kinds.indexOf(DRAW_ORDER_LAST);
+    for (i = 0; i < this.kinds.length; i++) if (i !== last) this.order.push(i);
+    if (last >= 0) this.order.push(last);
+    this._bufs = [];
+    for (i = 0; i < this.kinds.length; i++) this._bufs.push(new Int32Array(Math.max(n, 1)));
+    this.ringMinZoom = 11;
+  },
+
+  onAdd: function (map) {
+    this._map = map;
+    if (!map.getPane("gcEvents")) {
+      var pane = map.createPane("gcEvents");
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = "none";
+    }
+    this._canvas = L.DomUtil.create("canvas", "gc-events-canvas", map.getPane("gcEvents"));
+    this._ctx = this._canvas.getContext("2d");
+    map.on("moveend resize viewreset", this._reset, this);
+    map.on("zoomstart", this._hide, this);
+    map.on("click", this._onClick, this);
+    this._reset();
+  },
+
+  onRemove: function (map) {
+    map.off("moveend resize viewreset", this._reset, this);
+    map.off("zoomstart", this._hide, this);
+    map.off("click", this._onClick, this);
+    L.DomUtil.remove(this._canvas);
+    this._canvas = null;
+  },
+
+  _hide: function () {
+    if (this._canvas) this._canvas.style.visibility = "hidden";
+  },
+
+  _reset: function () {
+    if (!this._canvas) return;
+    var map = this._map;
+    var size = map.getSize();
+    var dpr = window.devicePixelRatio || 1;
+    var topLeft = map.containerPointToLayerPoint([0, 0]);
+    L.DomUtil.setPosition(this._canvas, topLeft);
+    this._canvas.width = Math.max(1, Math.round(size.x * dpr));
+    this._canvas.height = Math.max(1, Math.round(size.y * dpr));
+    this._canvas.style.width = size.x + "px";
+    this._canvas.style.height = size.y + "px";
+    this._canvas.style.visibility = "";
+    this._ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (this._dpr !== dpr || !this._byKind) {
+      this._sprites = {};
+      this._byKind = [];
+    }
+    this._dpr = dpr;
+    this._img = this._ctx.createImageData(this._canvas.width, this._canvas.height);
+    this._d32 = new Uint32Array(this._img.data.buffer);
+    this._last = new Int32Array(this._canvas.width * this._canvas.height);
+    this.redraw();
+  },
+
+  /* the date slice [lo, hi) for a day and mode; in window mode an event is in the
+     window when any day of it (date_start .. date_end) is: the slice starts at the
+     first event whose reach gets to `from`, and each event's last day is checked */
+  setRange: function (day, mode, windowDays) {
+    this.hi = lowerBound(this.day, day + 1);
+    this.from = mode === "window" ? day - windowDays + 1 : -Infinity;
+    this.lo = mode === "window" ? lowerBound(this.reach, this.from) : 0;
+  },
+
+  /* the kind and grading filters (the chart counts with these alone) */
+  passes: function (i) {
+    return this.kindOn[this.kind[i]] && this.gradOn[this.grading[i]] && (!this.mask || this.mask[i]);
+  },
+
+  /* on the map now: passes the filters and some day of it is in [from, D] */
+  shown: function (i) {
+    return this.passes(i) && this.day[i] + this.span[i] >= this.from;
+  },
+
+  _view: function () {
+    var map = this._map;
+    var scale = 256 * Math.pow(2, map.getZoom());
+    var origin = map.getPixelOrigin();
+    var topLeft = map.containerPointToLayerPoint([0, 0]);
+    return { scale: scale, ox: origin.x + topLeft.x, oy: origin.y + topLeft.y };
+  },
+
+  redraw: function () {
+    var t0 = performance.now();
+    var syntheticShown = false;
+    var count = 0;
+    var i;
+    for (i = this.lo; i < this.hi; i++) {
+      if (this.shown(i)) {
+        count++;
+        if (this.synthetic[i]) syntheticShown = true;
+      }
+    }
+    this.shownCount = count;
+    this.syntheticShown = syntheticShown;
+    if (this._canvas && this._map) this._draw();
+    this._page.lastRedrawMs = performance.now() - t0;
+    return this._page.lastRedrawMs;
+  },
+
+  _draw: function () {
+    var ctx = this._ctx;
+    var size = this._map.getSize();
+    ctx.clearRect(0, 0, size.x, size.y);
+    var v = this._view();
+    var w = size.x;
+    var h = size.y;
+    var nk = this.kinds.length;
+    var lens = new Int32Array(nk);
+    var bufs = this._bufs;
+    var kind = this.kind;
+    var grading = this.grading;
+    var kindOn = this.kindOn;
+    var gradOn = this.gradOn;
+    var wx = this.wx;
+    var wy = this.wy;
+    var radius = this.radius;
+    var day = this.day;
+    var span = this.span;
+    var from = this.from;
+    var mask = this.mask;
+    var i, k, x, y, r;
+    for (i = this.lo; i < this.hi; i++) {
+      k = kind[i];
+      if (!kindOn[k] || !gradOn[grading[i]] || day[i] + span[i] < from) continue;
+      if (mask && !mask[i]) continue;
+      x = wx[i] * v.scale - v.ox;
+      y = wy[i] * v.scale - v.oy;
+      r = radius[i];
+      if (x < -r || y < -r || x > w + r || y > h + r) continue;
+      bufs[k][lens[k]++] = i;
+    }
+    var colours = this._page.cfg ? this._page.cfg.kindColours : {};
+    var zoom = this._map.getZoom();
+    var rings = zoom >= this.ringMinZoom;
+    var dpr = this._dpr;
+    var img = this._img;
+    var d8 = img.data;
+    var d32 = this._d32;
+    var W = img.width;
+    var H = img.height;
+    d32.fill(0);
+    /* the sprite last stamped at each pixel: stamping the same sprite at the same
+       place again changes nothing visible, so dense data costs far less */
+    var last = this._last;
+    last.fill(0);
+    for (var o = 0; o < this.order.length; o++) {
+      k = this.order[o];
+      var buf = bufs[k];
+      var len = lens[k];
+      if (!len) continue;
+      var colour = colours[this.kinds[k]] || "#444";
+      var byRadius = this._byKind[k] || (this._byKind[k] = {});
+      for (var j = 0; j < len; j++) {
+        i = buf[j];
+        var sp = byRadius[radius[i]] || (byRadius[radius[i]] = this._sprite(colour, radius[i]));
+        var px = Math.round((wx[i] * v.scale - v.ox) * dpr);
+        var py = Math.round((wy[i] * v.scale - v.oy) * dpr);
+        if (px >= 0 && py >= 0 && px < W && py < H) {
+          var at = py * W + px;
+          if (last[at] === sp.id) continue;
+          last[at] = sp.id;
+        }
+        var s;
+        var X;
+        var Y;
+        var sdx = sp.sdx;
+        var sdy = sp.sdy;
+        var sw = sp.sword;
+        if (sp.W !== W) this._offsets(sp, W);
+        var inside = px - sp.half >= 0 && py - sp.half >= 0 && px + sp.half < W && py + sp.half < H;
+        if (inside) {
+          var base = py * W + px;
+          var soff = sp.soff;
+          for (s = 0; s < sw.length; s++) d32[base + soff[s]] = sw[s];
+        } else {
+          for (s = 0; s < sw.length; s++) {
+            X = px + sdx[s];
+            Y = py + sdy[s];
+            if (X >= 0 && Y >= 0 && X < W && Y < H) d32[Y * W + X] = sw[s];
+          }
+        }
+        var edx = sp.edx;
+        var edy = sp.edy;
+        var erg = sp.ergba;
+        for (s = 0; s < edx.length; s++) {
+          X = px + edx[s];
+          Y = py + edy[s];
+          if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
+          var q = (Y * W + X) * 4;
+          var a = erg[4 * s + 3];
+          var da = d8[q + 3];
+          if (da === 0) {
+            d8[q] = erg[4 * s];
+            d8[q + 1] = erg[4 * s + 1];
+            d8[q + 2] = erg[4 * s + 2];
+            d8[q + 3] = a;
+          } else {
+            var keep = (da * (255 - a)) / 255;
+            var oa = a + keep;
+            d8[q] = (erg[4 * s] * a + d8[q] * keep) / oa;
+            d8[q + 1] = (erg[4 * s + 1] * a + d8[q + 1] * keep) / oa;
+            d8[q + 2] = (erg[4 * s + 2] * a + d8[q + 2] * keep) / oa;
+            d8[q + 3] = oa;
+          }
+        }
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    for (o = 0; o < this.order.length; o++) {
+      k = this.order[o];
+      buf = bufs[k];
+      len = lens[k];
+      if (!len) continue;
+      if (rings && len < 5000) {
+        ctx.save();
+        ctx.strokeStyle = colours[this.kinds[k]] || "#444";
+        ctx.setLineDash([4, 3]);
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        for (j = 0; j < len; j++) {
+          i = buf[j];
+          var pm = this.precValues[this.precCodes[i]];
+          if (!pm) continue;
+          var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
+          var rr = pm / mpp;
+          if (rr <= radius[i] + 1 || rr > 4000) continue;
+          x = wx[i] * v.scale - v.ox;
+          y = wy[i] * v.scale - v.oy;
+          ctx.moveTo(x + rr, y);
+          ctx.arc(x, y, rr, 0, 6.283185307179586);
+        }
+        ctx.stroke();
+        ctx.restore();
+      }
+    }
+  },
+
+  /* A disc per (colour, radius), rasterised once by the canvas API and kept as
+     pixel lists: opaque pixels (one 32-bit store each) and anti-aliased edge
+     pixels (blended). Stamping these into one ImageData is much faster than
+     100k canvas paths or drawImage calls in software rendering. */
+  _sprite: function (colour, r) {
+    var cache = this._sprites || (this._sprites = {});
+    var dpr = this._dpr;
+    var key = colour + "|" + r + "|" + dpr;
+    var sp = cache[key];
+    if (sp) return sp;
+    var size = Math.ceil((2 * r + 2) * dpr) | 1;
+    var half = (size - 1) / 2;
+    var c = document.createElement("canvas");
+    c.width = size;
+    c.height = size;
+    var g = c.getContext("2d", { willReadFrequently: true });
+    g.beginPath();
+    g.arc(half + 0.5, half + 0.5, r * dpr, 0, 6.283185307179586);
+    g.fillStyle = colour;
+    g.fill();
+    g.lineWidth = 0.8 * dpr;
+    g.strokeStyle = "#ffffff";
+    g.stroke();
+    var data = g.getImageData(0, 0, size, size).data;
+    var solid = [];
+    var edge = [];
+    for (var y = 0; y < size; y++) {
+      for (var x = 0; x < size; x++) {
+        var q = (y * size + x) * 4;
+        var a = data[q + 3];
+        if (a === 0) continue;
+        if (a === 255) solid.push(x - half, y - half, data[q], data[q + 1], data[q + 2]);
+        else edge.push(x - half, y - half, data[q], data[q + 1], data[q + 2], a);
+      }
+    }
+    var ns = solid.length / 5;
+    var ne = edge.length / 6;
+    this._spriteCount = (this._spriteCount || 0) + 1;
+    sp = {
+      id: this._spriteCount,
+      half: half,
+      sdx: new Int16Array(ns),
+      sdy: new Int16Array(ns),
+      soff: new Int32Array(ns),
+      sword: new Uint32Array(ns),
+      edx: new Int16Array(ne),
+      edy: new Int16Array(ne),
+      ergba: new Uint8Array(4 * ne),
+    };
+    var word = new Uint32Array(1);
+    var wb = new Uint8Array(word.buffer);
+    for (var i = 0; i < ns; i++) {
+      sp.sdx[i] = solid[5 * i];
+      sp.sdy[i] = solid[5 * i + 1];
+      wb[0] = solid[5 * i + 2];
+      wb[1] = solid[5 * i + 3];
+      wb[2] = solid[5 * i + 4];
+      wb[3] = 255;
+      sp.sword[i] = word[0];
+    }
+    for (i = 0; i < ne; i++) {
+      sp.edx[i] = edge[6 * i];
+      sp.edy[i] = edge[6 * i + 1];
+      for (var ch = 0; ch < 4; ch++) sp.ergba[4 * i + ch] = edge[6 * i + 2 + ch];
+    }
+    cache[key] = sp;
+    return sp;
+  },
+
+  _offsets: function (sp, W) {
+    for (var i = 0; i < sp.sdx.length; i++) sp.soff[i] = sp.sdy[i] * W + sp.sdx[i];
+    sp.W = W;
+  },
+
+  visibleIds: function () {
+    var out = [];
+    for (var i = this.lo; i < this.hi; i++) if (this.shown(i)) out.push(this.id(i));
+    return out;
+  },
+
+  indexOf: function (id) {
+    for (var i = 0; i < this.n; i++) if (this.id(i) === id) return i;
+    return -1;
+  },
+
+  latLng: function (i) {
+    return L.latLng(this.lat[i] * 1e-5, this.lon[i] * 1e-5);
+  },
+
+  point: function (i) {
+    var v = this._view();
+    return { x: this.wx[i] * v.scale - v.ox, y: this.wy[i] * v.scale - v.oy };
+  },
+
+  _onClick: function (e) {
+    var p = e.containerPoint;
+    var v = this._view();
+    var best = -1;
+    var bestD = Infinity;
+    for (var i = this.lo; i < this.hi; i++) {
+      if (!this.shown(i)) continue;
+      var dx = this.wx[i] * v.scale - v.ox - p.x;
+      var dy = this.wy[i] * v.scale - v.oy - p.y;
+      var d = dx * dx + dy * dy;
+      var reach = Math.max(this.radius[i], 6) + 2;
+      if (d <= reach * reach && d <= bestD) {
+        best = i;
+        bestD = d;
+      }
+    }
+    if (best >= 0) this.openPopup(best);
+  },
+
+  openPopup: function (i) {
+    /* one popup, reused: its content is replaced, never stacked */
+    this._popup = this._popup || L.popup({ maxWidth: 300, className: "gc-popup-wrap" });
+    this._popup
+      .setLatLng(this.latLng(i))
+      .setContent(this.popupContent(i))
+      .openOn(this._map);
+  },
+
+  popupContent: function (i) {
+    var t = this.text;
+    var box = el("div", "gc-popup");
+    function row(cls, label, value) {
+      var r = el("div", "gc-p " + cls, null, box);
+      if (label) el("span", "gc-l", label + ": ", r);
+      el("span", "gc-v", value, r);
+      return r;
+    }
+    var day = this.day[i];
+    var dateText = GC.fmtDay(day);
+    if (this.span[i] > 0) dateText += " – " + GC.fmtDay(day + this.span[i]);
+    row("gc-p-date", "Date", dateText + " (" + this.dprecs[this.dprec[i]] + " precision)");
+    var place = t.place(i);
+    if (place !== null) row("gc-p-place", "Place", place);
+    var kindLine = this.kinds[this.kind[i]];
+    row("gc-p-kind", "Kind", kindLine);
+    row("gc-p-grading", "Grading", this.gradings[this.grading[i]]);
+    var mgrsRef = t.mgrs(i);
+    if (mgrsRef !== null) row("gc-p-mgrs", "MGRS", mgrsRef);
+    var pm = this.precValues[this.precCodes[i]];
+    if (pm) row("gc-p-precision", "Location within", pm + " m");
+    var lo = this.cmin[i];
+    var hi = this.cmax[i];
+    if (lo >= 0 || hi >= 0) {
+      var range = lo >= 0 && hi >= 0 && lo !== hi ? lo + "–" + hi : String(lo >= 0 ? lo : hi);
+      row("gc-p-casualties", "Civilians killed", range);
+    }
+    var actor = t.actor(i);
+    if (actor !== null) row("gc-p-actor", "Actor", actor);
+    var source = t.source(i);
+    var url = t.source_url(i);
+    var href = safeHref(url);
+    if (source !== null || url !== null) {
+      var r = el("div", "gc-p gc-p-source", null, box);
+      el("span", "gc-l", "Source: ", r);
+      var label = source !== null ? source : url;
+      if (href) {
+        var a = el("a", "gc-v", label, r);
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+      } else {
+        el("span", "gc-v", label, r);
+        if (url !== null && source !== null) el("span", "gc-p-url", " " + url, r);
+      }
+    }
+    var notes = t.notes(i);
+    if (notes !== null) {
+      var nr = row("gc-p-notes", null, "");
+      var holder = nr.lastChild;
+      if (this._page.cfg && this._page.cfg.options.html_notes) holder.innerHTML = notes;
+      else holder.textContent = notes;
+    }
+    row("gc-p-id", "ID", this.id(i) + " · " + (t.dataset(i) || ""));
+    return box;
+  },
+
+  setFilter: function (kinds, gradings) {
+    var i;
+    if (kinds) for (i = 0; i < this.kinds.length; i++) this.kindOn[i] = kinds.indexOf(this.kinds[i]) >= 0 ? 1 : 0;
+    if (gradings)
+      for (i = 0; i < this.gradings.length; i++) this.gradOn[i] = gradings.indexOf(this.gradings[i]) >= 0 ? 1 : 0;
+  },
+});
+
+FACTORIES.events = function (data, page) {
+  var layer = new EventsLayer(data, page);
+  page.events = layer;
+  return layer;
+};

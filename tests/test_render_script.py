@@ -1,0 +1,56 @@
+"""The page script: one file per layer or control (static/js), assembled in a fixed order."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from geoconflict.render import page
+from geoconflict.render.page import PAGE_SCRIPTS, page_script
+
+JS_DIR = Path(page.__file__).parent / "static" / "js"
+
+
+def test_every_part_is_listed_once_and_assembled_in_order() -> None:
+    on_disk = sorted(p.stem for p in JS_DIR.glob("*.js"))
+    assert sorted(PAGE_SCRIPTS) == on_disk
+    assert len(set(PAGE_SCRIPTS)) == len(PAGE_SCRIPTS)
+    js = page_script()
+    at = [js.index(f"/* {name}.js: ") for name in PAGE_SCRIPTS]
+    assert at == sorted(at)
+    for name in PAGE_SCRIPTS:
+        assert (JS_DIR / f"{name}.js").read_text(encoding="utf-8") in js
+
+
+def test_a_name_is_defined_before_the_parts_that_use_it_at_load() -> None:
+    js = page_script()
+    # the factories registry comes before every layer that registers a factory
+    assert js.index("var FACTORIES = {};") < js.index("FACTORIES.events =")
+    assert js.index("FACTORIES.grid =") < js.index("GC.start = function")
+    # GC.start is last: it may use everything
+    assert js.index("/* start.js: ") > max(js.index(f"/* {n}.js: ") for n in PAGE_SCRIPTS[:-1])
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node for a syntax check")
+def test_assembled_script_and_each_part_parse(tmp_path: Path) -> None:
+    whole = tmp_path / "page.js"
+    whole.write_text(page_script(), encoding="utf-8")
+    subprocess.run(["node", "--check", str(whole)], check=True, capture_output=True)
+    for name in PAGE_SCRIPTS:
+        # each part on its own is a valid function body (the closure the page wraps it in)
+        part = tmp_path / f"{name}.js"
+        text = (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
+        part.write_text(f'(function () {{\n"use strict";\n{text}}});\n', encoding="utf-8")
+        proc = subprocess.run(["node", "--check", str(part)], capture_output=True, text=True)
+        assert proc.returncode == 0, f"{name}.js: {proc.stderr}"
+
+
+def test_same_files_same_bytes() -> None:
+    page_script.cache_clear()
+    first = page_script()
+    page_script.cache_clear()
+    assert page_script() == first
+    assert first.startswith("/* geoconflict map page") and first.endswith("})();\n")
