@@ -6,7 +6,8 @@ counts linked incidents per study area and month; :func:`unplaceable` lists the 
 that can never link (no usable point or date) and why.
 """
 
-from geoconflict.link.match import PAIR_COLUMNS, match, unplaceable
+from geoconflict.link.api import match
+from geoconflict.link.match import PAIR_COLUMNS, unplaceable
 from geoconflict.link.summary import by_area, summary
 
 __all__ = ["PAIR_COLUMNS", "by_area", "match", "summary", "unplaceable"]

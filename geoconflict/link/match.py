@@ -470,7 +470,9 @@ def match(
         point ``geometry``, ``date_start``, ``date_end``, ``location_precision_m``),
         typically independent civilian-harm records (left) and declared strikes
         (right). A Dask table on either side gives a lazy Dask result
-        (:func:`geoconflict.link.scale.match`).
+        (:func:`geoconflict.link.scale.match`); the caller's entry point
+        :func:`geoconflict.link.api.match` chooses the engine, as this module is the
+        pandas engine and never hands work to Dask.
     within_m : float
         Largest distance in metres (geodesic, WGS84, between the two points).
     within_days : int
@@ -515,12 +517,6 @@ def match(
     >>> match(inc, strikes, 1500, 1, uncertainty=True)["distance_min_m"].round(1).tolist()
     [1303.4]
     """
-    from geoconflict.scale import is_dask
-
-    if is_dask(left) or is_dask(right):
-        from geoconflict.link.scale import match as match_dask
-
-        return match_dask(left, right, within_m, within_days, uncertainty=uncertainty)
     metres, days = check_thresholds(within_m, within_days)
     pl = place(left, "left")
     pr = place(right, "right")

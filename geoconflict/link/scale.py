@@ -25,6 +25,7 @@ from geoconflict.link.match import (
     check_thresholds,
     lon_half_width,
 )
+from geoconflict.link.match import match as match_frames
 from geoconflict.scale import is_dask
 
 
@@ -89,12 +90,10 @@ def _search_box(hull: Any, reach_m: float) -> Any:
 
 
 def _match_parts(left: Any, *rights: Any, **options: Any) -> pd.DataFrame:
-    from geoconflict.link.match import match
-
     if not rights:
         return _pair_meta()
     right = pd.concat(rights) if len(rights) > 1 else rights[0]
-    return match(left, right, **options)
+    return match_frames(left, right, **options)
 
 
 def match(
