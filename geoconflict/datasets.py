@@ -30,6 +30,7 @@ FILES: dict[str, str] = {
     "territory": "territory.geojson",
     "context": "context.geojson",
     "places": "places.csv",
+    "gazetteer": "gazetteer.csv",
     "incidents": "incidents.csv",
     "weapons_monthly": "weapons_monthly.csv",
     "weapons_annual": "weapons_annual.csv",
