@@ -344,7 +344,7 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
     period: tuple[Any, Any] = (None, None)
     section: _Section | None = None
     enemy = None
-    for raw in _clean_text(text).splitlines():
+    for number, raw in enumerate(_clean_text(text).splitlines(), start=1):
         bullet = bool(_BULLET.match(raw))
         line = raw.strip()
         for k, sentence in enumerate(sentences(_BULLET.sub("", line)) if line else []):
@@ -374,8 +374,10 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
                 led = bullet and k == 0 and (section is not None or _TOTAL.search(sentence))
                 if heading is None and (led or re.match(r"^\W*Near\b", sentence)):
                     recs.append({"line": line, "why": "not a strike line", "field": "line"})
+                    recs[-1]["text_line"] = number
                 continue
             recs.append(_dated(parsed, line, section, period, release, enemy))
+            recs[-1]["text_line"] = number
             if section is not None and not parsed["when"]:
                 if parsed["strikes"] is None:
                     section.uncounted += 1
@@ -508,7 +510,8 @@ def read_release_text(
     for field in pd.unique(frame["field"]):
         problems.add((frame["field"] == field).to_numpy() & (why != ""), str(field), values, why)
 
-    gaz = gazetteers.load(gazetteer)
+    loaded = isinstance(gazetteer, pd.DataFrame) and gazetteer.attrs.get("gazetteer")
+    gaz = gazetteer if loaded else gazetteers.load(gazetteer)
     parsed = why == ""
     places = frame["place"].where(frame["place"].notna(), "")
     found = gazetteers.lookup(places, frame["country"], gaz)
@@ -550,4 +553,5 @@ def read_release_text(
     out["enemy"] = frame["enemy"].to_numpy(dtype=object)
     out["place_id"] = found["place_id"].to_numpy(dtype=object)
     out["release_date"] = release
+    out["text_line"] = frame["text_line"].to_numpy(dtype="int64")
     return out, problems, records
