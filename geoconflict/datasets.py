@@ -33,6 +33,7 @@ FILES: dict[str, str] = {
     "gazetteer": "gazetteer.csv",
     "incidents": "incidents.csv",
     "strikes": "strikes.csv",
+    "strikes_rejects": "strikes_rejects.csv",
     "weapons_monthly": "weapons_monthly.csv",
     "weapons_annual": "weapons_annual.csv",
     "weapons_periods": "weapons_periods.csv",

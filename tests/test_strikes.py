@@ -30,7 +30,7 @@ def strikes() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def rejects() -> pd.DataFrame:
-    return pd.read_csv(datasets.path("strikes").with_name("strikes_rejects.csv"))
+    return pd.read_csv(datasets.path("strikes_rejects"))
 
 
 @pytest.fixture(scope="module")

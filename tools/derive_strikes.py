@@ -66,7 +66,7 @@ STRIKE_COLUMNS = (
 )  # fmt: skip
 REJECT_COLUMNS = (
     "row", "field", "value", "reason", "release_date", "date_start", "country", "location",
-    "number", "line",
+    "number", "line", "source",
 )  # fmt: skip
 _MONTH_NAMES = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.",
                 "Oct.", "Nov.", "Dec.")  # fmt: skip
@@ -182,6 +182,7 @@ def derive_frames(shared_dir: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.
         strikes[col] = pd.to_datetime(strikes[col]).dt.strftime("%Y-%m-%d")
     strikes = strikes.sort_values(["date_start", "compilation_row"], kind="stable")
     rejects = pd.DataFrame(refused, columns=list(REJECT_COLUMNS)).sort_values("row")
+    rejects["source"] = "CENTCOM/CJTF-OIR strike release " + rejects["release_date"] + "; " + CREDIT
     return strikes[list(STRIKE_COLUMNS)].reset_index(drop=True), rejects.reset_index(drop=True)
 
 
