@@ -22,6 +22,7 @@ border).
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -216,29 +217,27 @@ def lookup(names: Any, countries: Any = None, gazetteer: Any = None) -> pd.DataF
     """
     loaded = isinstance(gazetteer, pd.DataFrame) and gazetteer.attrs.get("gazetteer")
     gaz = gazetteer if loaded else load(gazetteer)
-    index = name_index(gaz)
-    keys = normalise(names)
-    n = len(keys)
-    wanted = country_code([None] * n if countries is None else countries)
-    hits = pd.DataFrame({"i": np.arange(n), "key": keys}).merge(index, on="key", how="inner")
-    gaz_country = gaz["country"].to_numpy(dtype=object).astype(str)[hits["gaz_row"].to_numpy()]
-    want = wanted[hits["i"].to_numpy()]
-    hits["same"] = (want == "") | (gaz_country == "") | (gaz_country == want)
-    every = hits.groupby("i")["gaz_row"].agg(["nunique", "first"])
-    same = hits[hits["same"]].groupby("i")["gaz_row"].agg(["nunique", "first"])
-    gaz_row = np.full(n, -1, dtype="int64")
-    reason = np.full(n, UNKNOWN, dtype=object)
-    found = every.index.to_numpy()
-    reason[found] = AMBIGUOUS
-    only = every[every["nunique"] == 1]
-    gaz_row[only.index.to_numpy()] = only["first"].to_numpy()
-    reason[only.index.to_numpy()] = ""
-    one_same = same[same["nunique"] == 1]
-    gaz_row[one_same.index.to_numpy()] = one_same["first"].to_numpy()
-    reason[one_same.index.to_numpy()] = ""
-    many_same = same[same["nunique"] > 1].index.to_numpy()
-    gaz_row[many_same] = -1
-    reason[many_same] = AMBIGUOUS
+    rows_of = _rows_by_key(gaz)
+    gaz_country = gaz["country"].to_numpy(dtype=object).astype(str)
+    values = pd.Series([names] if isinstance(names, str) else list(names), dtype=object)
+    n = len(values)
+    wanted = pd.Series(country_code([None] * n if countries is None else countries), dtype=object)
+    # Decide once per distinct (name, country), then spread the answers to every name.
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([values.fillna(""), wanted]))
+    unique_names = [pair[0] for pair in pairs]
+    unique_keys = normalise(unique_names)
+    pick = np.full(len(pairs), -1, dtype="int64")
+    why = np.full(len(pairs), UNKNOWN, dtype=object)
+    for u, (key, (_, want)) in enumerate(zip(unique_keys, pairs, strict=True)):
+        rows = rows_of.get(key, ())
+        same = [r for r in rows if want == "" or gaz_country[r] in ("", want)]
+        chosen = same if same else rows
+        if len(chosen) == 1:
+            pick[u], why[u] = chosen[0], ""
+        elif chosen:
+            why[u] = AMBIGUOUS
+    gaz_row = pick[codes] if n else np.zeros(0, dtype="int64")
+    reason = why[codes] if n else np.zeros(0, dtype=object)
     have = gaz_row >= 0
     take = np.where(have, gaz_row, 0)
 
@@ -260,3 +259,21 @@ def lookup(names: Any, countries: Any = None, gazetteer: Any = None) -> pd.DataF
             "reason": pd.Series(reason, dtype=object),
         }
     )
+
+
+def _rows_by_key(gazetteer: pd.DataFrame) -> dict[str, tuple[int, ...]]:
+    """Comparison key -> the gazetteer rows that carry it (cached per table content)."""
+    names = tuple(gazetteer["name"].astype(object).where(gazetteer["name"].notna(), "").astype(str))
+    variants = tuple(gazetteer["variants"].astype(str)) if "variants" in gazetteer else ()
+    return _key_table(names, variants)
+
+
+@functools.lru_cache(maxsize=16)
+def _key_table(names: tuple[str, ...], variants: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    frame = pd.DataFrame({"name": list(names)})
+    if variants:
+        frame["variants"] = list(variants)
+    table: dict[str, tuple[int, ...]] = {}
+    for key, row in zip(*name_index(frame).to_dict("list").values(), strict=True):
+        table[key] = (*table.get(key, ()), int(row))
+    return table

@@ -152,6 +152,20 @@ _BETWEEN = re.compile(
 _ON = re.compile(rf"\bOn\s+(?P<a>{_MD})\b(?!,?\s+\d{{4}})", _FLAGS)
 _YESTERDAY = re.compile(r"\byesterday\b", _FLAGS)
 _ENEMY = re.compile(r"\b(ISIS|ISIL|Daesh)\b")
+_BOUNDARY = re.compile(r"(?<=[.!?:])\s+(?=[a-z]?[A-Z\"“‘(])")
+_BOUNDARY_HINT = re.compile(r"[.!?:]\s+[a-z]?[A-Z\"“‘(]|\d{4}\s+[—–-]")
+_DATELINE_END = re.compile(r"(?<=\d{4})\s+[—–-]+\s+")
+_STRAY_LETTER = re.compile(r"^[a-z](?=Near\b)")
+_NEAR_AGAIN = re.compile(r"^(?:near\s+)+", _FLAGS)
+_PROVINCE = re.compile(r"\s+in\s+(?:the\s+)?[\w\s-]+\bProvince$", _FLAGS)
+_TRAILING_COUNTRY = re.compile(r",\s*(Iraq|Syria)$", _FLAGS)
+_TOKEN_SPLIT = re.compile(r"[\s,]+")
+_PARTICLE_TOKEN = re.compile(_PARTICLE + r"(?:-|$)", _FLAGS)
+_LEADING_ON = re.compile(rf"^On\s+({_MD})", _FLAGS)
+_COUNTRY_WORD = re.compile(r"\b(Syria|Iraq)\b", _FLAGS)
+_STARTS_NEAR = re.compile(r"^\W*Near\b")
+_HEADING_STARTS = ("in ", "strikes", "yesterday", "today", "overnight", "meanwhile", "syria",
+                   "iraq", "additionally", "earlier", "previous", "prior")  # fmt: skip
 _NO_SPLIT_AFTER = re.compile(r"(?:\b" + _MONTH + r"|\b[ap]\.m\.|\bU\.S\.|\bNo\.|\bSt\.)$")
 
 
@@ -172,15 +186,17 @@ def sentences(line: str) -> list[str]:
     ['Near Hit, a strike hit a boat on Aug. 6.', 'Near Mosul, two strikes hit.']
     """
     out, start = [], 0
-    for m in re.finditer(r"(?<=[.!?:])\s+(?=[a-z]?[A-Z\"“‘(])", line):
+    if not _BOUNDARY_HINT.search(line):
+        return [line.strip()] if line.strip() else []
+    for m in _BOUNDARY.finditer(line):
         if _NO_SPLIT_AFTER.search(line[start : m.start()]):
             continue
         out.append(line[start : m.start()].strip())
         start = m.end()
     out.append(line[start:].strip())
     # A dateline ("SOUTHWEST ASIA, Aug. 22, 2017 —") is a sentence of its own.
-    parts = [p for s in out for p in re.split(r"(?<=\d{4})\s+[—–-]+\s+", s)]
-    return [re.sub(r"^[a-z](?=Near\b)", "", s) for s in parts if s]
+    parts = [p for s in out for p in _DATELINE_END.split(s)]
+    return [_STRAY_LETTER.sub("", s) for s in parts if s]
 
 
 def _number(word: str) -> int | None:
@@ -195,10 +211,10 @@ def _number(word: str) -> int | None:
 
 def _clean_place(place: str) -> tuple[str, str | None]:
     """A captured place without "Near" repeated, "in … Province" or a trailing country."""
-    place = re.sub(r"^(?:near\s+)+", "", place.strip(), flags=_FLAGS)
-    place = re.sub(r"\s+in\s+(?:the\s+)?[\w\s-]+\bProvince$", "", place, flags=_FLAGS)
+    place = _NEAR_AGAIN.sub("", place.strip())
+    place = _PROVINCE.sub("", place)
     country = None
-    m = re.search(r",\s*(Iraq|Syria)$", place, flags=_FLAGS)
+    m = _TRAILING_COUNTRY.search(place)
     if m:
         country, place = m.group(1).capitalize(), place[: m.start()]
     return place.strip(" ,.;"), country
@@ -231,35 +247,45 @@ def parse_sentence(sentence: str) -> dict[str, Any] | None:
     True
     """
     body = _BULLET.sub("", sentence).strip()
-    if _SECTION.match(body) or _LATE.match(body) or _EARLIER.match(body):
+    low = body.lower()
+    if "strike" not in low and "stike" not in low:
+        return None
+    if _may_head(body) and (_SECTION.match(body) or _LATE.match(body) or _EARLIER.match(body)):
         found = _CONDUCTED_NEAR.search(body)
         return _record(found, body) if found else None
     for pattern in (_NEAR_FIRST, _COUNT_FIRST, _PLACE_FIRST):
         m = pattern.match(body)
-        if m and _plausible_place(m["place"], strict=pattern is not _NEAR_FIRST):
-            return _record(m, body)
+        if m:
+            place, country = _clean_place(m["place"])
+            if _plausible_place(place, strict=pattern is not _NEAR_FIRST):
+                return _record(m, body, place, country)
     found = _CONDUCTED_NEAR.search(body)
     return _record(found, body) if found else None
 
 
-def _plausible_place(place: str, strict: bool) -> bool:
+def _may_head(body: str) -> bool:
+    """Cheap test: could ``body`` be a heading (it starts with a heading's first word)?"""
+    return body[:12].lower().startswith(_HEADING_STARTS)
+
+
+def _plausible_place(cleaned: str, strict: bool) -> bool:
     """A place name, not a clause: few words, capitalised (``strict``), no heading word."""
-    cleaned, _ = _clean_place(place)
-    tokens = [t for t in re.split(r"[\s,]+", cleaned) if t]
+    tokens = [t for t in _TOKEN_SPLIT.split(cleaned) if t]
     if not tokens or len(tokens) > 8 or {t.lower() for t in tokens} & _STOP_WORDS:
         return False
-    return not strict or all(
-        t[:1].isupper() or re.match(_PARTICLE + r"(?:-|$)", t, _FLAGS) for t in tokens
-    )
+    return not strict or all(t[:1].isupper() or _PARTICLE_TOKEN.match(t) for t in tokens)
 
 
-def _record(m: re.Match[str], body: str) -> dict[str, Any]:
-    place, own_country = _clean_place(m["place"])
+def _record(
+    m: re.Match[str], body: str, place: str | None = None, own_country: str | None = None
+) -> dict[str, Any]:
+    if place is None:
+        place, own_country = _clean_place(m["place"])
     groups = m.groupdict()
     country = groups.get("country") or own_country
     when = groups.get("when") or groups.get("when2")
     if when is None and m.re is _CONDUCTED_NEAR:
-        on = re.match(rf"^On\s+({_MD})", body, _FLAGS)
+        on = _LEADING_ON.match(body)
         when = on.group(1) if on else None
         country = country or _single_country(body)
     return {
@@ -273,7 +299,7 @@ def _record(m: re.Match[str], body: str) -> dict[str, Any]:
 
 
 def _single_country(text: str) -> str | None:
-    found = {c.capitalize() for c in re.findall(r"\b(Syria|Iraq)\b", text, _FLAGS)}
+    found = {c.capitalize() for c in _COUNTRY_WORD.findall(text)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -325,6 +351,8 @@ class _Section:
 
 
 def _heading(body: str, release: Any, period: tuple[Any, Any]) -> _Section | None:
+    if not _may_head(body):
+        return None
     late = _LATE.match(body)
     if late or _EARLIER.match(body):
         day = _date(body, release) if release is not None else None
@@ -347,11 +375,11 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
     for number, raw in enumerate(_clean_text(text).splitlines(), start=1):
         bullet = bool(_BULLET.match(raw))
         line = raw.strip()
+        found_enemy = _ENEMY.search(line)
+        enemy = found_enemy.group(1) if found_enemy else enemy
         for k, sentence in enumerate(sentences(_BULLET.sub("", line)) if line else []):
-            found_enemy = _ENEMY.search(sentence)
-            enemy = found_enemy.group(1) if found_enemy else enemy
             parsed = parse_sentence(sentence)
-            full = _FULL_DATE.search(sentence)
+            full = _FULL_DATE.search(sentence) if parsed is None else None
             if full and parsed is None:
                 release = pd.Timestamp(
                     year=int(full.group(3)),
@@ -372,7 +400,7 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
                     section.stated = _number(stated["n"])
             if parsed is None:
                 led = bullet and k == 0 and (section is not None or _TOTAL.search(sentence))
-                if heading is None and (led or re.match(r"^\W*Near\b", sentence)):
+                if heading is None and (led or _STARTS_NEAR.match(sentence)):
                     recs.append({"line": line, "why": "not a strike line", "field": "line"})
                     recs[-1]["text_line"] = number
                 continue
@@ -393,8 +421,7 @@ def _dated(
     rec: dict[str, Any] = {"line": line, "why": "", "field": "line", **parsed}
     rec["country"] = parsed["country"] or (section.country if section else None)
     rec["release_date"] = release
-    own_enemy = _ENEMY.search(line)
-    rec["enemy"] = own_enemy.group(1) if own_enemy else enemy
+    rec["enemy"] = enemy  # the line's own, else the last one the text named
     if parsed["when"]:
         day = _date(parsed["when"], release)
         start = end = day
@@ -499,7 +526,7 @@ def read_release_text(
                 ReleaseTotalsWarning,
                 stacklevel=2,
             )
-    frame = pd.DataFrame(recs)
+    frame = pd.DataFrame(recs, dtype=object)
     for name in ("place", "country", "strikes", "effects", "date_start", "date_end",
                  "enemy", "release_date", "value"):  # fmt: skip
         if name not in frame.columns:
