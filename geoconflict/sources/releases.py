@@ -463,7 +463,9 @@ def release_totals(text: str) -> pd.DataFrame:
         for s in sections
     ]
     columns = ["heading", "country", "stated", "summed", "uncounted", "agrees"]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns, dtype=object)
+    return table.astype({"stated": "Int64", "summed": "int64", "uncounted": "int64",
+                         "agrees": bool})  # fmt: skip
 
 
 def read_release_text(
@@ -490,11 +492,20 @@ def read_release_text(
     Returns
     -------
     (DataFrame, Problems, int)
+        One row per strike sentence (rejected ones included; ``Problems`` marks them):
+        the contract columns with ``lat``/``lon``, plus ``country``, ``enemy``,
+        ``place_id``, ``release_date`` (the release's date) and ``text_line`` (the line
+        of the text, as read, the sentence is on); the ledger; the number of records.
 
     Raises
     ------
     SourceFormatError
         When the text holds no strike sentence at all.
+
+    Warns
+    -----
+    ReleaseTotalsWarning
+        For each section whose stated total differs from the sum of its lines.
 
     Examples
     --------
