@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geoconflict.errors import SourceFormatError
-from geoconflict.sources import read_events
+from geoconflict.sources import detect_format, read_events
 from geoconflict.sources.releases import (
     NEAR_PLACE_RADIUS_M,
     ReleaseTotalsWarning,
@@ -277,3 +277,9 @@ def test_text_without_strike_lines_is_an_error_naming_the_file(tmp_path):
     empty.write_text("SOUTHWEST ASIA, Aug. 22, 2017 — No strikes were conducted yesterday.\n")
     with pytest.raises(SourceFormatError, match=r"release\.txt: no strike lines found"):
         read_events(empty, format="releases")
+
+
+def test_bulleted_and_html_releases_are_detected():
+    for name in ("release_2015-12-18_weekend.txt", "release_2016-02-19_since.html"):
+        assert detect_format(FIX / name) == "releases", name
+        assert read_events(FIX / name).accepted >= 3
