@@ -11,11 +11,12 @@ the table is dated, parsed and located exactly as a release file would be. Each 
 takes the strike sentence its own line gave (a line holding two sentences, repeated on
 two rows, gives the first to the first row and the second to the second).
 
-One run is joined to the release before it: the compilation's hand-edited rows 3046–3047
-are dated by the strike day (Nov. 21, 2015) and follow row 3045, whose line ends with the
-Nov. 23 release's late-report heading ("Additionally on Nov. 21, two strikes occurred in
-Syria that were previously unreported:"). A run made only of hand-edited rows that
-directly follows a hand-edited row is read as the rest of that release.
+One run is joined to the release before it: the compilation's hand-edited rows 3047–3048
+(1 = the first data row) are dated by the strike day (Nov. 21, 2015) and follow row 3046,
+whose line ends with the Nov. 23 release's late-report heading ("Additionally on Nov. 21,
+two strikes occurred in Syria that were previously unreported:"). A run made only of
+hand-edited rows that directly follows a hand-edited row is read as the rest of that
+release.
 
 Located lines go to ``strikes.csv`` (the event-table columns, plus ``country``,
 ``place_id``, ``release_date`` and ``compilation_row``); every other row goes to
