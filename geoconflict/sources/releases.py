@@ -129,7 +129,7 @@ _CONDUCTED_NEAR = re.compile(
 )
 _TOTAL = re.compile(rf"\b{_COUNT}\s+{_STRIKE}", _FLAGS)
 _SECTION = re.compile(
-    r"^(?:(?:Yesterday|Today|Overnight|Meanwhile)\s*,?\s+)?(?:in\s+(?P<c1>Syria|Iraq)\s*,"
+    r"^(?:(?:Yesterday|Today|Overnight|Meanwhile)\s*,?\s+)?(?:in\s+(?P<c1>Syria|Iraq)\s*[,:]"
     r"|Strikes\s+in\s+(?P<c2>Syria|Iraq)\b)|^(?P<c3>Syria|Iraq)\s*:?\s*$",
     _FLAGS,
 )
