@@ -31,7 +31,10 @@ FILES: dict[str, str] = {
     "territory": "territory.geojson",
     "context": "context.geojson",
     "places": "places.csv",
+    "gazetteer": "gazetteer.csv",
     "incidents": "incidents.csv",
+    "strikes": "strikes.csv",
+    "strikes_rejects": "strikes_rejects.csv",
     "weapons_monthly": "weapons_monthly.csv",
     "weapons_annual": "weapons_annual.csv",
     "weapons_periods": "weapons_periods.csv",
@@ -44,6 +47,7 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "weapons_monthly": ("month",),
     "weapons_periods": ("period_start", "period_end"),
     "casualty_periods": ("start", "end"),
+    "strikes": ("release_date",),
 }
 #: Nullable integer columns, per dataset.
 _INT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -52,6 +56,7 @@ _INT_COLUMNS: dict[str, tuple[str, ...]] = {
     "weapons_annual": ("year", "weapons"),
     "weapons_periods": ("weapons",),
     "casualty_periods": ("civilians_killed", "per_month"),
+    "strikes": ("compilation_row",),
 }
 #: Boolean columns written as true/false, per dataset.
 _BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -183,7 +188,7 @@ def _read(name: str) -> pd.DataFrame:
         frame = gpd.GeoDataFrame(
             frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
         )
-    elif name == "incidents":
+    elif name in ("incidents", "strikes"):
         from geoconflict.events import conform
 
         frame = conform(frame)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from geoconflict.sources.plain import find_location_columns
 
-_RELEASE_LINE = re.compile(r"^\s*(?:--|—|–|-)\s*(?:Near|On)\b", re.MULTILINE)
+_RELEASE_LINE = re.compile(r"^\s*(?:--|—|–|-|\*|•|<li>)\s*(?:Near|On)\b", re.MULTILINE)
 _RELEASE_WORDS = re.compile(r"\bstrikes?\b", re.IGNORECASE)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 

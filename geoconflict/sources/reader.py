@@ -163,7 +163,9 @@ def detect_format(source: str | os.PathLike[str] | IO[Any], *, encoding: str = "
 
 def _read_releases(src: Source, gazetteer: Any, source_url: str | None) -> ReadResult:
     text = src.read_all_text()
-    frame, problems, records = read_release_text(text, gazetteer=gazetteer, source_url=source_url)
+    frame, problems, records = read_release_text(
+        text, gazetteer=gazetteer, source_url=source_url, path=src.name
+    )
     raw = pd.DataFrame({"notes": frame["notes"]}) if "notes" in frame else frame
     events = unique_ids(finish("release", raw, frame, problems)) if records else empty_events()
     return ReadResult(events, problems.frame(), records, "releases", src.name)

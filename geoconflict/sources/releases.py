@@ -1,40 +1,61 @@
-"""CJTF-OIR strike releases: one event per "-- Near PLACE, N strikes …" line.
+"""CENTCOM / CJTF-OIR strike releases: one event per strike sentence, dated when it happened.
 
 A release reads like::
 
     SOUTHWEST ASIA, Aug. 22, 2017 — On Aug. 21, Coalition military forces conducted
     29 strikes consisting of 38 engagements against ISIS targets in Syria and Iraq.
     In Syria, Coalition military forces conducted 25 strikes …
-    -- Near Raqqah, 20 strikes engaged 13 ISIS tactical units and destroyed 24 fighting
-    positions, a vehicle …
+    -- Near Raqqah, 20 strikes engaged 13 ISIS tactical units …
     Additionally, 13 strikes were conducted in Syria on Aug. 20 that closed within the
     last 24 hours.
     -- On Aug. 19 near Raqqa, a strike destroyed an ISIS vehicle.
 
-Each strike line gives an event on the date in force: its own ("-- On Aug. 19 near"),
-else the late-report paragraph's ("… on Aug. 20 that closed within the last 24 hours"),
-else the release's ("On Aug. 21, …"), else the dateline. The country is the line's own
-("Near Raqqah, Syria, …") or the section's ("In Syria, …"). ``strikes`` reads numbers in
-words or digits ("a strike", "three strikes", "20 strikes"); what was engaged or
-destroyed is kept verbatim in ``target``, the whole line in ``notes``. PLACE is looked
-up in a gazetteer (the shipped ``places`` by default) by name and spelling variants,
-ignoring case and punctuation; an unknown or ambiguous place is a reject, never a guess.
-A record is a strike line: the ledger's ``row`` counts strike lines (1 = the first one in
-the text) and ``value`` holds the place, count or whole line that was refused.
+**Forms.** A strike sentence is a line led by any bullet ("--", "-", "*", "•", an HTML
+``<li>``) or none, in any of the shapes the releases used: "Near PLACE, N strikes …"
+(with or without the comma; "In PLACE, …" in early 2015), "On Aug. 21 near PLACE …",
+"Near PLACE, an Aug. 6 strike …", "A July 20 strike near PLACE …", "Three July 23
+strikes near Kisik, Iraq, …", "PLACE, a strike …", and the paragraph form "… conducted
+eight strikes … near Abu Kamal." Counts are digits or words ("a", "an", "three",
+"twenty-one"). Several sentences on one line are read one by one.
 
-Written by hand: no library parses these releases. Releases are short texts, so the
-lines are read one by one.
+**Dates.** The strikes happened in the reporting period the release states, not on its
+publication date: "yesterday" (the release date minus a day), "On July 21", "between Dec.
+15-17" (``date_start`` Dec. 15, ``date_end`` Dec. 17), "Since 8 a.m., Feb. 18, to 8 a.m.,
+Feb. 19". A release that states no period reports the 24 hours to 8 a.m. on its date,
+which the releases call "yesterday": the release date minus a day. A line's own date ("On
+Aug. 18 near …", "an Aug. 6 strike") wins; a late-report section ("Additionally, … on
+Aug. 20 that closed …") dates its lines by its own date. The release's date is kept in
+``release_date``.
+
+**Countries.** Each section's country comes from its own heading ("In Syria,", "Strikes in
+Iraq", "Yesterday in Syria, …"); a line's own country ("near Kisik, Iraq,") wins. An
+"Earlier / Previous strikes" heading starts a section with no country (none is carried
+over); lines there need their own date.
+
+**Nothing silent.** A record is a strike sentence; the ledger's ``row`` counts them (1 =
+the first in the text). Every bullet line in a strike section is an event or a ledger
+row. A section's stated total ("conducted 22 strikes") is compared with the sum of its
+lines: a mismatch is a :class:`ReleaseTotalsWarning` (not a ledger row: no record is
+wrong), and :func:`release_totals` gives the comparison as a table. A text with no strike
+sentence at all is a :class:`~geoconflict.errors.SourceFormatError`.
+
+Places are located with :mod:`geoconflict.gazetteer` (the shipped gazetteer, or yours).
+
+Written by hand: no library parses these releases. Releases are short texts, read one
+sentence at a time; the gazetteer lookup is one merge.
 """
 
 from __future__ import annotations
 
-import os
+import html
 import re
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from geoconflict import gazetteer as gazetteers
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import content_id
 from geoconflict.sources.rejects import Problems
@@ -43,22 +64,26 @@ from geoconflict.sources.rejects import Problems
 #: gazetteer's own accuracy is finer than this.
 NEAR_PLACE_RADIUS_M = 10_000.0
 
+
+#: Ledger reason for a line naming several places ("Near Raqqah and Abu Kamal, two strikes").
+SEVERAL_PLACES = "several places on one line (strikes not split by place)"
+
+
+class ReleaseTotalsWarning(UserWarning):
+    """A release section whose strike lines do not add up to the total it states."""
+
+
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 _MONTH = (
-    r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_FULL_DATE = re.compile(_MONTH.format("m") + r"\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})")
-_ON_DATE = re.compile(r"\bOn\s+" + _MONTH.format("m") + r"\s+(?P<d>\d{1,2})\b(?!,?\s+\d{4})")
-_LATE = re.compile(
-    r"\bAdditionally\b.*?\bon\s+" + _MONTH.format("m") + r"\s+(?P<d>\d{1,2})\b.*?\bclosed\b",
-    re.IGNORECASE,
-)
-_SECTION = re.compile(r"^\s*In\s+(?P<c>Syria|Iraq)\s*,", re.IGNORECASE)
-_RECORD = re.compile(r"^\s*(?:--|—|–|-)\s*(?:Near|On)\b", re.IGNORECASE)
+_MD = _MONTH + r"\s+\d{1,2}\b"
+_MD_PARTS = re.compile(r"(" + _MONTH + r")\s+(\d{1,2})\b")
+_FULL_DATE = re.compile(r"(" + _MONTH + r")\s+(\d{1,2}),?\s+(\d{4})")
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -66,262 +91,505 @@ _WORD_NUMBERS = {
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
 _COUNT = (
-    r"(?P<n>\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|[a-z]+)"
+    rf"(?P<n>(?i:\d+|(?:{_TENS})(?:[-\s](?:{_UNITS}))?|{_UNITS}|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|an?|several|multiple|numerous"
+    r"|some|many))"
 )
-_LINE = re.compile(
-    r"^\s*(?:--|—|–|-)\s*(?:On\s+" + _MONTH.format("m") + r"\s+(?P<d>\d{1,2}),?\s+near|Near)\s+"
-    r"(?P<place>.+?),\s*(?:(?P<country>Syria|Iraq),\s*)?"
-    + _COUNT
-    + r"\s+strikes?\b,?\s*(?P<effects>.*?)\s*$",
-    re.IGNORECASE,
+_STRIKE = r"(?i:(?:air\s?)?strikes?|air\s?stikes?)\b"
+_OWN_DATE = rf"(?:(?P<when2>{_MD})\s+)?"
+_PARTICLE = r"(?:al|ar|as|ash|at|az|ad|an|ath|el|ez|es|and|of|bin|ibn|abu)"
+_TOKEN = r"(?:[A-Z]|" + _PARTICLE + r"(?=[\s-]))[\w’'‘`ʿ-]*"
+_PLACE = rf"[A-Z][\w’'‘`ʿ-]*(?:\s+{_TOKEN})*"
+_COUNTRY = r"(?:,\s*(?P<country>Iraq|Syria)\b)?"
+_FLAGS = re.IGNORECASE
+_COUNTRY_NAMES = {"IQ": "Iraq", "SY": "Syria"}
+
+#: "Near PLACE, N strikes …" (and "In PLACE, …"; "On Aug. 21 near PLACE N strikes …").
+_NEAR_FIRST = re.compile(
+    rf"^(?:On\s+(?P<when>{_MD}),?\s+)?(?:Near|In)\s+(?P<place>.+?)\s*,?\s+{_COUNT}\s+"
+    rf"{_OWN_DATE}{_STRIKE},?\s*(?P<effects>.*)$",
+    _FLAGS,
 )
-_COUNTRY_CODES = {"syria": {"syria", "sy", "syr"}, "iraq": {"iraq", "iq", "irq"}}
+#: "A July 20 strike near PLACE …", "Three July 23 strikes near Kisik, Iraq, …".
+_COUNT_FIRST = re.compile(
+    rf"^(?:(?i:On)\s+(?P<when>{_MD}),?\s+)?{_COUNT}\s+{_OWN_DATE}{_STRIKE}\s+(?i:near)\s+"
+    rf"(?P<place>{_PLACE}){_COUNTRY},?\s*(?P<effects>.*)$"
+)
+#: "Huwayjah, a strike …".
+_PLACE_FIRST = re.compile(
+    rf"^(?P<place>{_PLACE}){_COUNTRY},\s+{_COUNT}\s+{_OWN_DATE}{_STRIKE},?\s*(?P<effects>.*)$"
+)
+#: Paragraph form: "… coalition military forces conducted eight strikes … near Abu Kamal."
+_CONDUCTED_NEAR = re.compile(
+    rf"\bconducted\s+{_COUNT}\s+{_STRIKE}[^.]*?\b(?i:near)\s+(?P<place>{_PLACE}){_COUNTRY}"
+    r",?\s*(?P<effects>.*)$"
+)
+_TOTAL = re.compile(rf"\b{_COUNT}\s+{_STRIKE}", _FLAGS)
+_SECTION = re.compile(
+    r"^(?:(?:Yesterday|Today|Overnight|Meanwhile)\s*,?\s+)?(?:in\s+(?P<c1>Syria|Iraq)\s*[,:]"
+    r"|Strikes\s+in\s+(?P<c2>Syria|Iraq)\b)|^(?P<c3>Syria|Iraq)\s*:?\s*$",
+    _FLAGS,
+)
+_LATE = re.compile(
+    rf"^Additionally\b(?=.*\b(?:closed|unreported|previously|late|on\s+{_MD}))", _FLAGS
+)
+_EARLIER = re.compile(r"^(?:Earlier|Previous|Prior|Previously\s+reported)\b.*\bstrikes?\b", _FLAGS)
+_BULLET = re.compile(r"^\s*(?:--|—|–|-|\*|•|·|►|>)\s*")
+_STOP_WORDS = {"additionally", "yesterday", "today", "coalition", "earlier", "previous",
+               "also", "meanwhile", "separately", "on", "near", "the", "these", "forces",
+               "military", "conducted", "were", "was"}  # fmt: skip
+_SINCE = re.compile(
+    rf"\bSince\s+(?:[\d:]+\s*[ap]\.m\.,?\s+)?(?P<a>{_MD}),?\s+(?:to|until|through)\s+"
+    rf"(?:[\d:]+\s*[ap]\.m\.,?\s+)?(?P<b>{_MD})",
+    _FLAGS,
+)
+_BETWEEN = re.compile(
+    rf"\bbetween\s+(?P<a>{_MD})\s*(?:-|–|and|to)\s*(?P<b>(?:{_MONTH}\s+)?\d{{1,2}})\b", _FLAGS
+)
+_ON = re.compile(rf"\bOn\s+(?P<a>{_MD})\b(?!,?\s+\d{{4}})", _FLAGS)
+_YESTERDAY = re.compile(r"\byesterday\b", _FLAGS)
+_ENEMY = re.compile(r"\b(ISIS|ISIL|Daesh)\b")
+_BOUNDARY = re.compile(r"(?<=[.!?:])\s+(?=[a-z]?[A-Z\"“‘(])")
+_BOUNDARY_HINT = re.compile(r"[.!?:]\s+[a-z]?[A-Z\"“‘(]|\d{4}\s+[—–-]")
+_DATELINE_END = re.compile(r"(?<=\d{4})\s+[—–-]+\s+")
+_STRAY_LETTER = re.compile(r"^[a-z](?=Near\b)")
+_NEAR_AGAIN = re.compile(r"^(?:near\s+)+", _FLAGS)
+_PROVINCE = re.compile(r"\s+in\s+(?:the\s+)?[\w\s-]+\bProvince$", _FLAGS)
+_TRAILING_COUNTRY = re.compile(r",\s*(Iraq|Syria)$", _FLAGS)
+_TOKEN_SPLIT = re.compile(r"[\s,]+")
+_PARTICLE_TOKEN = re.compile(_PARTICLE + r"(?:-|$)", _FLAGS)
+_LEADING_ON = re.compile(rf"^On\s+({_MD})", _FLAGS)
+_COUNTRY_WORD = re.compile(r"\b(Syria|Iraq)\b", _FLAGS)
+_STARTS_NEAR = re.compile(r"^\W*Near\b")
+_HEADING_STARTS = ("in ", "strikes", "yesterday", "today", "overnight", "meanwhile", "syria",
+                   "iraq", "additionally", "earlier", "previous", "prior")  # fmt: skip
+_NO_SPLIT_AFTER = re.compile(r"(?:\b" + _MONTH + r"|\b[ap]\.m\.|\bU\.S\.|\bNo\.|\bSt\.)$")
 
 
-def normalise_place(name: object) -> str:
-    """Lower-case a place name and drop punctuation: "Al Qa'im" and "al-Qaim" → "al qaim".
+def _clean_text(text: str) -> str:
+    """Web-page markup to lines: ``<li>`` starts a bullet, block tags end a line."""
+    text = re.sub(r"<\s*li\b[^>]*>", "\n• ", text, flags=re.IGNORECASE)
+    text = re.sub(r"<\s*(?:br|/?p|/li|/?div|/?ul|/?ol|h\d|/h\d)\b[^>]*>", "\n", text, flags=_FLAGS)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text).replace("\xa0", " ")
+
+
+def sentences(line: str) -> list[str]:
+    """The sentences of one line ("Aug. 6", "8 a.m." and "U.S." do not end one).
 
     Examples
     --------
-    >>> normalise_place("Al Qa'im"), normalise_place("AR-RAQQAH"), normalise_place("Al Qaim")
-    ('al qaim', 'ar raqqah', 'al qaim')
+    >>> sentences("Near Hit, a strike hit a boat on Aug. 6. Near Mosul, two strikes hit.")
+    ['Near Hit, a strike hit a boat on Aug. 6.', 'Near Mosul, two strikes hit.']
     """
-    text = str(name).lower()
-    text = re.sub(r"['’‘`ʿʾ´]", "", text)
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
+    out, start = [], 0
+    if not _BOUNDARY_HINT.search(line):
+        return [line.strip()] if line.strip() else []
+    for m in _BOUNDARY.finditer(line):
+        if _NO_SPLIT_AFTER.search(line[start : m.start()]):
+            continue
+        out.append(line[start : m.start()].strip())
+        start = m.end()
+    out.append(line[start:].strip())
+    # A dateline ("SOUTHWEST ASIA, Aug. 22, 2017 —") is a sentence of its own.
+    parts = [p for s in out for p in _DATELINE_END.split(s)]
+    return [_STRAY_LETTER.sub("", s) for s in parts if s]
 
 
 def _number(word: str) -> int | None:
     w = word.lower().replace("-", " ")
     if w.isdigit():
         return int(w)
-    total = 0
-    for part in w.split():
-        if part not in _WORD_NUMBERS:
-            return None
-        total += _WORD_NUMBERS[part]
-    return total
-
-
-def _date(month: str, day: str, year: int, not_after: pd.Timestamp | None) -> pd.Timestamp | None:
-    try:
-        ts = pd.Timestamp(year=year, month=_MONTHS[month.lower().rstrip(".")[:3]], day=int(day))
-    except (ValueError, KeyError):
+    parts = w.split()
+    if not parts or any(p not in _WORD_NUMBERS for p in parts):
         return None
-    if not_after is not None and ts > not_after:
-        ts = ts - pd.DateOffset(years=1)
-    return ts
+    return sum(_WORD_NUMBERS[p] for p in parts)
 
 
-def load_gazetteer(gazetteer: Any = None) -> pd.DataFrame:
-    """The gazetteer as a table: a DataFrame, a CSV path, or None for the shipped ``places``."""
-    if gazetteer is None:
-        from geoconflict import datasets
+def _clean_place(place: str) -> tuple[str, str | None]:
+    """A captured place without "Near" repeated, "in … Province" or a trailing country."""
+    place = _NEAR_AGAIN.sub("", place.strip())
+    place = _PROVINCE.sub("", place)
+    country = None
+    m = _TRAILING_COUNTRY.search(place)
+    if m:
+        country, place = m.group(1).capitalize(), place[: m.start()]
+    return place.strip(" ,.;"), country
 
-        table = datasets.load("places")
-    elif isinstance(gazetteer, (str, os.PathLike)):
-        table = pd.read_csv(gazetteer, dtype={"variants": "str", "name": "str"})
+
+def parse_sentence(sentence: str) -> dict[str, Any] | None:
+    """Read one strike sentence: place, country, count, own date and effects (or None).
+
+    Parameters
+    ----------
+    sentence : str
+        One sentence, bullet or not.
+
+    Returns
+    -------
+    dict or None
+        ``place``, ``country`` (the sentence's own, or None), ``count`` (the count as
+        written), ``strikes`` (int, or None when the count is not a number), ``when``
+        (the sentence's own "Month D", or None), ``effects``; None when the sentence is
+        not a strike sentence.
+
+    Examples
+    --------
+    >>> r = parse_sentence("-- Three July 23 strikes near Kisik, Iraq, destroyed a tunnel.")
+    >>> r["place"], r["country"], r["strikes"], r["when"], r["effects"]
+    ('Kisik', 'Iraq', 3, 'July 23', 'destroyed a tunnel.')
+    >>> parse_sentence("- Near Hit one strike produced inconclusive results.")["place"]
+    'Hit'
+    >>> parse_sentence("In Syria, Coalition military forces conducted 25 strikes.") is None
+    True
+    """
+    body = _BULLET.sub("", sentence).strip()
+    low = body.lower()
+    if "strike" not in low and "stike" not in low:
+        return None
+    if _may_head(body) and (_SECTION.match(body) or _LATE.match(body) or _EARLIER.match(body)):
+        found = _CONDUCTED_NEAR.search(body)
+        return _record(found, body) if found else None
+    for pattern in (_NEAR_FIRST, _COUNT_FIRST, _PLACE_FIRST):
+        m = pattern.match(body)
+        if m:
+            place, country = _clean_place(m["place"])
+            if _plausible_place(place, strict=pattern is not _NEAR_FIRST):
+                return _record(m, body, place, country)
+    found = _CONDUCTED_NEAR.search(body)
+    return _record(found, body) if found else None
+
+
+def _may_head(body: str) -> bool:
+    """Cheap test: could ``body`` be a heading (it starts with a heading's first word)?"""
+    return body[:12].lower().startswith(_HEADING_STARTS)
+
+
+def _plausible_place(cleaned: str, strict: bool) -> bool:
+    """A place name, not a clause: few words, capitalised (``strict``), no heading word."""
+    tokens = [t for t in _TOKEN_SPLIT.split(cleaned) if t]
+    if not tokens or len(tokens) > 8 or {t.lower() for t in tokens} & _STOP_WORDS:
+        return False
+    return not strict or all(t[:1].isupper() or _PARTICLE_TOKEN.match(t) for t in tokens)
+
+
+def _record(
+    m: re.Match[str], body: str, place: str | None = None, own_country: str | None = None
+) -> dict[str, Any]:
+    if place is None:
+        place, own_country = _clean_place(m["place"])
+    groups = m.groupdict()
+    country = groups.get("country") or own_country
+    when = groups.get("when") or groups.get("when2")
+    if when is None and m.re is _CONDUCTED_NEAR:
+        on = _LEADING_ON.match(body)
+        when = on.group(1) if on else None
+        country = country or _single_country(body)
+    return {
+        "place": place,
+        "country": country.capitalize() if country else None,
+        "count": m["n"],
+        "strikes": _number(m["n"]),
+        "when": when,
+        "effects": (m["effects"] or "").strip(),
+    }
+
+
+def _single_country(text: str) -> str | None:
+    found = {c.capitalize() for c in _COUNTRY_WORD.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _date(text: str, release: pd.Timestamp | None) -> pd.Timestamp | None:
+    """ "Aug. 21" as a date: the year of ``release``, or the one before if that is later."""
+    m = _MD_PARTS.search(text)
+    if m is None or release is None:
+        return None
+    try:
+        ts = pd.Timestamp(year=release.year, month=_MONTHS[m.group(1)[:3].lower()],
+                          day=int(m.group(2)))  # fmt: skip
+    except ValueError:
+        return None
+    return ts - pd.DateOffset(years=1) if ts > release else ts
+
+
+def _period(text: str, release: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The reporting period a heading sentence states, if it states one."""
+    m = _SINCE.search(text) or _BETWEEN.search(text)
+    if m:
+        start = _date(m["a"], release)
+        end_text = m["b"] if _MD_PARTS.search(m["b"]) else f"{m['a'].split()[0]} {m['b']}"
+        end = _date(end_text, release)
+        if start is not None and end is not None and start <= end:
+            return start, end
+    on = _ON.search(text)
+    if on:
+        day = _date(on["a"], release)
+        if day is not None:
+            return day, day
+    if _YESTERDAY.search(text):
+        day = release - pd.Timedelta(days=1)
+        return day, day
+    return None
+
+
+class _Section:
+    """The heading that governs the lines after it."""
+
+    def __init__(self, text: str, country: str | None, start: Any, end: Any, earlier: bool):
+        self.text = text
+        self.country = country
+        self.start, self.end = start, end
+        self.earlier = earlier
+        found = _TOTAL.search(text)
+        self.stated = _number(found["n"]) if found else None
+        self.summed = 0
+        self.uncounted = 0
+
+
+def _heading(body: str, release: Any, period: tuple[Any, Any]) -> _Section | None:
+    if not _may_head(body):
+        return None
+    late = _LATE.match(body)
+    if late or _EARLIER.match(body):
+        day = _date(body, release) if release is not None else None
+        return _Section(body, _single_country(body), day, day, earlier=day is None)
+    section = _SECTION.match(body)
+    if section:
+        country = section["c1"] or section["c2"] or section["c3"]
+        return _Section(body, country.capitalize(), period[0], period[1], earlier=False)
+    return None
+
+
+def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
+    """Strike records (one dict each, rejects with a reason) and the sections seen."""
+    recs: list[dict[str, Any]] = []
+    sections: list[_Section] = []
+    release: pd.Timestamp | None = None
+    period: tuple[Any, Any] = (None, None)
+    section: _Section | None = None
+    enemy = None
+    for number, raw in enumerate(_clean_text(text).splitlines(), start=1):
+        bullet = bool(_BULLET.match(raw))
+        line = raw.strip()
+        found_enemy = _ENEMY.search(line)
+        enemy = found_enemy.group(1) if found_enemy else enemy
+        for k, sentence in enumerate(sentences(_BULLET.sub("", line)) if line else []):
+            parsed = parse_sentence(sentence)
+            full = _FULL_DATE.search(sentence) if parsed is None else None
+            if full and parsed is None:
+                release = pd.Timestamp(
+                    year=int(full.group(3)),
+                    month=_MONTHS[full.group(1)[:3].lower()],
+                    day=int(full.group(2)),
+                )
+                period = (release - pd.Timedelta(days=1),) * 2
+                section = None
+            heading = _heading(sentence, release, period)
+            if release is not None and parsed is None and heading is None and section is None:
+                period = _period(sentence[full.end() :] if full else sentence, release) or period
+            if heading is not None:
+                section = heading
+                sections.append(section)
+            if parsed is None and heading is None and section is not None:
+                stated = _TOTAL.search(sentence) if section.stated is None else None
+                if stated and "conducted" in sentence.lower():
+                    section.stated = _number(stated["n"])
+            if parsed is None:
+                led = bullet and k == 0 and (section is not None or _TOTAL.search(sentence))
+                if heading is None and (led or _STARTS_NEAR.match(sentence)):
+                    recs.append({"line": line, "why": "not a strike line", "field": "line"})
+                    recs[-1]["text_line"] = number
+                continue
+            recs.append(_dated(parsed, line, section, period, release, enemy))
+            recs[-1]["text_line"] = number
+            if section is not None and not parsed["when"]:
+                if parsed["strikes"] is None:
+                    section.uncounted += 1
+                else:
+                    section.summed += parsed["strikes"]
+    return recs, sections
+
+
+def _dated(
+    parsed: dict[str, Any], line: str, section: _Section | None, period: Any, release: Any,
+    enemy: Any,
+) -> dict[str, Any]:  # fmt: skip
+    rec: dict[str, Any] = {"line": line, "why": "", "field": "line", **parsed}
+    rec["country"] = parsed["country"] or (section.country if section else None)
+    rec["release_date"] = release
+    rec["enemy"] = enemy  # the line's own, else the last one the text named
+    if parsed["when"]:
+        day = _date(parsed["when"], release)
+        start = end = day
+    elif section is not None and (section.start is not None or section.earlier):
+        start, end = section.start, section.end
     else:
-        table = gazetteer
-    table = pd.DataFrame(table)
-    missing = [c for c in ("name", "lat", "lon") if c not in table.columns]
-    if missing:
-        raise SourceFormatError(f"gazetteer lacks columns {missing}")
-    return table.reset_index(drop=True)
+        start, end = period
+    rec["date_start"], rec["date_end"] = start, end
+    if parsed["strikes"] is None:
+        rec.update(why="strike count not a number", field="strikes", value=parsed["count"])
+    elif release is None:
+        rec.update(why="no date (no dateline before this line)", field="date")
+    elif start is None:
+        rec.update(why="no date (an earlier strike without its own date)", field="date")
+    return rec
 
 
-def _name_index(gaz: pd.DataFrame) -> pd.DataFrame:
-    names = gaz["name"].astype(object).where(gaz["name"].notna(), "").astype(str)
-    variants = (
-        gaz["variants"].astype(object).where(gaz["variants"].notna(), "").astype(str)
-        if "variants" in gaz.columns
-        else pd.Series("", index=gaz.index)
-    )
-    all_names = (names + "|" + variants).str.split("|")
-    long = all_names.explode()
-    index = pd.DataFrame({"key": long.map(normalise_place), "gaz_row": long.index})
-    return index[index["key"] != ""].drop_duplicates()
+def release_totals(text: str) -> pd.DataFrame:
+    """Each section's stated total beside the sum of its strike lines.
+
+    Examples
+    --------
+    >>> text = ("SOUTHWEST ASIA, Aug. 22, 2017 - On Aug. 21, Coalition forces struck.\\n"
+    ...         "In Syria, Coalition military forces conducted 22 strikes.\\n"
+    ...         "-- Near Raqqa, 20 strikes engaged ISIS units.\\n")
+    >>> release_totals(text)[["country", "stated", "summed", "agrees"]].values.tolist()
+    [['Syria', 22, 20, False]]
+    """
+    _, sections = _parse(text)
+    rows = [
+        {
+            "heading": s.text,
+            "country": s.country,
+            "stated": s.stated,
+            "summed": s.summed,
+            "uncounted": s.uncounted,
+            "agrees": s.stated is None or (s.stated == s.summed and not s.uncounted),
+        }
+        for s in sections
+    ]
+    columns = ["heading", "country", "stated", "summed", "uncounted", "agrees"]
+    table = pd.DataFrame(rows, columns=columns, dtype=object)
+    return table.astype({"stated": "Int64", "summed": "int64", "uncounted": "int64",
+                         "agrees": bool})  # fmt: skip
 
 
 def read_release_text(
-    text: str, *, gazetteer: Any = None, source: str | None = None, source_url: str | None = None
+    text: str,
+    *,
+    gazetteer: Any = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    path: object = None,
 ) -> tuple[pd.DataFrame, Problems, int]:
     """Parse release text into contract columns (plus lat/lon), a ledger and the record count.
+
+    Parameters
+    ----------
+    text : str
+        One or more releases.
+    gazetteer : None, path or DataFrame
+        Places (see :func:`geoconflict.gazetteer.load`); None for the shipped gazetteer.
+    source, source_url : str, optional
+        Kept in ``source`` (default "CJTF-OIR strike release YYYY-MM-DD") and ``source_url``.
+    path : optional
+        The file's name, for messages.
+
+    Returns
+    -------
+    (DataFrame, Problems, int)
+        One row per strike sentence (rejected ones included; ``Problems`` marks them):
+        the contract columns with ``lat``/``lon``, plus ``country``, ``enemy``,
+        ``place_id``, ``release_date`` (the release's date) and ``text_line`` (the line
+        of the text, as read, the sentence is on); the ledger; the number of records.
+
+    Raises
+    ------
+    SourceFormatError
+        When the text holds no strike sentence at all.
+
+    Warns
+    -----
+    ReleaseTotalsWarning
+        For each section whose stated total differs from the sum of its lines.
 
     Examples
     --------
     >>> gaz = pd.DataFrame({"name": ["Ar Raqqah"], "variants": ["Raqqa|Raqqah"],
     ...                     "lat": [35.95283], "lon": [39.00788], "accuracy_m": [3000.0]})
-    >>> text = ("SOUTHWEST ASIA, Aug. 22, 2017 — On Aug. 21, Coalition forces conducted strikes.\\n"
-    ...         "In Syria, Coalition military forces conducted 20 strikes.\\n"
+    >>> text = ("SOUTHWEST ASIA, Aug. 22, 2017 — Coalition forces continued to attack "
+    ...         "ISIS yesterday.\\n"
+    ...         "In Syria, Coalition military forces conducted three strikes.\\n"
     ...         "-- Near Raqqa, three strikes engaged an ISIS tactical unit.\\n")
     >>> frame, problems, records = read_release_text(text, gazetteer=gaz)
     >>> frame[["strikes", "country"]].to_dict("records"), str(frame["date_start"].iloc[0])[:10]
     ([{'strikes': 3, 'country': 'Syria'}], '2017-08-21')
     """
-    gaz = load_gazetteer(gazetteer)
-    index = _name_index(gaz)
-    release_date: pd.Timestamp | None = None
-    default_date: pd.Timestamp | None = None
-    late_date: pd.Timestamp | None = None
-    section_country: str | None = None
-    enemy = None
-    recs: list[dict[str, Any]] = []
-    for line in text.splitlines():
-        full = _FULL_DATE.search(line)
-        if full and not _RECORD.match(line):
-            release_date = _date(full["m"], full["d"], int(full["y"]), None)
-            default_date = release_date
-            late_date = None
-            section_country = None
-        if release_date is not None and not _RECORD.match(line):
-            on = _ON_DATE.search(line)
-            if on and not _LATE.search(line):
-                default_date = _date(on["m"], on["d"], release_date.year, release_date)
-        found = re.search(r"\b(ISIS|ISIL|Daesh)\b", line)
-        if found:
-            enemy = found.group(1)
-        section = _SECTION.match(line)
-        if section:
-            section_country = section["c"].capitalize()
-            late_date = None
-            continue
-        late = _LATE.search(line)
-        if late and release_date is not None:
-            late_date = _date(late["m"], late["d"], release_date.year, release_date)
-            countries = re.findall(r"\b(Syria|Iraq)\b", line)
-            section_country = countries[0] if len(set(countries)) == 1 else None
-            continue
-        if not _RECORD.match(line):
-            continue
-        rec: dict[str, Any] = {"line": line.strip(), "why": "", "field": "line"}
-        m = _LINE.match(line)
-        if m is None:
-            rec["why"] = "not a strike line (expected '-- Near PLACE, N strikes …')"
-            recs.append(rec)
-            continue
-        strikes = _number(m["n"])
-        if strikes is None:
-            rec.update(why="strike count not a number", field="strikes", value=m["n"])
-            recs.append(rec)
-            continue
-        if m["m"]:
-            date = (
-                _date(m["m"], m["d"], release_date.year, release_date)
-                if release_date is not None
-                else None
-            )
-        else:
-            date = late_date or default_date
-        line_enemy = re.search(r"\b(ISIS|ISIL|Daesh)\b", line)
-        rec.update(
-            place=m["place"].strip(),
-            country=(m["country"].capitalize() if m["country"] else section_country),
-            strikes=strikes,
-            effects=m["effects"],
-            date=date,
-            enemy=line_enemy.group(1) if line_enemy else enemy,
-            release_date=release_date,
-        )
-        if date is None:
-            rec.update(why="no date (no dateline before this line)", field="date")
-        recs.append(rec)
-
+    recs, sections = _parse(text)
     records = len(recs)
-    problems = Problems(np.arange(1, records + 1))
-    frame = pd.DataFrame(recs)
-    for name in (
-        "place",
-        "country",
-        "strikes",
-        "effects",
-        "date",
-        "enemy",
-        "release_date",
-        "value",
-    ):
+    if records == 0:
+        raise SourceFormatError(
+            "no strike lines found (expected lines such as '-- Near PLACE, N strikes …', "
+            "'* Near PLACE, …' or a paragraph '… conducted N strikes … near PLACE')",
+            path=path,
+        )
+    for s in sections:
+        if s.stated is not None and (s.stated != s.summed or s.uncounted):
+            extra = f" and {s.uncounted} line(s) without a count" if s.uncounted else ""
+            where = f"{path}: " if path is not None else ""
+            warnings.warn(
+                f"{where}section {s.text[:60]!r} states {s.stated} strikes, its lines add "
+                f"up to {s.summed}{extra}",
+                ReleaseTotalsWarning,
+                stacklevel=2,
+            )
+    frame = pd.DataFrame(recs, dtype=object)
+    for name in ("place", "country", "strikes", "effects", "date_start", "date_end",
+                 "enemy", "release_date", "value"):  # fmt: skip
         if name not in frame.columns:
             frame[name] = None
-    if records == 0:
-        return _empty(), problems, 0
+    problems = Problems(np.arange(1, records + 1))
     why = frame["why"].to_numpy(dtype=object)
+    values = frame["value"].where(frame["value"].notna(), frame["line"])
     for field in pd.unique(frame["field"]):
-        sel = (frame["field"] == field).to_numpy() & (why != "")
-        values = frame["value"].where(frame["value"].notna(), frame["line"])
-        problems.add(sel, str(field), values, why)
+        problems.add((frame["field"] == field).to_numpy() & (why != ""), str(field), values, why)
 
-    # Gazetteer lookup, vectorised over lines.
-    frame["key"] = frame["place"].map(lambda p: normalise_place(p) if isinstance(p, str) else "")
-    hits = frame[["key"]].reset_index().merge(index, on="key", how="inner")
-    if "country" in gaz.columns:
-        gcountry = gaz["country"].astype(object).where(gaz["country"].notna(), "").astype(str)
-        hits["gaz_country"] = gcountry.str.lower().to_numpy()[hits["gaz_row"].to_numpy()]
-        line_country = frame["country"].to_numpy(dtype=object)[hits["index"].to_numpy()]
-        same = [
-            c is None or g == "" or g in _COUNTRY_CODES.get(str(c).lower(), {str(c).lower()})
-            for c, g in zip(line_country, hits["gaz_country"], strict=True)
-        ]
-        hits = hits[np.asarray(same, dtype=bool)]
-    counts = hits.groupby("index")["gaz_row"].nunique()
-    one = counts[counts == 1].index
-    chosen = hits[hits["index"].isin(one)].drop_duplicates("index").set_index("index")["gaz_row"]
-    gaz_row = frame.index.map(chosen).to_numpy(dtype="float64")
-    parsed = (why == "").astype(bool)
-    unknown = parsed & np.isnan(gaz_row) & ~frame.index.isin(counts.index)
-    ambiguous = parsed & np.isnan(gaz_row) & frame.index.isin(counts.index)
-    problems.add(unknown, "place", frame["place"], "unknown place")
-    problems.add(ambiguous, "place", frame["place"], "ambiguous place (several gazetteer entries)")
-
-    take = np.where(np.isnan(gaz_row), 0, gaz_row).astype(int)
-    have = ~np.isnan(gaz_row)
-
-    def gaz_col(name: str, default: Any = np.nan) -> np.ndarray:
-        if name not in gaz.columns or len(gaz) == 0:
-            return np.full(records, default, dtype=object)
-        vals = gaz[name].to_numpy(dtype=object)[take]
-        return np.where(have, vals, default)
+    loaded = isinstance(gazetteer, pd.DataFrame) and gazetteer.attrs.get("gazetteer")
+    gaz = gazetteer if loaded else gazetteers.load(gazetteer)
+    parsed = why == ""
+    places = frame["place"].where(frame["place"].notna(), "")
+    found = gazetteers.lookup(places, frame["country"], gaz)
+    reason = found["reason"].to_numpy(dtype=object)
+    several = places.str.contains(r",|\band\b", regex=True).to_numpy(dtype=bool)
+    reason = np.where((reason == gazetteers.UNKNOWN) & several, SEVERAL_PLACES, reason)
+    problems.add(parsed & (reason != ""), "place", places, reason)
 
     out = pd.DataFrame(index=frame.index)
-    dates = pd.to_datetime(frame["date"])
-    out["event_id"] = content_id("release-", dates, frame["place"], frame["line"])
+    start = pd.to_datetime(frame["date_start"])
+    end = pd.to_datetime(frame["date_end"])
+    release = pd.to_datetime(frame["release_date"])
+    out["event_id"] = content_id("release-", start, frame["place"], frame["line"])
     out["dataset"] = "release"
     out["kind"] = "strike"
-    out["date_start"] = dates
-    out["date_end"] = dates
-    out["date_precision"] = "day"
+    out["date_start"] = start
+    out["date_end"] = end
+    span = (end - start).dt.days
+    out["date_precision"] = np.where(span > 7, "month", np.where(span > 0, "week", "day"))
     out["place"] = frame["place"].to_numpy(dtype=object)
-    out["lat"] = pd.to_numeric(pd.Series(gaz_col("lat")), errors="coerce").to_numpy()
-    out["lon"] = pd.to_numeric(pd.Series(gaz_col("lon")), errors="coerce").to_numpy()
-    acc = pd.to_numeric(pd.Series(gaz_col("accuracy_m")), errors="coerce").to_numpy()
-    out["location_precision_m"] = np.fmax(acc, NEAR_PLACE_RADIUS_M)
+    out["lat"] = found["lat"].to_numpy()
+    out["lon"] = found["lon"].to_numpy()
+    out["location_precision_m"] = np.fmax(found["accuracy_m"].to_numpy(), NEAR_PLACE_RADIUS_M)
     out["actor"] = "Coalition (CJTF-OIR)"
     out["target"] = frame["effects"].to_numpy(dtype=object)
     out["strikes"] = pd.array(frame["strikes"].to_numpy(dtype=object), dtype="Int64")
-    release = pd.to_datetime(frame["release_date"])
-    out["source"] = source or None
     if source is None:
-        out["source"] = np.where(
-            release.notna(),
-            "CJTF-OIR strike release " + release.dt.strftime("%Y-%m-%d").fillna(""),
-            "CJTF-OIR strike release",
-        )
+        label = "CJTF-OIR strike release " + release.dt.strftime("%Y-%m-%d").fillna("")
+        out["source"] = label.str.strip().to_numpy(dtype=object)
+    else:
+        out["source"] = source
     out["source_url"] = source_url
     out["notes"] = frame["line"].to_numpy(dtype=object)
-    out["country"] = frame["country"].to_numpy(dtype=object)
+    rows = found["gaz_row"].to_numpy()
+    codes = np.where(rows >= 0, gaz["country"].to_numpy(dtype=object)[np.maximum(rows, 0)], "")
+    gaz_country = pd.Series(codes, index=frame.index, dtype=object).map(_COUNTRY_NAMES)
+    own_country = frame["country"].astype(object)
+    out["country"] = own_country.where(own_country.notna(), gaz_country).to_numpy(dtype=object)
     out["enemy"] = frame["enemy"].to_numpy(dtype=object)
-    out["place_id"] = gaz_col("place_id", None) if "place_id" in gaz.columns else None
+    out["place_id"] = found["place_id"].to_numpy(dtype=object)
+    out["release_date"] = release
+    out["text_line"] = frame["text_line"].to_numpy(dtype="int64")
     return out, problems, records
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "event_id": pd.Series([], dtype=object),
-            "date_start": pd.Series([], dtype="datetime64[ns]"),
-            "lat": pd.Series([], dtype="float64"),
-            "lon": pd.Series([], dtype="float64"),
-        }
-    )
