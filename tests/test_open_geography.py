@@ -71,10 +71,10 @@ def test_shipped_rivers_say_how_they_were_chosen() -> None:
 
 def test_an_open_line_that_measures_closer_replaces_the_hand_stretch() -> None:
     import make_data
-    from derive_io import read_hand_rivers
+    from derive_io import read_hand_rivers, shared_dir
 
     hand = read_hand_rivers()
-    open_rivers = og.ne_rivers(og.shared_dir())
+    open_rivers = og.ne_rivers(shared_dir())
     table = pd.DataFrame(
         {
             "line": ["tigris_mosul", "euphrates_anbar"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +25,11 @@ sys.path.insert(0, str(ROOT))
 from geoconflict._io import write_text  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
+
+
+def shared_dir() -> Path:
+    """The shared reference folder: ``$GEOCONFLICT_SHARED``, else ``<repo>/../shared``."""
+    return Path(os.environ.get("GEOCONFLICT_SHARED") or ROOT.parent / "shared")
 
 
 def read_table(name: str) -> pd.DataFrame:

@@ -48,6 +48,10 @@ sys.path.insert(0, str(ROOT))
 from geoconflict import gazetteer  # noqa: E402
 from geoconflict._io import write_text  # noqa: E402
 from geoconflict.events import content_id  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tools"))
+from derive_io import shared_dir  # noqa: E402
+
 from geoconflict.sources.releases import ReleaseTotalsWarning, read_release_text  # noqa: E402
 
 SOURCE_FILE = Path("sources") / "centcom-strike-releases" / "all-edited-refined.csv"
@@ -71,14 +75,6 @@ REJECT_COLUMNS = (
 )  # fmt: skip
 _MONTH_NAMES = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.",
                 "Oct.", "Nov.", "Dec.")  # fmt: skip
-
-
-def default_shared() -> Path:
-    """``$GEOCONFLICT_SHARED``, else ``<repo>/../shared``, else ``/work/shared``."""
-    for candidate in (os.environ.get("GEOCONFLICT_SHARED"), ROOT.parent / "shared"):
-        if candidate and (Path(candidate) / SOURCE_FILE).is_file():
-            return Path(candidate)
-    return Path("/work/shared")
 
 
 def _releases(rows: pd.DataFrame) -> list[np.ndarray]:
@@ -213,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "data", help="output folder")
     parser.add_argument("--check", action="store_true", help="compare with the files in --out")
     args = parser.parse_args(argv)
-    shared = args.shared or default_shared()
+    shared = args.shared or shared_dir()
     if args.check:
         strikes, rejects = derive_frames(shared)
         wanted = {"strikes.csv": _csv(strikes), "strikes_rejects.csv": _csv(rejects)}

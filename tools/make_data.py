@@ -37,6 +37,7 @@ from geoconflict import areas as gc_areas  # noqa: E402
 from geoconflict import territory as gc_territory  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
+import derive_strikes  # noqa: E402
 import open_geography as og  # noqa: E402
 from derive_geometry import (  # noqa: E402
     area_km2,
@@ -56,6 +57,7 @@ from derive_io import (  # noqa: E402
     read_hand_rivers,
     read_places,
     read_table,
+    shared_dir,
     write_csv,
     write_geojson,
 )
@@ -455,7 +457,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(None if argv is None else list(argv))
     out: Path = args.out
 
-    shared = og.shared_dir()
+    shared = shared_dir()
     sourced_places = read_places()
     hand = read_hand_rivers()
     open_rivers = og.ne_rivers(shared)
@@ -495,10 +497,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     write_csv(out / "weapons_annual.csv", annual)
     write_csv(out / "weapons_periods.csv", periods)
     write_csv(out / "casualty_periods.csv", casualties)
-    # >>> MERGE (engineer C's stream): the strike table is derived here, by
-    #     `from derive_strikes import derive` and `derive(shared, out)`
-    #     (tools/derive_strikes.py), which writes strikes.csv, strikes_rejects.csv and
-    #     gazetteer.csv into `out`. <<< MERGE
+    derive_strikes.derive(shared, out)  # strikes.csv and strikes_rejects.csv
     report(areas, territory)
     return 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from geoconflict.topojson import to_geojson  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
-from derive_io import SOURCES, read_hand_rivers, read_places  # noqa: E402
+from derive_io import SOURCES, read_hand_rivers, read_places, shared_dir  # noqa: E402
 
 WORLD_ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-10m.json"
 NE_RIVERS = "sources/natural-earth/ne_10m_rivers_lake_centerlines.iraq_syria_bbox.geojson"
@@ -72,17 +71,6 @@ def distance_m(lon: float, lat: float, geom: Any) -> float:
             reproject(geom, "EPSG:4326", zone)
         )
     )
-
-
-def shared_dir() -> Path:
-    """The shared reference folder: ``$GEOCONFLICT_SHARED``, else ``<repo>/../shared``.
-
-    Worktrees outside the usual layout fall back to ``/work/shared``.
-    """
-    if os.environ.get("GEOCONFLICT_SHARED"):
-        return Path(os.environ["GEOCONFLICT_SHARED"])
-    beside = ROOT.parent / "shared"
-    return beside if beside.is_dir() else Path("/work/shared")
 
 
 def natural_earth() -> gpd.GeoDataFrame:
