@@ -91,6 +91,11 @@ def test_full_spec_is_parsed_into_the_model(tmp_path: Path) -> None:
         "places": False,
         "protected": True,
         "grid": False,
+        "strikes": False,
+        "links": False,
+        "links_within_m": 5000.0,
+        "links_within_days": 1,
+        "links_uncertainty": False,
     }
     assert (spec.time.mode, spec.time.window_days, spec.time.step) == ("window", 14, "day")
     assert (spec.time.speed, spec.time.date) == (2.0, dt.date(2017, 1, 1))
@@ -109,7 +114,10 @@ def test_defaults(tmp_path: Path) -> None:
     assert (spec.areas, spec.extent, spec.start, spec.end) == ("default", None, None, None)
     assert (spec.basemap, spec.assets, spec.page.chart) == ("osm", "inline", "events")
     assert spec.html == "t.html" and spec.png is None
-    assert all(spec.layers.to_dict().values())
+    shown = {
+        k: v for k, v in spec.layers.to_dict().items() if not k.startswith(("strikes", "links"))
+    }
+    assert all(shown.values()) and not (spec.layers.strikes or spec.layers.links)
     assert spec.options == MapOptions()
 
 
@@ -266,6 +274,7 @@ def test_shipped_specs_parse(root: Path) -> None:
         "air-campaign-overview",
         "mosul-2016-17",
         "raqqa-2017",
+        "strikes-2014-16",
         "western-desert-2016-17",
     ]
     parsed = {p.stem: load_spec(p) for p in specs}

@@ -129,7 +129,7 @@ def datasets_used(spec: MapSpec) -> list[str]:
     used.update(i.dataset for i in spec.inputs if i.kind == "dataset" and i.dataset)
     if spec.areas != "none":
         used.add("areas")
-    used.update({"rivers", "territory"})
+    used.update({"rivers", "territory", *(["strikes"] if layers.strikes or layers.links else [])})
     if spec.basemap == "none":
         used.add("context")
     if spec.page.chart == "weapons":

@@ -305,21 +305,20 @@ def preread(specs: Iterable[MapSpec]) -> int:
 
 
 def _load_dataset(spec: MapSpec, i: int, item: InputSpec) -> Any:
+    """A shipped event table (one of ``EVENT_DATASETS``: incidents, declared strikes)."""
     from geoconflict import datasets
+    from geoconflict.render.options import EVENT_DATASETS
 
-    try:
-        frame = datasets.load(str(item.dataset))
-    except (KeyError, ValueError, FileNotFoundError) as exc:
-        raise SpecError(
-            spec.path, f"inputs[{i}].dataset", f"not a shipped event dataset: {exc}"
-        ) from None
-    if "date_start" not in frame.columns:
+    if item.dataset not in EVENT_DATASETS:
         raise SpecError(
             spec.path,
             f"inputs[{i}].dataset",
-            f"{item.dataset!r} is not an event dataset (no date_start); try 'incidents'",
+            f"{item.dataset!r} is not a shipped event table; choose one of {EVENT_DATASETS}",
         )
-    return frame
+    try:
+        return datasets.load(str(item.dataset))
+    except (KeyError, ValueError, FileNotFoundError) as exc:
+        raise SpecError(spec.path, f"inputs[{i}].dataset", f"cannot load: {exc}") from None
 
 
 @dataclass

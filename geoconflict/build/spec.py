@@ -434,7 +434,7 @@ class _Validator:
                     )
                 )
             elif sources[0] == "dataset":
-                name = item["dataset"]
+                name = self.value(item, SPEC_INPUT["dataset"], prefix=key)
                 if not isinstance(name, str) or not name:
                     raise self.fail(f"{key}.dataset", "expected a shipped dataset name")
                 out.append(InputSpec(kind="dataset", dataset=name))

@@ -132,6 +132,7 @@ def links_layer(
     *,
     name: str = "Links to declared strikes",
     show: bool = True,
+    note: str | None = None,
 ) -> DataLayer:
     """The links layer as a folium element: ``m.add_child(links_layer(pairs, left, right))``.
 
@@ -146,6 +147,8 @@ def links_layer(
         The layer's name (shown as the filter's heading).
     show : bool, default True
         Draw the lines when the page opens.
+    note : str, optional
+        A line of text shown under the filter (as text), e.g. how many incidents link.
 
     Returns
     -------
@@ -166,4 +169,6 @@ def links_layer(
     # Not in folium's layer control: its script may run before this layer exists.
     layer.control = False
     layer.data["title"] = name
+    if note is not None:
+        layer.data["note"] = note
     return layer

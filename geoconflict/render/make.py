@@ -21,6 +21,7 @@ from geoconflict.render.context import context_layer
 from geoconflict.render.controls import Controls, weapons_series
 from geoconflict.render.events import events_layer, to_days
 from geoconflict.render.grid import grid_layer
+from geoconflict.render.links import links_layer
 from geoconflict.render.options import (
     FilterOptions,
     LayerOptions,
@@ -33,6 +34,7 @@ from geoconflict.render.options import (
 from geoconflict.render.page import GeoconflictMap
 from geoconflict.render.places import places_layer, protected_layer
 from geoconflict.render.rivers import rivers_layer
+from geoconflict.render.strikes import SHIPPED_NAME, strikes_layer
 from geoconflict.render.territory import STATUS_COLOURS, STATUS_LABELS, territory_layer
 
 #: Colours of the event kinds (also in the legend).
@@ -105,8 +107,10 @@ def _extent(extent: Any, events: Any, areas: Any, zones: Any) -> tuple[float, fl
     return DEFAULT_EXTENT
 
 
-def _date_range(start: Any, end: Any, payload: dict[str, Any], zones: Any) -> tuple[int, int]:
-    candidates: list[float] = []
+def _date_range(
+    start: Any, end: Any, payload: dict[str, Any], zones: Any, more: Sequence[int] = ()
+) -> tuple[int, int]:
+    candidates: list[float] = [float(min(more)), float(max(more))] if len(more) else []
     if payload["n"]:
         from geoconflict.render.encode import unpack_ints
 
@@ -128,6 +132,30 @@ def _date_range(start: Any, end: Any, payload: dict[str, Any], zones: Any) -> tu
     if hi < lo:
         raise OptionError(f"end {end!r} is before start {start!r}")
     return int(lo), int(hi)
+
+
+def _in_days(frame: Any, lo: int, hi: int) -> Any:
+    """The rows of an event table whose ``date_start`` is in the page's range."""
+    day = to_days(frame["date_start"]) if "date_start" in frame.columns else np.array([])
+    return frame[(day >= lo) & (day <= hi)]
+
+
+def _links(events: Any, strikes: Any, lo: int, hi: int, layers: LayerOptions) -> Any:
+    """The links layer between the page's events and declared strikes, and its note."""
+    from geoconflict import link
+
+    left, right = _in_days(events, lo, hi), _in_days(strikes, lo, hi)
+    within_m, within_days = layers.links_within_m, layers.links_within_days
+    pairs = link.match(left, right, within_m, within_days, uncertainty=layers.links_uncertainty)
+    linked = link.summary(pairs, left)
+    placed = int(linked["unplaceable"].isna().sum())
+    circles = " (uncertainty circles counted)" if layers.links_uncertainty else ""
+    note = (
+        f"{int(linked['linked'].sum())} of {placed} events on this page have a declared"
+        f" strike within {within_m / 1000:g} km and {within_days} day"
+        f"{'' if within_days == 1 else 's'}{circles}; {len(pairs)} links"
+    )
+    return links_layer(pairs, left, right, note=note)
 
 
 def tile_host(url: str) -> str:
@@ -163,6 +191,7 @@ def make_map(
     rivers: Any = "default",
     context: Any = "default",
     weapons: Any = "default",
+    strikes: Any = "default",
 ) -> GeoconflictMap:
     """Build the map page: events on a time layer, territory, areas, grid, one time control.
 
@@ -198,6 +227,13 @@ def make_map(
         The vector context layer for ``basemap="none"``.
     weapons : DataFrame, "default" or None
         Weapons released per month, for ``page={"chart": "weapons"}``.
+    strikes : GeoDataFrame, ReadResult, "default" or None
+        Declared strikes, for ``layers={"strikes": True}`` (a circle per place, sized
+        by its strikes in the slider's window) and ``layers={"links": True}`` (a line
+        from each event to each declared strike within ``links_within_m`` metres and
+        ``links_within_days`` days, by :func:`geoconflict.link.match`).
+        ``"default"``: the shipped CENTCOM/CJTF-OIR strike table. Read only when one
+        of the two is on.
 
     Returns
     -------
@@ -274,7 +310,18 @@ def make_map(
             f"{layer.skipped['row'].nunique()} events cannot be drawn (see m.skipped)",
             stacklevel=2,
         )
-    lo, hi = _date_range(start, end, layer.data, zones)
+    strike_table = None
+    if opts.layers.strikes or opts.layers.links:
+        strike_table = _resolve(strikes, "strikes")
+        strike_table = getattr(strike_table, "events", strike_table)
+    strike_days: list[int] = []
+    if strike_table is not None and opts.layers.strikes:
+        name = SHIPPED_NAME if isinstance(strikes, str) else "Declared strikes"
+        s_layer = strikes_layer(m, strike_table, start=start, end=end, name=name)
+        strike_days = s_layer.cells["day"].tolist()
+    lo, hi = _date_range(start, end, layer.data, zones, strike_days)
+    if strike_table is not None and opts.layers.links:
+        m.add_child(_links(events, strike_table, lo, hi, opts.layers))
     chart = opts.page.chart
     series: list[list[int]] = []
     if chart == "weapons":

@@ -43,6 +43,8 @@ MODES: tuple[str, ...] = ("cumulative", "window")
 CHARTS: tuple[str, ...] = ("events", "weapons", "none")
 #: Basemaps besides a tile URL template.
 BASEMAPS: tuple[str, ...] = ("osm", "none")
+#: The shipped event tables a spec may name as an input (``[[inputs]] dataset = ...``).
+EVENT_DATASETS: tuple[str, ...] = ("incidents", "strikes")
 
 #: ``fail(key, message)`` -> the exception to raise (an OptionError, or a SpecError).
 Fail = Callable[[str, str], Exception]
@@ -366,12 +368,18 @@ class LayerOptions(OptionGroup):
     """The layers shown when the page opens (``layers=``, the spec's ``[layers]``).
 
     Each layer is in the page's layer control either way; leave a layer out of the
-    page with ``make_map(territory=None)`` and the like.
+    page with ``make_map(territory=None)`` and the like. The declared-strikes layer
+    and the links are the exception: they are added only when ``strikes`` or
+    ``links`` is true, drawn from ``make_map``'s ``strikes=`` table (by default the
+    shipped CENTCOM/CJTF-OIR strike table, ``datasets.load("strikes")``).
 
     Examples
     --------
     >>> LayerOptions(grid=False).grid
     False
+    >>> o = LayerOptions(links=True, links_within_m=5000, links_within_days=1)
+    >>> o.links, o.links_within_m, o.strikes
+    (True, 5000.0, False)
     """
 
     TABLE: ClassVar[str] = "layers"
@@ -382,6 +390,28 @@ class LayerOptions(OptionGroup):
     places: bool = _option("boolean", True, "towns and other places")
     protected: bool = _option("boolean", True, "protected sites (mosques, hospitals, …)")
     grid: bool = _option("boolean", True, "the MGRS grid, with the mouse position's reference")
+    strikes: bool = _option(
+        "boolean",
+        False,
+        "add the declared strikes: a circle per place, sized by its strikes in the slider's window",
+    )
+    links: bool = _option(
+        "boolean",
+        False,
+        "add the links: a line from each event to each declared strike near it in space and"
+        " time, and a filter (only events with / without one)",
+    )
+    links_within_m: float = _option(
+        "number", 5000.0, "links: the greatest distance, in metres (geodesic)", low=0, high=500_000
+    )
+    links_within_days: int = _option(
+        "integer", 1, "links: the most days between the two events' dates", low=0, high=3660
+    )
+    links_uncertainty: bool = _option(
+        "boolean",
+        False,
+        "links: measure between the events' uncertainty circles (location_precision_m)",
+    )
 
 
 @dataclass(frozen=True)
@@ -645,7 +675,13 @@ SPEC_TOP: dict[str, Key] = _keys(
 #: The keys of one ``[[inputs]]`` table.
 SPEC_INPUT: dict[str, Key] = _keys(
     Key("path", "string", None, "an event file (or partitioned GeoParquet folder), relative"),
-    Key("dataset", "string", None, "a shipped event dataset, e.g. incidents"),
+    Key(
+        "dataset",
+        "choice",
+        None,
+        "a shipped event table: the documented incidents, or the declared strikes",
+        allowed=EVENT_DATASETS,
+    ),
     Key(
         "synthetic",
         "integer",

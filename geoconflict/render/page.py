@@ -54,6 +54,7 @@ PAGE_SCRIPTS: tuple[str, ...] = (
     "page",
     "events",
     "links",
+    "strikes",
     "territory",
     "layers",
     "grid",

@@ -50,6 +50,9 @@ function buildLegend(page) {
       el("span", null, cfg.statusLabels[s], row);
     });
   }
+  ["strikes", "links"].forEach(function (k) {
+    if (page.layers[k] && page.layers[k].legend) page.layers[k].legend(body);
+  });
   return box;
 }
 

@@ -202,8 +202,14 @@ FACTORIES.links = function (data, page) {
     var sw = el("div", "gc-check", null, box);
     el("span", "gc-swatch gc-link-swatch", null, sw);
     group.countLabel = el("span", "gc-links-count", "", sw);
+    if (data.note) el("div", "gc-legend-note gc-links-note", data.note, box);
     return box;
   }).addTo(page.map);
+  group.legend = function (body) {
+    var row = el("div", "gc-check gc-links-key", null, body);
+    el("span", "gc-swatch gc-link-swatch", null, row);
+    el("span", null, data.title || "Links to declared strikes", row);
+  };
   if (page.cfg) group.setDate(page.day);
   page.timeLayers.push(group);
   return group;
