@@ -51,7 +51,7 @@ def test_shipped_specs_build_reproducibly(
     a, b = tmp_path / "a", tmp_path / "b"
     args = ["build", str(maps), "--asset-dir", str(node_modules), "-q"]
     assert main([*args, "--out", str(a), "--jobs", "2"]) == 0
-    assert capsys.readouterr().out.strip() == "built 4, unchanged 0, failed 0"
+    assert capsys.readouterr().out.strip() == "built 5, unchanged 0, failed 0"
     assert main([*args, "--out", str(b), "--jobs", "1"]) == 0
     capsys.readouterr()
     first, second = _tree(a), _tree(b)
@@ -81,9 +81,26 @@ def test_shipped_specs_build_reproducibly(
     assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
     assert "The battle for Mosul" in page
 
+    # The four older specs still build, and the new one: offline (basemap "none"),
+    # its declared strikes and links in the page, the strike table in its data.
+    assert names == [
+        "air-campaign-overview",
+        "mosul-2016-17",
+        "raqqa-2017",
+        "strikes-2014-16",
+        "western-desert-2016-17",
+    ]
+    strikes_page = first["strikes-2014-16.html"].decode()
+    assert "openstreetmap" not in strikes_page and 'GC.layer("context"' in strikes_page
+    assert 'GC.layer("strikes"' in strikes_page and 'GC.layer("links"' in strikes_page
+    entry = manifest["maps"]["strikes-2014-16"]
+    assert entry["inputs"] == [{"dataset": "incidents"}]
+    assert {"strikes.csv", "incidents.csv", "context.geojson"} <= set(entry["data"])
+    assert "strikes.csv" not in manifest["maps"]["raqqa-2017"]["data"]
+
     # Nothing changed: nothing rebuilt.
     assert main([*args, "--out", str(a)]) == 0
-    assert capsys.readouterr().out.strip() == "built 0, unchanged 4, failed 0"
+    assert capsys.readouterr().out.strip() == "built 0, unchanged 5, failed 0"
     assert _tree(a) == first
 
 

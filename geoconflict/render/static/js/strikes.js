@@ -108,6 +108,13 @@ FACTORIES.strikes = function (data, page) {
     for (var p = 0; p < nPlaces; p++) if (now[p][1] > 0) out[name(p)] = (out[name(p)] || 0) + now[p][0];
     return out;
   };
+  /* [lon, lat (1e-5 degree), strikes, lines, drawn radius] of each place drawn now */
+  group.windowRows = function () {
+    var out = [];
+    for (var p = 0; p < nPlaces; p++)
+      if (group.hasLayer(circles[p])) out.push([lon[p], lat[p], now[p][0], now[p][1], circles[p].getRadius()]);
+    return out;
+  };
   group.radiusOf = strikeRadius;
   group.legend = function (body) {
     el("div", "gc-legend-head gc-strikes-head", data.title || "Declared strikes", body);
