@@ -378,3 +378,20 @@ def test_shipped_strike_specs_are_self_described(root: Path) -> None:
             "No declared strikes" in text
             and not load_spec(root / "maps" / f"{name}.toml").layers.strikes
         )
+
+
+def test_make_map_warns_of_strikes_it_cannot_draw() -> None:
+    st = gpd.GeoDataFrame(
+        {
+            "event_id": ["a", "b"],
+            "place": ["Hit", "Hit"],
+            "date_start": pd.to_datetime(["2016-03-20", None]),
+            "strikes": [2, 3],
+        },
+        geometry=gpd.points_from_xy([42.8, 42.8], [33.6, 33.6]),
+        crs=4326,
+    )
+    with pytest.warns(UserWarning, match=r"^1 declared strikes cannot be drawn"):
+        m = make_map(basemap="none", strikes=st, layers={"strikes": True})
+    data = _block(to_html(m, assets="cdn"), "nPlaces")
+    assert data is not None and data["total"] == 2 and data["title"] == "Declared strikes"

@@ -211,7 +211,8 @@ def make_map(
         The options, grouped as a spec's ``[time]``, ``[filters]``, ``[layers]``
         and ``[page]`` tables: :class:`~geoconflict.render.options.TimeOptions`
         (mode, window_days, step, speed, date), ``FilterOptions`` (kinds,
-        gradings ticked), ``LayerOptions`` (layers shown at start), ``PageOptions``
+        gradings ticked), ``LayerOptions`` (layers shown at start; the declared
+        strikes and the links, off unless asked, with the links' thresholds), ``PageOptions``
         (chart, width, height, html_notes), or plain dicts of their fields. A bad
         value raises :class:`~geoconflict.errors.OptionError` naming the allowed
         values.
@@ -319,6 +320,12 @@ def make_map(
         name = SHIPPED_NAME if isinstance(strikes, str) else "Declared strikes"
         s_layer = strikes_layer(m, strike_table, start=start, end=end, name=name)
         strike_days = s_layer.cells["day"].tolist()
+        if len(s_layer.skipped):
+            warnings.warn(
+                f"{len(s_layer.skipped)} declared strikes cannot be drawn (no date or point;"
+                " listed in the strikes layer's skipped)",
+                stacklevel=2,
+            )
     lo, hi = _date_range(start, end, layer.data, zones, strike_days)
     if strike_table is not None and opts.layers.links:
         m.add_child(_links(events, strike_table, lo, hi, opts.layers))
