@@ -150,7 +150,6 @@ def test_cells_sum_to_the_groupby_of_the_strike_table() -> None:
     assert int(cells["strikes"].sum()) == int(strikes["strikes"].sum())
     places = strike_places(cells)
     expected = _groupby_totals(strikes, "2014-01-01", "2016-12-31")
-    assert dict(zip(zip(places["lon"], places["lat"], strict=True), places["strikes"], strict=True))
     got = {(int(o), int(a)): int(n) for o, a, n in places[["lon", "lat", "strikes"]].to_numpy()}
     assert got == expected
     assert len(got) == strikes["place_id"].nunique() == 44
@@ -395,3 +394,14 @@ def test_make_map_warns_of_strikes_it_cannot_draw() -> None:
         m = make_map(basemap="none", strikes=st, layers={"strikes": True})
     data = _block(to_html(m, assets="cdn"), "nPlaces")
     assert data is not None and data["total"] == 2 and data["title"] == "Declared strikes"
+
+
+def test_page_range_covers_the_strikes_when_no_dates_are_given() -> None:
+    from geoconflict.events import empty_events
+
+    m = make_map(empty_events(), basemap="none", territory=None, layers={"strikes": True})
+    config = _block(to_html(m, assets="cdn"), "kindColours")
+    assert config is not None
+    epoch = pd.Timestamp("1970-01-01")
+    first, last = datasets.load("strikes")["date_start"].agg(["min", "max"])
+    assert (config["start"], config["end"]) == ((first - epoch).days, (last - epoch).days)
