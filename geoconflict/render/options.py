@@ -393,7 +393,8 @@ class LayerOptions(OptionGroup):
     strikes: bool = _option(
         "boolean",
         False,
-        "add the declared strikes: a circle per place, sized by its strikes in the slider's window",
+        "add the declared strikes (in a spec: the shipped CENTCOM/CJTF-OIR releases): a circle"
+        " per place, sized by its strikes in the slider's window",
     )
     links: bool = _option(
         "boolean",
