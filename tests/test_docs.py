@@ -194,3 +194,43 @@ def test_docs_pages_use_pycon_for_python_sessions(page: str) -> None:
     text = (DOCS / page).read_text()
     for block in re.findall(r"```(?:python|py)\n(.*?)```", text, flags=re.S):
         assert ">>>" not in block, page
+
+
+# --- tools/bench_docs.py ----------------------------------------------------------------
+
+bench_docs = _load(ROOT / "tools" / "bench_docs.py", "bench_docs")
+
+
+def test_quick_sizes_are_options_of_their_scripts() -> None:
+    names = bench_docs.benchmark_names()
+    assert names == sorted(
+        p.stem[len("bench_") :] for p in (ROOT / "benchmarks").glob("bench_*.py")
+    )
+    assert set(bench_docs.QUICK) == set(names)
+    for name, args in bench_docs.QUICK.items():
+        source = (ROOT / "benchmarks" / f"bench_{name}.py").read_text()
+        for flag in (a for a in args if a.startswith("--")):
+            assert f'add_argument("{flag}"' in source, (name, flag)
+
+
+def test_a_benchmark_file_is_what_the_script_printed(tmp_path: Path) -> None:
+    script = tmp_path / "bench_fake.py"
+    script.write_text("import sys\nprint('ratio 1.50x', sys.argv[1:])\n")
+    text = bench_docs.run_one(script, ["--n", "3"], timeout_s=60)
+    head, body = text.split("\n\n", 1)
+    assert head.splitlines()[0] == f"$ python {tmp_path.name}/bench_fake.py --n 3"
+    assert "CPUs (load average" in head and "took" in head
+    assert body == "ratio 1.50x ['--n', '3']\n"
+
+
+def test_a_failing_or_stopped_benchmark_says_so(tmp_path: Path) -> None:
+    failing = tmp_path / "bench_fails.py"
+    failing.write_text("print('half done')\nraise SystemExit('no chromium')\n")
+    text = bench_docs.run_one(failing, [], timeout_s=60)
+    assert "half done\n\n# exited with status 1; the end of its stderr:\n#   no chromium\n" in text
+    hangs = tmp_path / "bench_hangs.py"
+    hangs.write_text("import time\nprint('started', flush=True)\ntime.sleep(600)\n")
+    text = bench_docs.run_one(hangs, [], timeout_s=1)
+    assert text.endswith(
+        "started\n\n# stopped after 1 s: it did not finish (its output so far is above)\n"
+    )

@@ -7,6 +7,8 @@
   is ``automodule :members:``; a package with ``__all__`` documents what it
   re-exports. ``docs/reference/api.md`` lists them, and the names of
   ``geoconflict.__all__`` with where each is documented.
+- **Benchmarks**: ``<!-- geoconflict:benchmarks -->`` becomes one section per
+  ``benchmarks/bench_*.py`` with what it printed (``docs/benchmarks/<name>.txt``).
 - **CLI**: the line ``<!-- geoconflict:cli -->`` in a page is replaced with the
   reference of :func:`geoconflict.cli.make_parser`: every subcommand, its usage,
   and each argument's flags, default, choices and help.
@@ -31,6 +33,7 @@ SKIP = ("geoconflict.cli", "geoconflict.__main__")
 API_DIR = Path("reference") / "api"
 CLI_MARKER = "<!-- geoconflict:cli -->"
 API_MARKER = "<!-- geoconflict:api-names -->"
+BENCH_MARKER = "<!-- geoconflict:benchmarks -->"
 
 
 def public_modules(package: str = PACKAGE) -> list[str]:
@@ -320,6 +323,34 @@ def _table(actions: list[argparse.Action]) -> list[str]:
     return [*rows, ""]
 
 
+# --- the benchmarks -----------------------------------------------------------------
+
+
+def benchmarks_markdown(srcdir: Path) -> str:
+    """One section per ``benchmarks/bench_*.py``: what it compares (its docstring's first
+    line) and what it printed when last run (``docs/benchmarks/<name>.txt``, written by
+    ``tools/bench_docs.py``).
+
+    Examples
+    --------
+    >>> text = benchmarks_markdown(Path(__file__).resolve().parent.parent)
+    >>> "## `bench_grid.py`" in text
+    True
+    """
+    lines: list[str] = []
+    for script in sorted((srcdir.parent / "benchmarks").glob("bench_*.py")):
+        name = script.stem.removeprefix("bench_")
+        doc = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
+        first = doc.strip().split("\n\n", 1)[0].replace("\n", " ")
+        lines += [f"## `{script.name}`", "", first, ""]
+        if (srcdir / "benchmarks" / f"{name}.txt").is_file():
+            lines += ["```{literalinclude} " + f"benchmarks/{name}.txt", ":language: text", "```"]
+        else:
+            lines.append(f"Not run yet: `python tools/bench_docs.py --only {name}`.")
+        lines.append("")
+    return "\n".join(lines)
+
+
 # --- Sphinx -------------------------------------------------------------------------
 
 
@@ -372,10 +403,11 @@ def _on_process_docstring(
     lines[:] = [absolute_values_as_text(line) for line in lines]
 
 
-#: marker -> the function that makes its Markdown
-GENERATORS: dict[str, Callable[[], str]] = {
-    CLI_MARKER: lambda: cli_markdown(importlib.import_module("geoconflict.cli").make_parser()),
-    API_MARKER: lambda: api_names_markdown(public_modules()),
+#: marker -> the function (of the docs' source folder) that makes its Markdown
+GENERATORS: dict[str, Callable[[Path], str]] = {
+    CLI_MARKER: lambda _: cli_markdown(importlib.import_module("geoconflict.cli").make_parser()),
+    API_MARKER: lambda _: api_names_markdown(public_modules()),
+    BENCH_MARKER: benchmarks_markdown,
 }
 
 
@@ -386,7 +418,7 @@ def _on_builder_inited(app: Any) -> None:
 def _on_source_read(app: Any, docname: str, source: list[str]) -> None:
     for marker, make in GENERATORS.items():
         if marker in source[0]:
-            source[0] = source[0].replace(marker, make())
+            source[0] = source[0].replace(marker, make(Path(app.srcdir)))
 
 
 def setup(app: Any) -> dict[str, Any]:
