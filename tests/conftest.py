@@ -36,9 +36,20 @@ def node_modules() -> Path:
     return path
 
 
+@pytest.fixture
+def browser(_chromium: Any, request: pytest.FixtureRequest) -> Any:
+    """Debian's chromium, headless, driven by Playwright for Python (one per session).
+
+    Only for tests marked ``browser``, so that none slips into the fast tier
+    (``-m "not slow and not browser"``) unmarked.
+    """
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail(f"{request.node.nodeid} uses Chromium: mark it @pytest.mark.browser")
+    return _chromium
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, driven by Playwright for Python."""
+def _chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     exe = shutil.which("chromium")

@@ -41,6 +41,7 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_shipped_specs_build_reproducibly(
     root: Path, node_modules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -211,6 +212,7 @@ def test_local_assets_are_shared_outputs(node_modules: Path, tmp_path: Path) -> 
     assert (out / leaflet).is_file() and not (out / "one.html").exists()
 
 
+@pytest.mark.slow
 def test_killed_or_interrupted_build_leaves_no_partial_file(
     node_modules: Path, tmp_path: Path
 ) -> None:
@@ -288,6 +290,7 @@ def test_killed_or_interrupted_build_leaves_no_partial_file(
         assert _sha(out / rel) == info["sha256"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_specs_already_built(node_modules: Path, tmp_path: Path) -> None:
     maps = tmp_path / "maps"
     out = tmp_path / "dist"

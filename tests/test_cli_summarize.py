@@ -175,6 +175,7 @@ def test_input_errors_exit_2(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_dask_engine_on_a_loopback_cluster_matches_pandas(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -221,6 +222,7 @@ def test_dask_engine_on_a_loopback_cluster_matches_pandas(
     assert table["civilians_killed_max"].sum() == events["civilians_killed_max"].sum()
 
 
+@pytest.mark.slow
 def test_ingest_then_dask_engine_on_its_own_local_cluster(
     inputs: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -248,6 +250,7 @@ def dirty_events() -> gpd.GeoDataFrame:
     return events
 
 
+@pytest.mark.slow
 def test_both_engines_agree_on_dirty_geoparquet(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

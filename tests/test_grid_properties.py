@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pygeodesy import mgrs as pgm
@@ -41,6 +42,7 @@ def _grid_crs(ref: str) -> str:
     return "+proj=ups +ellps=WGS84" + (" +south" if ref[0] in "AB" else "")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(lat=lats, lon=lons, precision=precisions)
 def test_point_lands_back_in_its_own_cell(lat, lon, precision):
@@ -85,6 +87,7 @@ def test_canonical_strings_round_trip_through_lenient_forms(lat, lon, precision,
     assert df["precision_m"].iloc[0] == 10.0 ** (5 - precision)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(lat=lats, lon=lons)
 def test_agrees_with_pygeodesy_within_1mm_at_1m(lat, lon):

@@ -58,6 +58,7 @@ class CountTasks(Callback):
         self.ran += 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("freq", ["MS", "W", "YS"])
 def test_dask_summary_equals_pandas_on_200k_events(
     dataset: tuple[gpd.GeoDataFrame, Path], freq: str
@@ -98,6 +99,7 @@ def test_dask_period_totals_equal_pandas(dataset: tuple[gpd.GeoDataFrame, Path])
         np.testing.assert_allclose(rows["months"], days / (365.25 / 12))
 
 
+@pytest.mark.slow
 def test_dask_assign_equals_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
     events, root = dataset
     table = nested_areas()
@@ -211,6 +213,7 @@ def test_read_parquet_reprojects_and_reports_bad_input(tmp_path: Path) -> None:
         scale.summarize(events)
 
 
+@pytest.mark.slow
 def test_client_starts_a_local_cluster_on_loopback() -> None:
     with scale.client(n_workers=2) as c:
         workers = c.scheduler_info()["workers"]
@@ -238,6 +241,7 @@ def test_client_reports_an_unreachable_scheduler() -> None:
         pass
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None)
 @given(
     seed=st.integers(0, 10_000),

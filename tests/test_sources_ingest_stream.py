@@ -96,6 +96,7 @@ def test_malformed_lines_keep_their_record_numbers(tmp_path: Path) -> None:
     assert whole.rejects["field"].tolist() == ["line"]
 
 
+@pytest.mark.slow
 def test_partitioned_ingest_holds_the_same_events(tmp_path: Path) -> None:
     from geoconflict.synthetic import synthetic_events
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ record = st.tuples(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(record, min_size=1, max_size=30), chunksize=st.integers(4, 40))
 def test_accepted_plus_rejected_is_every_record(rows, chunksize):

@@ -38,6 +38,7 @@ def big_csv(tmp_path_factory):
     return path, frame
 
 
+@pytest.mark.slow
 def test_chunked_read_equals_single_read(big_csv):
     path, _ = big_csv
     whole = read_events(path, chunksize=1_000_000)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import site
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # builds a wheel and two virtualenvs
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +46,60 @@ def test_wheel_contains_data_and_static_files(wheel: Path) -> None:
     assert "geoconflict/py.typed" in names
 
 
+def outer_site_dirs() -> list[str]:
+    """The site-packages of the interpreter running the tests: the system's, or those of
+    the virtualenv it runs in (which ``venv --system-site-packages`` would not see)."""
+    dirs = [*site.getsitepackages(), sysconfig.get_path("purelib"), sysconfig.get_path("platlib")]
+    if site.ENABLE_USER_SITE:
+        dirs.append(site.getusersitepackages())
+    return list(dict.fromkeys(d for d in dirs if os.path.isdir(d)))
+
+
+def fresh_venv(where: Path) -> tuple[Path, dict[str, str]]:
+    """A new venv that sees the running environment's packages after its own, and the
+    environment to run it in (no PYTHONPATH, which would put a checkout first)."""
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
+    py = where / "bin" / "python"
+    own = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    # Plain path lines: appended after the venv's own site-packages, so what is installed
+    # into the venv wins; the outer .pth files (an editable install of this checkout) are
+    # not processed.
+    (Path(own) / "outer-environment.pth").write_text("\n".join(outer_site_dirs()) + "\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    return py, env
+
+
+def test_fresh_venv_sees_the_outer_packages_after_its_own(tmp_path: Path) -> None:
+    py, env = fresh_venv(tmp_path / "venv")
+    paths = subprocess.run(
+        [str(py), "-c", "import sys, pandas; print(sys.prefix); print(pandas.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert paths[0] == str(tmp_path / "venv")
+    import pandas
+
+    assert paths[1] == pandas.__file__
+
+
 def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    # System site-packages provide the heavy dependencies; the wheel itself is
+    # The running environment provides the heavy dependencies; the wheel itself is
     # installed into the venv, which comes first on sys.path.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    py = venv / "bin" / "python"
+    py, env = fresh_venv(venv)
     subprocess.run(
         [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
         check=True,
         capture_output=True,
+        env=env,
     )
     where = subprocess.run(
         [
@@ -60,17 +109,24 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) ->
             "print(geoconflict.__file__); print(d.path('places'))",
         ],
         cwd=tmp_path,
+        env=env,
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()
     assert all(w.startswith(str(venv)) for w in where), where
     exe = venv / "bin" / "geoconflict"
-    helped = subprocess.run([str(exe), "--help"], cwd=tmp_path, capture_output=True, text=True)
+    helped = subprocess.run(
+        [str(exe), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert helped.returncode == 0
     assert "mgrs" in helped.stdout and "build" in helped.stdout
     conv = subprocess.run(
-        [str(exe), "mgrs", "38SMF 12345 67890"], cwd=tmp_path, capture_output=True, text=True
+        [str(exe), "mgrs", "38SMF 12345 67890"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert conv.returncode == 0, conv.stderr
     ref, lat, lon, precision_m = conv.stdout.rstrip("\n").split("\t")
