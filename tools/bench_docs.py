@@ -38,6 +38,7 @@ QUICK: dict[str, list[str]] = {
     "areas": ["--n", "200000", "--repeat", "3"],
     "build": ["--events", "20000", "--specs", "4"],
     "grid": ["--n", "200000"],
+    "link": ["--left", "20000", "--right", "200000"],
     "map": ["--sizes", "10000", "100000"],
     "png": ["--events", "20000", "--specs", "4"],
     "read": ["--rows", "200000"],

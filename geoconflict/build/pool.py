@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from geoconflict.build import worker
 from geoconflict.build.pipeline import input_cache, preread
@@ -34,12 +34,14 @@ from geoconflict.build.worker import Job, JobResult, error_message, failed_resul
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-#: A spec to build, with what the build knows about it (fingerprint, inputs, ...).
-Todo = list[tuple[MapSpec, dict[str, Any]]]
+    # Type aliases (for annotations only; postponed by ``from __future__ import annotations``):
+    # a spec to build with what the build knows about it (fingerprint, inputs, ...), and
+    # what the pool yields for each spec: the spec, its meta and its result.
+    Todo: TypeAlias = list[tuple[MapSpec, dict[str, Any]]]
+    Done: TypeAlias = tuple[MapSpec, dict[str, Any], JobResult]
+
 #: ``make_job(spec, slot)``: the job that builds a spec.
-MakeJob = Callable[[MapSpec, "int | None"], Job]
-#: What the pool yields for each spec: the spec, its meta and its result.
-Done = tuple[MapSpec, dict[str, Any], JobResult]
+MakeJob: TypeAlias = Callable[[MapSpec, "int | None"], Job]
 
 #: Imported once in the parent, so forked workers start warm.
 PRELOAD = (

@@ -90,7 +90,7 @@ def _csv(frame: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from geoconflict import link
-    from geoconflict.link.match import check_thresholds
+    from geoconflict.link.pairs import check_thresholds
     from geoconflict.sources import read_events
 
     try:

@@ -8,11 +8,11 @@ projection formula is written here. The modules, in the order a reference meets 
   vectorised over an Arrow buffer (:mod:`~geoconflict.grid.reasons` holds the texts);
 * :mod:`~geoconflict.grid.letters`: the MGRS letter tables and GeographicLib's rule for
   which 100 km row a band letter allows;
-* :mod:`~geoconflict.grid.squares`: the 100 km squares (origins, and the squares
+* :mod:`~geoconflict.grid.hundred_km`: the 100 km squares (origins, and the squares
   covering an extent);
 * :mod:`~geoconflict.grid.project`: UTM/UPS metres <-> latitude/longitude (PROJ);
 * :mod:`~geoconflict.grid.decode` (``to_latlon``, ``parse``), :mod:`~geoconflict.grid.encode`
-  (``from_latlon``), :mod:`~geoconflict.grid.cells` (cell polygons).
+  (``from_latlon``), :mod:`~geoconflict.grid.polygons` (cell polygons).
 
 The ``Series.mgrs`` accessor lives in :mod:`geoconflict.accessor` (there after
 ``import geoconflict``).
@@ -27,10 +27,10 @@ Examples
 ['38SLF2939918898']
 """
 
-from geoconflict.grid.cells import cells, uncertainty_m
 from geoconflict.grid.decode import parse, to_latlon, to_latlon_one
 from geoconflict.grid.encode import from_latlon, from_latlon_one
-from geoconflict.grid.squares import CRS, squares
+from geoconflict.grid.hundred_km import CRS, squares
+from geoconflict.grid.polygons import cells, uncertainty_m
 
 __all__ = [
     "CRS",

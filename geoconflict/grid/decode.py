@@ -1,6 +1,6 @@
 """MGRS references -> latitude/longitude: ``to_latlon``, ``parse``, ``to_latlon_one``.
 
-Each reference is its 100 km square's origin (:mod:`geoconflict.grid.squares`)
+Each reference is its 100 km square's origin (:mod:`~geoconflict.grid.hundred_km`)
 plus its digits, in UTM/UPS metres, projected by PROJ in one call per projection.
 
 The band letter: GeographicLib's rule decides which 100 km row a band letter allows
@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import GridRefError
+from geoconflict.grid.hundred_km import origins
 from geoconflict.grid.letters import BAND_HI, BAND_LO, CELL_M, band_letter
 from geoconflict.grid.lex import lex
 from geoconflict.grid.project import inverse
 from geoconflict.grid.reasons import OK, reason
-from geoconflict.grid.squares import origins
 
 ANCHORS = ("center", "sw")
 

@@ -7,7 +7,7 @@ that can never link (no usable point or date) and why.
 """
 
 from geoconflict.link.api import match
-from geoconflict.link.match import PAIR_COLUMNS, unplaceable
-from geoconflict.link.summary import by_area, summary
+from geoconflict.link.pairs import PAIR_COLUMNS, unplaceable
+from geoconflict.link.tables import by_area, summary
 
 __all__ = ["PAIR_COLUMNS", "by_area", "match", "summary", "unplaceable"]

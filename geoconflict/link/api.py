@@ -1,6 +1,6 @@
 """The link stage's entry point: one call for pandas and Dask tables.
 
-The engines stay apart and one-way (the pandas engine in :mod:`geoconflict.link.match`,
+The engines stay apart and one-way (the pandas engine in :mod:`geoconflict.link.pairs`,
 the Dask one in :mod:`geoconflict.link.scale`, built on it); this module only chooses,
 as the caller would.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from geoconflict.link import match as frames
+from geoconflict.link import pairs as frames
 from geoconflict.link import scale as dask_engine
 from geoconflict.scale import is_dask
 
@@ -24,7 +24,7 @@ def match(
 ) -> Any:
     """Pairs of events within ``within_m`` metres and ``within_days`` days.
 
-    :func:`geoconflict.link.match.match` on pandas tables (parameters, returns and the
+    :func:`geoconflict.link.pairs.match` on pandas tables (parameters, returns and the
     rules are documented there); :func:`geoconflict.link.scale.match`, a lazy Dask
     result, when either table is a ``dask_geopandas`` frame.
 

@@ -4,8 +4,8 @@ Each partition of the left table is matched, in its own task, against only the
 partitions of the right table that can hold a pair: those whose extent (the bounding
 box of its points, computed once per partition) meets the left partition's extent
 widened by the search distance (the same provable box as the single-machine path,
-:func:`geoconflict.link.match.lon_half_width`). The task runs the very pandas
-:func:`~geoconflict.link.match.match`, so the two paths cannot drift.
+:func:`geoconflict.link.pairs.lon_half_width`). The task runs the very pandas
+:func:`~geoconflict.link.pairs.match`, so the two paths cannot drift.
 Spatially sorted partitions (``ddf.spatial_shuffle()``) make the fewest tasks meet.
 """
 
@@ -18,14 +18,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geoconflict.link.match import (
+from geoconflict.link.pairs import (
     BOX_SLACK,
     M_MIN,
     PAIR_COLUMNS,
     check_thresholds,
     lon_half_width,
 )
-from geoconflict.link.match import match as match_frames
+from geoconflict.link.pairs import match as match_frames
 from geoconflict.scale import is_dask
 
 
@@ -125,7 +125,7 @@ def match(
     >>> with dask.config.set(scheduler="synchronous"):
     ...     lazy = match(left, right, 2000, 3)
     ...     n = len(lazy.compute())
-    >>> from geoconflict.link.match import match as match_pandas
+    >>> from geoconflict.link.pairs import match as match_pandas
     >>> n == len(match_pandas(ev.iloc[:200], ev.iloc[200:], 2000, 3))
     True
     """

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import DataError, OptionError
-from geoconflict.link.match import place
+from geoconflict.link.pairs import place
 
 #: Columns of :func:`summary`, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (

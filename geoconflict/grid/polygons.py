@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from geoconflict.grid.decode import Decoded
+from geoconflict.grid.hundred_km import CRS
 from geoconflict.grid.letters import CELL_M
 from geoconflict.grid.project import inverse, wrap
-from geoconflict.grid.squares import CRS
 
 
 def uncertainty_m(precision_m: Any) -> Any:
