@@ -328,7 +328,10 @@ Page.prototype.setDate = function (day) {
   var before = this.day;
   var ms = setDateWithoutApi.call(this, day);
   if (this.card) this.card.update();
-  if (this.api && this.day !== before) this.api._emit("date", GC.fmtDay(this.day));
+  if (this.api && this.day !== before) {
+    this.api._emit("date", GC.fmtDay(this.day));
+    postUp({ geoconflict: "date", map: GC.maps.indexOf(this.api), date: GC.fmtDay(this.day) });
+  }
   return ms;
 };
 
@@ -352,4 +355,33 @@ GC.markReady = function (page) {
   if (!page.api || page.api.ready) return;
   page.api.ready = true;
   page.api._emit("ready");
+  postUp({ geoconflict: "ready", map: GC.maps.indexOf(page.api), state: page.api.getState() });
 };
+
+/* An embedding page (a story, maybe on another site, or opened from file://) drives the
+   map with postMessage: {geoconflict: "setDate" | "getState" | "setFilters" | "flyTo",
+   args: [...], id, map}. The answer is {geoconflict: "result", id, value, state} (or
+   error); the map also posts {geoconflict: "ready"} and {geoconflict: "date", date}. */
+var MESSAGE_METHODS = ["setDate", "getState", "setFilters", "flyTo"];
+function postUp(msg) {
+  if (window.parent && window.parent !== window) window.parent.postMessage(msg, "*");
+}
+window.addEventListener("message", function (e) {
+  var msg = e.data;
+  if (!msg || typeof msg.geoconflict !== "string" || MESSAGE_METHODS.indexOf(msg.geoconflict) < 0) return;
+  var m = GC.maps[msg.map || 0];
+  var source = e.source;
+  if (!m || !source) return;
+  Promise.resolve()
+    .then(function () {
+      return m[msg.geoconflict].apply(m, Array.isArray(msg.args) ? msg.args : []);
+    })
+    .then(
+      function (value) {
+        source.postMessage({ geoconflict: "result", id: msg.id, value: value, state: m.getState() }, "*");
+      },
+      function (err) {
+        source.postMessage({ geoconflict: "result", id: msg.id, error: String(err && err.message) }, "*");
+      }
+    );
+});
