@@ -76,7 +76,11 @@ def ffmpeg_path() -> str:
 
     Examples
     --------
-    >>> isinstance(ffmpeg_path(), str)  # doctest: +SKIP
+    >>> try:
+    ...     found = ffmpeg_path()
+    ... except EncoderError as exc:  # neither is installed: the message says what to do
+    ...     found = str(exc)
+    >>> "ffmpeg" in found
     True
     """
     exe = shutil.which("ffmpeg")
@@ -99,8 +103,8 @@ def encoder_command(fmt: str, fps: int, out: str | Path, exe: str = "ffmpeg") ->
     Examples
     --------
     >>> cmd = encoder_command("webm", 4, "m.webm")
-    >>> cmd[cmd.index("-framerate") + 1], cmd[cmd.index("-c:v", 9) + 1], cmd[-1]
-    ('4', 'libvpx-vp9', 'm.webm')
+    >>> cmd[cmd.index("-framerate") + 1], "libvpx-vp9" in cmd, cmd[-1]
+    ('4', True, 'm.webm')
     >>> encoder_command("avi", 4, "m.avi")
     Traceback (most recent call last):
     ...
