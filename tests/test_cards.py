@@ -1,9 +1,11 @@
-"""PNG cards in real Chromium: composed (no controls), at their dates and sizes, byte-stable."""
+"""Cards: composed in Chromium (no controls, at their dates and sizes, same bytes); spec keys."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,8 @@ from media import png_size, rgb, white_share
 from geoconflict import territory
 from geoconflict.build import build_maps
 from geoconflict.build.cards import CONTROL_SELECTORS, card_query, render_card
-
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+from geoconflict.build.spec import MapSpec, VideoSpec, parse_spec
+from geoconflict.errors import SpecError
 
 SPEC = (
     'title = "Mosul, card"\nsubtitle = "Synthetic events"\ncredits = "Made by the tests"\n'
@@ -41,6 +43,8 @@ def _build(folder: Path, node_modules: Path) -> Path:
     return folder / "dist"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_cards_have_their_sizes_are_listed_and_are_the_same_bytes_twice(
     tmp_path: Path, node_modules: Path
 ) -> None:
@@ -62,6 +66,8 @@ def test_cards_have_their_sizes_are_listed_and_are_the_same_bytes_twice(
     assert not list(first.rglob("*.part*"))
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_card_shows_its_date_counts_share_cleared_and_no_controls(
     browser: Any, tmp_path: Path, node_modules: Path
 ) -> None:
@@ -102,6 +108,8 @@ def test_a_card_shows_its_date_counts_share_cleared_and_no_controls(
         assert white_share(card, box, 1) < 0.1, sel  # the card has map there
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_render_card_returns_the_state_drawn(tmp_path: Path, node_modules: Path) -> None:
     out = _build(tmp_path, node_modules)
     state = render_card(
@@ -110,3 +118,66 @@ def test_render_card_returns_the_state_drawn(tmp_path: Path, node_modules: Path)
     assert state["date"] == "2017-07-01"
     assert state["cleared"]["mosul_east"] == pytest.approx(1.0)
     assert png_size(tmp_path / "x.png") == (400, 300)
+
+    # The same card as a one-page PDF of the card's size (text stays text).
+    render_card(out / "card.html", tmp_path / "x.pdf", width=400, height=300, date="2017-07-01")
+    pdf = (tmp_path / "x.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert box is not None  # 400 x 300 CSS pixels are 300 x 225 points
+    assert (float(box.group(1)), float(box.group(2))) == pytest.approx((300, 225), abs=1)
+
+
+def _parse(outputs: str) -> MapSpec:
+    text = 'title = "T"\nstart = 2017-01-01\nend = 2017-06-30\n[outputs]\n' + outputs
+    return parse_spec(text, "m.toml")
+
+
+def test_outputs_png_takes_one_card_or_several_and_a_pdf() -> None:
+    one = _parse("png = {width = 600, height = 400}\n")
+    assert [c.path for c in one.cards] == ["m.png"] and one.png is not None
+    several = _parse(
+        'png = [{date = 2017-01-24, width = 1200, height = 675}, {file = "b.png", scale = 2}]\n'
+        'pdf = {date = "2017-03-01", width = 1200, height = 800}\n'
+    )
+    assert [(c.path, c.date) for c in several.cards] == [
+        ("m-2017-01-24.png", dt.date(2017, 1, 24)),
+        ("b.png", None),
+        ("m.pdf", dt.date(2017, 3, 1)),
+    ]
+    assert several.cards[1].pixel_size == (2400, 1600)
+    assert several.outputs == ("m.html", "m-2017-01-24.png", "b.png", "m.pdf")
+    assert several.without_png().outputs == ("m.html",)
+
+
+@pytest.mark.parametrize(
+    ("outputs", "key", "message"),
+    [
+        ("png = [{date = 2016-12-31}]", "outputs.png[0].date", "is before start (2017-01-01)"),
+        ('png = [{file = "a.png"}, {file = "a.png"}]', "outputs.png", "writes 'a.png'"),
+        ('png = {file = "m.html"}', "outputs.png.file", "ending in .png"),
+        ('png = {file = "a.png", path = "b.png"}', "outputs.png.file", "given twice"),
+        ("png = []", "outputs.png", "an array of tables"),
+        ("pdf = {scale = 2}", "outputs.pdf.scale", "unknown key"),
+        ('video = {file = "m.avi"}', "outputs.video.file", ".webm, .mp4 or .gif"),
+        ("video = {width = 641}", "outputs.video.width", "must be even"),
+        ('video = {step = "year"}', "outputs.video.step", "expected one of"),
+        ("html = false\nvideo = true", "outputs.html", "a video is rendered from the page"),
+    ],
+)
+def test_bad_card_and_video_outputs_name_the_key(outputs: str, key: str, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        _parse(outputs + "\n")
+    assert f"key '{key}'" in str(caught.value) and message in str(caught.value)
+
+
+def test_the_video_output_and_its_defaults() -> None:
+    spec = _parse("video = true\n")
+    assert spec.video is not None
+    assert (spec.video.path, spec.video.fps, spec.video.width, spec.video.height) == (
+        "m.webm", 4, 1280, 720,
+    )  # fmt: skip
+    assert spec.video.step is None and spec.video.format == "webm"
+    assert _parse('video = {file = "v/m.mp4", step = "day"}\n').video == VideoSpec(
+        path="v/m.mp4", step="day"
+    )

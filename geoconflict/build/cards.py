@@ -51,7 +51,8 @@ def render_card(
     page_path : str or pathlib.Path
         A map page (from :func:`geoconflict.render.to_html` or a build).
     png_path : str or pathlib.Path
-        Where the PNG goes (the caller makes it atomic).
+        Where the card goes (the caller makes it atomic): a PNG, or a one-page PDF
+        of the card's size when the name ends in ``.pdf``.
     width, height : int
         The card's size in CSS pixels; the PNG is ``width * scale`` by ``height * scale``.
     scale : float, default 1.0
@@ -86,7 +87,17 @@ def render_card(
         state: dict[str, object] = page.evaluate(  # type: ignore[attr-defined]
             "geoconflict.maps[0].getState()"
         )
-        page.screenshot(path=target, type="png", full_page=False)  # type: ignore[attr-defined]
+        if target.lower().endswith(".pdf"):  # one page of the card's size, as on screen
+            page.emulate_media(media="screen")  # type: ignore[attr-defined]
+            page.pdf(  # type: ignore[attr-defined]
+                path=target,
+                width=f"{width}px",
+                height=f"{height}px",
+                print_background=True,
+                page_ranges="1",
+            )
+        else:
+            page.screenshot(path=target, type="png", full_page=False)  # type: ignore[attr-defined]
         return state
 
     result: dict[str, object] = on_page(

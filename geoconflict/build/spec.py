@@ -119,6 +119,11 @@ class PngSpec:
     date: dt.date | None = None
 
     @property
+    def format(self) -> str:
+        """``"png"``, or ``"pdf"`` for a PDF card (``outputs.pdf``: vector, no scale)."""
+        return "pdf" if self.path.lower().endswith(".pdf") else "png"
+
+    @property
     def pixel_size(self) -> tuple[int, int]:
         """Width and height of the image in pixels."""
         return round(self.width * self.scale), round(self.height * self.scale)
@@ -183,7 +188,7 @@ class MapSpec:
     html : str or None
         The HTML output, relative to the output folder.
     cards : tuple of PngSpec
-        The PNG cards (``png`` is the first, or None).
+        The cards: PNG (``png`` is the first, or None), then PDF.
     video : VideoSpec or None
         The video of the timeline.
     """
@@ -210,8 +215,8 @@ class MapSpec:
 
     @property
     def png(self) -> PngSpec | None:
-        """The first card (the one of a spec that asks for a single PNG), or None."""
-        return self.cards[0] if self.cards else None
+        """The first PNG card (the one of a spec that asks for a single PNG), or None."""
+        return next((card for card in self.cards if card.format == "png"), None)
 
     @property
     def options(self) -> MapOptions:
@@ -305,7 +310,7 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
     outputs = v.table(doc, "outputs")
     v.keys(outputs, tuple(SPEC_OUTPUTS), "outputs")
     html = v.output_name(outputs, "html", f"{name}.html", ".html")
-    cards = v.cards(outputs, name)
+    cards = v.cards(outputs, name, "png", start, end) + v.cards(outputs, name, "pdf", start, end)
     video = v.video(outputs, name)
     if html is None and not cards and video is None:
         raise SpecError(path, "outputs", "writes nothing: set html = true or a [outputs.png] table")
@@ -314,14 +319,11 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
         raise SpecError(path, "outputs.html", f"{what} is rendered from the page: keep html on")
     v.distinct_outputs(html, cards, video)
     time = v.group(doc, TimeOptions)
-    for key, day in [("time.date", time.date)] + [
-        (f"outputs.png[{i}].date" if len(cards) > 1 else "outputs.png.date", card.date)
-        for i, card in enumerate(cards)
-    ]:
-        if day is not None and start and day < start:
-            raise SpecError(path, key, f"is before start ({start.isoformat()})")
-        if day is not None and end and day > end:
-            raise SpecError(path, key, f"is after end ({end.isoformat()})")
+    if time.date is not None:
+        if start and time.date < start:
+            raise SpecError(path, "time.date", f"is before start ({start.isoformat()})")
+        if end and time.date > end:
+            raise SpecError(path, "time.date", f"is after end ({end.isoformat()})")
     return MapSpec(
         name=name,
         path=path,
@@ -542,31 +544,48 @@ class _Validator:
             raise self.fail(key, f"names starting with '.' are reserved, got {value!r}")
         return p.as_posix()
 
-    def cards(self, outputs: Mapping[str, Any], name: str) -> tuple[PngSpec, ...]:
-        """``outputs.png``: false, true, one table, or an array of tables (several cards)."""
-        value = outputs.get("png", False)
+    def cards(
+        self,
+        outputs: Mapping[str, Any],
+        name: str,
+        kind: str,
+        start: dt.date | None,
+        end: dt.date | None,
+    ) -> tuple[PngSpec, ...]:
+        """``outputs.png`` / ``outputs.pdf``: false, true, a table, or an array of tables."""
+        value = outputs.get(kind, False)
+        table = f"outputs.{kind}"
         if value is False:
             return ()
         if value is True:
             value = {}
         if isinstance(value, dict):
-            return (self.card(value, "outputs.png", f"{name}.png"),)
+            return (self.card(value, table, f"{name}.{kind}", kind, (start, end)),)
         if not isinstance(value, list) or not value:
             raise self.fail(
-                "outputs.png", f"expected a table or an array of tables, got {type_name(value)}"
+                table, f"expected a table or an array of tables, got {type_name(value)}"
             )
         out = []
         for i, item in enumerate(value):
-            key = f"outputs.png[{i}]"
+            key = f"{table}[{i}]"
             if not isinstance(item, dict):
                 raise self.fail(key, f"expected a table, got {type_name(item)}")
             day = self.value(item, SPEC_PNG["date"], prefix=key)
-            default = f"{name}-{day.isoformat()}.png" if day else f"{name}-{i + 1}.png"
-            out.append(self.card(item, key, default))
+            default = f"{name}-{day.isoformat()}.{kind}" if day else f"{name}-{i + 1}.{kind}"
+            out.append(self.card(item, key, default, kind, (start, end)))
         return tuple(out)
 
-    def card(self, value: Mapping[str, Any], key: str, default: str) -> PngSpec:
-        self.keys(value, tuple(SPEC_PNG), key)
+    def card(
+        self,
+        value: Mapping[str, Any],
+        key: str,
+        default: str,
+        kind: str,
+        span: tuple[dt.date | None, dt.date | None],
+    ) -> PngSpec:
+        # A PDF is vector: no scale; "path" is the PNG key's older spelling only.
+        allowed = tuple(SPEC_PNG) if kind == "png" else ("file", "date", "width", "height")
+        self.keys(value, allowed, key)
         if "file" in value and "path" in value:
             raise self.fail(f"{key}.file", "given twice, as file and path: keep one")
         file_key = "path" if "path" in value else "file"
@@ -584,12 +603,18 @@ class _Validator:
             raise self.fail(
                 f"{key}.scale", f"expected a number from {low:g} to {high:g}, got {scale!r}"
             )
+        day = self.value(value, SPEC_PNG["date"], prefix=key)
+        start, end = span
+        if day is not None and start and day < start:
+            raise self.fail(f"{key}.date", f"is before start ({start.isoformat()})")
+        if day is not None and end and day > end:
+            raise self.fail(f"{key}.date", f"is after end ({end.isoformat()})")
         return PngSpec(
-            path=self.relative_name(f"{key}.{file_key}", path, ".png"),
+            path=self.relative_name(f"{key}.{file_key}", path, f".{kind}"),
             width=self.integer(value, SPEC_PNG["width"], prefix=key),
             height=self.integer(value, SPEC_PNG["height"], prefix=key),
             scale=float(scale),
-            date=self.value(value, SPEC_PNG["date"], prefix=key),
+            date=day,
         )
 
     def video(self, outputs: Mapping[str, Any], name: str) -> VideoSpec | None:
@@ -631,10 +656,7 @@ class _Validator:
     ) -> None:
         """No two outputs of a spec may share a file name."""
         seen = {html: "outputs.html"} if html else {}
-        many = len(cards) > 1
-        named = [
-            (f"outputs.png[{i}]" if many else "outputs.png", c.path) for i, c in enumerate(cards)
-        ]
+        named = [(f"outputs.{c.format}", c.path) for c in cards]
         if video is not None:
             named.append(("outputs.video", video.path))
         for key, path in named:

@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ def record_video(
     step: str | None = None,
     fmt: str | None = None,
     progress: bool = False,
+    stop: Callable[[], bool] | None = None,
     timeout_s: float = 60.0,
 ) -> VideoResult:
     """Play a page's slider from start to end into a video, one frame per step.
@@ -149,6 +151,9 @@ def record_video(
         Default: from ``out_path``'s suffix.
     progress : bool, default False
         Show a tqdm bar of the frames.
+    stop : callable, optional
+        Checked before each frame: when it returns True, recording stops with
+        :class:`EncoderError` and the file is removed (a build being stopped).
     timeout_s : float, default 60
         How long to wait for the page's ready signal.
 
@@ -188,6 +193,8 @@ def record_video(
         bar = _bar(len(dates), out.name) if progress else None
         with _Encoder(command) as encoder:
             for date in dates:
+                if stop is not None and stop():
+                    raise EncoderError(f"{out.name}: stopped after {result.frames} frames")
                 result.dates.append(page.evaluate(_SET_DATE, date))
                 page.evaluate(TILES_SETTLED)
                 png = page.screenshot(type="png", full_page=False)

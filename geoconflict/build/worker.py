@@ -23,7 +23,7 @@ from typing import Any
 from geoconflict._io import stage
 from geoconflict.build.fingerprint import hash_bytes, hash_file
 from geoconflict.build.pipeline import Renderer, load_events, render_page
-from geoconflict.build.spec import MapSpec
+from geoconflict.build.spec import MapSpec, PngSpec, VideoSpec
 from geoconflict.errors import GeoconflictError, SpecError
 
 #: In a worker: the build's stop flag (see :func:`worker_init`); None in the parent.
@@ -146,38 +146,44 @@ def browser_outputs(
     Each output is registered in ``staged`` before it is written: a failure part-way
     leaves only temporary files, which the job discards.
     """
-    from geoconflict.build.cards import render_card
-    from geoconflict.build.video import record_video
-
     page = tmp_html.with_name(tmp_html.name + ".html")  # ".x.html.abc.part.html"
     outputs: dict[str, dict[str, Any]] = {}
     try:
         shutil.copyfile(tmp_html, page)
-        for card in spec.cards:
-            staged[card.path] = str(tmp := stage(out_dir / card.path))
-            render_card(
-                page, tmp, width=card.width, height=card.height, scale=card.scale, date=card.date
-            )
-            outputs[card.path] = hash_file(tmp)
+        wanted: list[PngSpec | VideoSpec] = [*spec.cards, *([spec.video] if spec.video else [])]
+        for output in wanted:
+            staged[output.path] = str(tmp := stage(out_dir / output.path))
+            render_output(page, tmp, spec, output)
+            outputs[output.path] = hash_file(tmp)
             check_stop()
-        if spec.video is not None:
-            video = spec.video
-            staged[video.path] = str(tmp := stage(out_dir / video.path))
-            record_video(
-                page,
-                tmp,
-                fps=video.fps,
-                width=video.width,
-                height=video.height,
-                step=video.step,
-                fmt=video.format,
-                progress=sys.stderr.isatty(),
-            )
-            outputs[video.path] = hash_file(tmp)
     finally:
         with contextlib.suppress(FileNotFoundError):
             page.unlink()
     return outputs
+
+
+def render_output(page: Path, tmp: Path, spec: MapSpec, output: PngSpec | VideoSpec) -> None:
+    """Write one card (PNG or PDF) or the video of a page to ``tmp``."""
+    if isinstance(output, VideoSpec):
+        from geoconflict.build.video import record_video
+
+        record_video(
+            page,
+            tmp,
+            fps=output.fps,
+            width=output.width,
+            height=output.height,
+            step=output.step,
+            fmt=output.format,
+            progress=sys.stderr.isatty(),
+            stop=lambda: STOP is not None and STOP.is_set(),
+        )
+        return
+    from geoconflict.build.cards import render_card
+
+    render_card(
+        page, tmp, width=output.width, height=output.height, scale=output.scale, date=output.date
+    )
 
 
 def worker_init(parent: int, threads: int, stop: Any, started: Any = None) -> None:

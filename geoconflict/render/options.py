@@ -681,6 +681,12 @@ SPEC_OUTPUTS: dict[str, Key] = _keys(
         False,
         "PNG cards of the map (one per table), see [outputs.png]",
     ),
+    Key(
+        "pdf",
+        "false, a table or an array of tables",
+        False,
+        "PDF cards (vector), with the keys of [outputs.png] but `path` and `scale`",
+    ),
     Key("video", "false or a table", False, "the timeline as a video, see [outputs.video]"),
 )
 #: The keys of ``[outputs.png]`` (one card; ``png = [{...}, {...}]`` for several).
