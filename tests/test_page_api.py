@@ -237,3 +237,33 @@ def _open_story(browser: Any, story: Path, width: int, height: int) -> Any:
     page.wait_for_function("window.story && window.story.ready === true", timeout=30_000)
     assert errors == []
     return page
+
+
+@pytest.mark.parametrize(("width", "height"), [(240, 160), (1600, 500)])
+def test_an_embedded_map_fills_an_iframe_of_any_size(
+    browser: Any, built: Path, width: int, height: int
+) -> None:
+    host = built.with_name(f"embed-{width}.html")
+    host.write_text(
+        '<!DOCTYPE html><body style="margin:0"><div style="position:relative;width:100%;'
+        "height:0;padding-bottom:"
+        f'{100 * height / width:.4f}%"><iframe src="api.html" title="map" style="position:'
+        'absolute;inset:0;width:100%;height:100%;border:0"></iframe></div>',
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": width, "height": height + 50})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(host.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator(".gc-slider").wait_for(state="attached")
+    inner = next(f for f in page.frames if f.url.endswith("api.html"))
+    inner.wait_for_function("window.geoconflictReady === true")
+    size = inner.evaluate(
+        "(() => { const r = document.querySelector('.folium-map').getBoundingClientRect();"
+        " return [Math.round(r.width), Math.round(r.height), innerWidth, innerHeight]; })()"
+    )
+    assert size[:2] == size[2:] and abs(size[0] - width) <= 1 and abs(size[1] - height) <= 1
+    assert inner.evaluate("geoconflict.maps[0].setDate('2017-01-24')") == "2017-01-24"
+    assert errors == []
+    page.close()
