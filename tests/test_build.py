@@ -358,6 +358,7 @@ def test_the_build_package_is_neither_git_ignored_nor_left_out_of_the_wheel(root
     files = sorted((root / "geoconflict" / "build").glob("*.py"))
     assert [p.name for p in files] == [
         "__init__.py",
+        "cards.py",
         "fingerprint.py",
         "manifest.py",
         "pipeline.py",
@@ -366,6 +367,7 @@ def test_the_build_package_is_neither_git_ignored_nor_left_out_of_the_wheel(root
         "report.py",
         "runner.py",
         "spec.py",
+        "video.py",
         "worker.py",
     ]
     for p in files:
@@ -653,7 +655,7 @@ def test_ctrl_c_during_a_commit_waits_for_the_commit(tmp_path: Path) -> None:
     assert done[-1] == "again"
 
 
-def _png_or_die(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
+def _png_or_die(tmp_html: Path, tmp_png: Path, spec: MapSpec, output: object = None) -> None:
     """A stand-in PNG step whose worker is killed (as by the OOM killer): always for
     spec 'dies', the first time only for spec 'flaky' (a marker file remembers)."""
     import os
@@ -672,7 +674,7 @@ def test_a_worker_killed_mid_job_fails_only_its_own_spec(
 ) -> None:
     from geoconflict.build import worker
 
-    monkeypatch.setattr(worker, "render_png", _png_or_die)  # forked workers inherit it
+    monkeypatch.setattr(worker, "render_output", _png_or_die)  # forked workers inherit it
     maps = tmp_path / "maps"
     card = 'title = "{t}"\n[outputs.png]\nwidth = 100\nheight = 50\n'
     _write(maps / "dies.toml", card.format(t="Dies"))

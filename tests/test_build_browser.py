@@ -1,4 +1,4 @@
-"""Built pages in a real headless Chromium: self-contained, drawn, and PNG output at size.
+"""Built pages in a real headless Chromium: self-contained, drawn; PNG cards and video built.
 
 Every request that is not ``file://`` or ``data:`` is aborted and recorded.
 """
@@ -161,3 +161,35 @@ def test_screenshots_share_one_chromium_and_outlive_its_crash(
     session._call(lambda: session.browser.close())
     png.screenshot(page, tmp_path / "c.png", width=120, height=80)
     assert session.launches == launches + 1 and _png_size(tmp_path / "c.png") == (120, 80)
+
+
+def test_cards_and_video_rebuild_only_when_their_spec_changes(
+    node_modules: Path, tmp_path: Path
+) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    spec = maps / "both.toml"
+    spec.write_text(
+        'title = "Both"\nareas = ["raqqa"]\nstart = 2017-06-01\nend = 2017-10-20\n'
+        'basemap = "none"\n[[inputs]]\nsynthetic = 60\nseed = 2\n[outputs]\n'
+        "png = [{date = 2017-07-01, width = 320, height = 200}]\n"
+        'video = {file = "both.webm", width = 320, height = 200, step = "month"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules).built == 1
+    card = out / "both-2017-07-01.png"
+    assert _png_size(card) == (320, 200) and (out / "both.webm").stat().st_size > 0
+    first = card.read_bytes()
+    again = build_maps(maps, out, jobs=1, asset_dir=node_modules)
+    assert again.summary() == "built 0, unchanged 1, failed 0"
+    # Another date: a new card file, the old one removed.
+    spec.write_text(spec.read_text().replace("2017-07-01", "2017-09-01"), encoding="utf-8")
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules).built == 1
+    assert not card.exists() and (out / "both-2017-09-01.png").read_bytes() != first
+    # --no-png: the pages alone; the cards and the video of the rebuilt spec go.
+    assert build_maps(maps, out, jobs=1, asset_dir=node_modules, png=False).built == 1
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "both.html",
+        "manifest.json",
+    ]

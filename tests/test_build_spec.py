@@ -381,10 +381,16 @@ def test_the_reference_lists_every_key_the_parser_accepts(tmp_path: Path) -> Non
     body = "\n".join(f"{k} = {v}" for k, v in top.items())
     body += '\n[[inputs]]\nsynthetic = 5\nseed = 2\n[outputs]\nhtml = "x.html"\n'
     body += "[outputs.png]\n" + "\n".join(
-        f"{k} = {v}" for k, v in {"path": '"x.png"', "width": 20, "height": 20, "scale": 1}.items()
-    )
-    assert set(SPEC_PNG) == {"path", "width", "height", "scale"}
-    assert load_spec(_spec(tmp_path, body, "x")).png is not None
+        f"{k} = {v}"
+        for k, v in {
+            "file": '"x.png"', "date": "2017-01-05", "width": 20, "height": 20, "scale": 1
+        }.items()
+    )  # fmt: skip
+    body += '\n[outputs.video]\nfile = "x.webm"\nfps = 2\nwidth = 20\nheight = 20\nstep = "day"\n'
+    # "path" is the older spelling of "file" (one of the two).
+    assert set(SPEC_PNG) == {"file", "path", "date", "width", "height", "scale"}
+    spec = load_spec(_spec(tmp_path, body, "x"))
+    assert spec.png is not None and spec.png.date is not None and spec.video is not None
     assert {"path", "dataset", "synthetic", "seed", "format", "columns", "options"} == set(
         SPEC_INPUT
     )

@@ -1,10 +1,13 @@
-"""Static images of built pages: a screenshot in headless Chromium after ``geoconflict:ready``.
+"""Built pages in headless Chromium: opened at a size, worked on after ``geoconflict:ready``.
 
 Debian's ``chromium`` is driven through Playwright for Python. The page is opened
-from a ``file://`` URL, the viewport is ``width`` x ``height`` CSS pixels at
-``device_scale_factor = scale``, and the screenshot is taken once the page has set
+from a ``file://`` URL (with an optional query, e.g. ``?card``), the viewport is
+``width`` x ``height`` CSS pixels at ``device_scale_factor = scale``, and the work
+(a screenshot, a card, the frames of a video) starts once the page has set
 ``window.geoconflictReady`` and every basemap tile on screen has loaded or failed
-(both are page events, never a sleep).
+(both are page events, never a sleep). :func:`on_page` is that step; the cards
+(:mod:`geoconflict.build.cards`) and the video (:mod:`geoconflict.build.video`)
+are built on it.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-first-run",
 )
 
-# Resolves when every tile image on the page has loaded or failed (at most 20 s).
-_TILES_SETTLED = """
+#: Resolves when every tile image on the page has loaded or failed (at most 20 s).
+TILES_SETTLED = """
 () => new Promise((resolve) => {
   const pending = Array.from(document.querySelectorAll("img.leaflet-tile"))
     .filter((img) => !img.complete);
@@ -108,9 +111,64 @@ def screenshot(
     ...
     geoconflict.errors.BrowserError: missing.html: no such page to render
     """
+    target = str(png_path)
+    on_page(
+        page_path,
+        lambda page: page.screenshot(path=target, type="png", full_page=False),
+        width=width,
+        height=height,
+        scale=scale,
+        timeout_s=timeout_s,
+    )
+
+
+def on_page(
+    page_path: str | Path,
+    work: Any,
+    *,
+    width: int,
+    height: int,
+    scale: float = 1.0,
+    query: str = "",
+    timeout_s: float = 60.0,
+) -> Any:
+    """Open a page in this process's Chromium, wait until it is ready, and run ``work(page)``.
+
+    ``work`` gets the Playwright page once ``geoconflict:ready`` has fired and the
+    tiles on screen have settled; it runs on the browser's own thread, and what it
+    returns is returned. The page's browser context is closed afterwards.
+
+    Parameters
+    ----------
+    page_path : str or pathlib.Path
+        The HTML page (opened as ``file://``, plus ``query``).
+    work : callable
+        ``work(page) -> result``, ``page`` a ``playwright.sync_api.Page``.
+    width, height : int
+        Viewport size in CSS pixels.
+    scale : float, default 1.0
+        Device scale factor.
+    query : str, default ""
+        Appended to the page's URL (``"?card&date=2017-01-24"``).
+    timeout_s : float, default 60
+        How long to wait for ``geoconflict:ready``.
+
+    Raises
+    ------
+    BrowserError
+        When Playwright or Chromium is missing, the page never became ready, or
+        Chromium failed during ``work``.
+
+    Examples
+    --------
+    >>> on_page("missing.html", print, width=10, height=10)
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.BrowserError: missing.html: no such page to render
+    """
     if not Path(page_path).is_file():
         raise BrowserError(f"{page_path}: no such page to render")
-    _session().shoot(Path(page_path), Path(png_path), width, height, scale, timeout_s)
+    return _session().run(Path(page_path), work, width, height, scale, query, timeout_s)
 
 
 class _Session:
@@ -150,10 +208,17 @@ class _Session:
         self.jobs.put((fn, args, future))
         return future.result(timeout)
 
-    def shoot(
-        self, page: Path, png: Path, width: int, height: int, scale: float, timeout_s: float
-    ) -> None:
-        self._call(self._shoot, page, png, width, height, scale, timeout_s)
+    def run(
+        self,
+        page: Path,
+        work: Any,
+        width: int,
+        height: int,
+        scale: float,
+        query: str,
+        timeout_s: float,
+    ) -> Any:
+        return self._call(self._run, page, work, width, height, scale, query, timeout_s)
 
     def _start(self) -> Any:
         from playwright.sync_api import sync_playwright
@@ -180,15 +245,16 @@ class _Session:
                 self.playwright.stop()
         self.browser = self.playwright = None
 
-    def _shoot(
+    def _run(
         self,
         page_path: Path,
-        png_path: Path,
+        work: Any,
         width: int,
         height: int,
         scale: float,
+        query: str,
         timeout_s: float,
-    ) -> None:
+    ) -> Any:
         try:
             from playwright.sync_api import Error as PlaywrightError
         except ImportError:
@@ -196,7 +262,7 @@ class _Session:
                 "PNG output needs Playwright for Python: pip install 'geoconflict[browser]'"
                 " (or build with --no-png)"
             ) from None
-        url = page_path.resolve().as_uri()
+        url = page_path.resolve().as_uri() + query
         errors: list[str] = []
         try:
             browser = self._start()
@@ -208,8 +274,10 @@ class _Session:
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.goto(url, wait_until="load", timeout=timeout_s * 1000)
                 page.wait_for_function("window.geoconflictReady === true", timeout=timeout_s * 1000)
-                page.evaluate(_TILES_SETTLED)
-                page.screenshot(path=str(png_path), type="png", full_page=False)
+                page.evaluate(TILES_SETTLED)
+                if errors:
+                    raise BrowserError(f"{page_path}: the page failed: {errors[:3]}")
+                return work(page)
             finally:
                 context.close()
         except PlaywrightError as exc:

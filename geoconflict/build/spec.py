@@ -1,7 +1,7 @@
 """Map specs: one TOML file per publication map, parsed into a small dataclass model.
 
 A spec names what a map shows (title, areas, time range, inputs, layers, basemap)
-and what files it becomes (HTML, PNG). :func:`load_spec` reads and validates a
+and what files it becomes (HTML, PNG cards, a video). :func:`load_spec` reads and validates a
 file; every problem is a :class:`~geoconflict.errors.SpecError` that names the
 file, the key and what was expected, and unknown keys get a did-you-mean.
 
@@ -36,6 +36,7 @@ from geoconflict.render.options import (
     SPEC_PNG,
     SPEC_READER,
     SPEC_TOP,
+    SPEC_VIDEO,
     FilterOptions,
     Key,
     LayerOptions,
@@ -105,20 +106,51 @@ class InputSpec:
 
 @dataclass(frozen=True)
 class PngSpec:
-    """A static image of the page: ``width`` x ``height`` CSS pixels at ``scale``.
+    """A card of the map: ``width`` x ``height`` CSS pixels at ``scale``, at ``date``.
 
-    The PNG file is ``width * scale`` by ``height * scale`` pixels.
+    The PNG file is ``width * scale`` by ``height * scale`` pixels; ``date`` None
+    shows the page's opening date.
     """
 
     path: str
     width: int = SPEC_PNG["width"].default
     height: int = SPEC_PNG["height"].default
     scale: float = SPEC_PNG["scale"].default
+    date: dt.date | None = None
+
+    @property
+    def format(self) -> str:
+        """``"png"``, or ``"pdf"`` for a PDF card (``outputs.pdf``: vector, no scale)."""
+        return "pdf" if self.path.lower().endswith(".pdf") else "png"
 
     @property
     def pixel_size(self) -> tuple[int, int]:
         """Width and height of the image in pixels."""
         return round(self.width * self.scale), round(self.height * self.scale)
+
+
+@dataclass(frozen=True)
+class VideoSpec:
+    """The timeline as a video: one frame per ``step`` from start to end, at ``fps``.
+
+    ``step`` None steps as the page's ``[time] step``. The format follows the
+    file's suffix: ``.webm`` (VP9), ``.mp4`` (H.264) or ``.gif``.
+    """
+
+    path: str
+    fps: int = SPEC_VIDEO["fps"].default
+    width: int = SPEC_VIDEO["width"].default
+    height: int = SPEC_VIDEO["height"].default
+    step: str | None = None
+
+    @property
+    def format(self) -> str:
+        """``"webm"``, ``"mp4"`` or ``"gif"``, from the file name."""
+        return Path(self.path).suffix.lower().lstrip(".")
+
+
+#: The video formats (file suffixes) a spec may ask for.
+VIDEO_FORMATS: tuple[str, ...] = ("webm", "mp4", "gif")
 
 
 @dataclass(frozen=True)
@@ -155,8 +187,10 @@ class MapSpec:
         ``"inline"``, ``"cdn"`` or ``"local"``.
     html : str or None
         The HTML output, relative to the output folder.
-    png : PngSpec or None
-        The PNG output.
+    cards : tuple of PngSpec
+        The cards: PNG (``png`` is the first, or None), then PDF.
+    video : VideoSpec or None
+        The video of the timeline.
     """
 
     name: str
@@ -176,7 +210,13 @@ class MapSpec:
     basemap: str = SPEC_TOP["basemap"].default
     assets: str = SPEC_TOP["assets"].default
     html: str | None = None
-    png: PngSpec | None = None
+    cards: tuple[PngSpec, ...] = ()
+    video: VideoSpec | None = None
+
+    @property
+    def png(self) -> PngSpec | None:
+        """The first PNG card (the one of a spec that asks for a single PNG), or None."""
+        return next((card for card in self.cards if card.format == "png"), None)
 
     @property
     def options(self) -> MapOptions:
@@ -189,13 +229,14 @@ class MapSpec:
         out = []
         if self.html:
             out.append(self.html)
-        if self.png:
-            out.append(self.png.path)
+        out.extend(card.path for card in self.cards)
+        if self.video:
+            out.append(self.video.path)
         return tuple(out)
 
     def without_png(self) -> MapSpec:
-        """The same spec with no PNG output."""
-        return dataclasses.replace(self, png=None)
+        """The same spec with no output that needs Chromium (no cards, no video)."""
+        return dataclasses.replace(self, cards=(), video=None)
 
 
 def load_spec(path: str | Path) -> MapSpec:
@@ -269,13 +310,14 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
     outputs = v.table(doc, "outputs")
     v.keys(outputs, tuple(SPEC_OUTPUTS), "outputs")
     html = v.output_name(outputs, "html", f"{name}.html", ".html")
-    png = v.png(outputs, name)
-    if html is None and png is None:
+    cards = v.cards(outputs, name, "png", start, end) + v.cards(outputs, name, "pdf", start, end)
+    video = v.video(outputs, name)
+    if html is None and not cards and video is None:
         raise SpecError(path, "outputs", "writes nothing: set html = true or a [outputs.png] table")
-    if png is not None and html is None:
-        raise SpecError(path, "outputs.html", "a PNG is rendered from the page: keep html on")
-    if html is not None and png is not None and html == png.path:
-        raise SpecError(path, "outputs.png.path", "must differ from the HTML output")
+    if (cards or video) and html is None:
+        what = "a PNG card" if cards else "a video"
+        raise SpecError(path, "outputs.html", f"{what} is rendered from the page: keep html on")
+    v.distinct_outputs(html, cards, video)
     time = v.group(doc, TimeOptions)
     if time.date is not None:
         if start and time.date < start:
@@ -300,7 +342,8 @@ def parse_spec(raw: bytes | str, path: str | Path) -> MapSpec:
         basemap=check_basemap(doc.get("basemap", SPEC_TOP["basemap"].default), v.fail),
         assets=v.value(doc, SPEC_TOP["assets"]),
         html=html,
-        png=png,
+        cards=cards,
+        video=video,
     )
 
 
@@ -501,35 +544,125 @@ class _Validator:
             raise self.fail(key, f"names starting with '.' are reserved, got {value!r}")
         return p.as_posix()
 
-    def png(self, outputs: Mapping[str, Any], name: str) -> PngSpec | None:
-        value = outputs.get("png", False)
+    def cards(
+        self,
+        outputs: Mapping[str, Any],
+        name: str,
+        kind: str,
+        start: dt.date | None,
+        end: dt.date | None,
+    ) -> tuple[PngSpec, ...]:
+        """``outputs.png`` / ``outputs.pdf``: false, true, a table, or an array of tables."""
+        value = outputs.get(kind, False)
+        table = f"outputs.{kind}"
         if value is False:
-            return None
+            return ()
         if value is True:
             value = {}
-        if not isinstance(value, dict):
-            raise self.fail("outputs.png", f"expected a table, got {type_name(value)}")
-        self.keys(value, tuple(SPEC_PNG), "outputs.png")
-        path = value.get("path", f"{name}.png")
+        if isinstance(value, dict):
+            return (self.card(value, table, f"{name}.{kind}", kind, (start, end)),)
+        if not isinstance(value, list) or not value:
+            raise self.fail(
+                table, f"expected a table or an array of tables, got {type_name(value)}"
+            )
+        out = []
+        for i, item in enumerate(value):
+            key = f"{table}[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(key, f"expected a table, got {type_name(item)}")
+            day = self.value(item, SPEC_PNG["date"], prefix=key)
+            default = f"{name}-{day.isoformat()}.{kind}" if day else f"{name}-{i + 1}.{kind}"
+            out.append(self.card(item, key, default, kind, (start, end)))
+        return tuple(out)
+
+    def card(
+        self,
+        value: Mapping[str, Any],
+        key: str,
+        default: str,
+        kind: str,
+        span: tuple[dt.date | None, dt.date | None],
+    ) -> PngSpec:
+        # A PDF is vector: no scale; "path" is the PNG key's older spelling only.
+        allowed = tuple(SPEC_PNG) if kind == "png" else ("file", "date", "width", "height")
+        self.keys(value, allowed, key)
+        if "file" in value and "path" in value:
+            raise self.fail(f"{key}.file", "given twice, as file and path: keep one")
+        file_key = "path" if "path" in value else "file"
+        path = value.get(file_key, default)
         if not isinstance(path, str):
-            raise self.fail("outputs.png.path", f"expected a file name, got {path!r}")
-        key = SPEC_PNG["scale"]
-        scale = value.get("scale", key.default)
-        low, high = key.low or 0, key.high or 0
+            raise self.fail(f"{key}.{file_key}", f"expected a file name, got {path!r}")
+        scale_key = SPEC_PNG["scale"]
+        scale = value.get("scale", scale_key.default)
+        low, high = scale_key.low or 0, scale_key.high or 0
         if (
             isinstance(scale, bool)
             or not isinstance(scale, int | float)
             or not low <= scale <= high
         ):
             raise self.fail(
-                "outputs.png.scale", f"expected a number from {low:g} to {high:g}, got {scale!r}"
+                f"{key}.scale", f"expected a number from {low:g} to {high:g}, got {scale!r}"
             )
+        day = self.value(value, SPEC_PNG["date"], prefix=key)
+        start, end = span
+        if day is not None and start and day < start:
+            raise self.fail(f"{key}.date", f"is before start ({start.isoformat()})")
+        if day is not None and end and day > end:
+            raise self.fail(f"{key}.date", f"is after end ({end.isoformat()})")
         return PngSpec(
-            path=self.relative_name("outputs.png.path", path, ".png"),
-            width=self.integer(value, SPEC_PNG["width"], prefix="outputs.png"),
-            height=self.integer(value, SPEC_PNG["height"], prefix="outputs.png"),
+            path=self.relative_name(f"{key}.{file_key}", path, f".{kind}"),
+            width=self.integer(value, SPEC_PNG["width"], prefix=key),
+            height=self.integer(value, SPEC_PNG["height"], prefix=key),
             scale=float(scale),
+            date=day,
         )
+
+    def video(self, outputs: Mapping[str, Any], name: str) -> VideoSpec | None:
+        """``outputs.video``: false, true (the defaults) or a table."""
+        value = outputs.get("video", False)
+        if value is False:
+            return None
+        if value is True:
+            value = {}
+        if not isinstance(value, dict):
+            raise self.fail("outputs.video", f"expected a table, got {type_name(value)}")
+        key = "outputs.video"
+        self.keys(value, tuple(SPEC_VIDEO), key)
+        path = value.get("file", f"{name}.webm")
+        if not isinstance(path, str):
+            raise self.fail(f"{key}.file", f"expected a file name, got {path!r}")
+        suffix = Path(path).suffix.lower().lstrip(".")
+        if suffix not in VIDEO_FORMATS:
+            raise self.fail(
+                f"{key}.file", f"expected a name ending in .webm, .mp4 or .gif, got {path!r}"
+            )
+        width = self.integer(value, SPEC_VIDEO["width"], prefix=key)
+        height = self.integer(value, SPEC_VIDEO["height"], prefix=key)
+        for dim, number in (("width", width), ("height", height)):
+            if number % 2:
+                raise self.fail(
+                    f"{key}.{dim}", f"must be even (video encoders need it), got {number}"
+                )
+        return VideoSpec(
+            path=self.relative_name(f"{key}.file", path, f".{suffix}"),
+            fps=self.integer(value, SPEC_VIDEO["fps"], prefix=key),
+            width=width,
+            height=height,
+            step=self.value(value, SPEC_VIDEO["step"], prefix=key) if "step" in value else None,
+        )
+
+    def distinct_outputs(
+        self, html: str | None, cards: tuple[PngSpec, ...], video: VideoSpec | None
+    ) -> None:
+        """No two outputs of a spec may share a file name."""
+        seen = {html: "outputs.html"} if html else {}
+        named = [(f"outputs.{c.format}", c.path) for c in cards]
+        if video is not None:
+            named.append(("outputs.video", video.path))
+        for key, path in named:
+            if path in seen:
+                raise self.fail(key, f"writes {path!r}, as {seen[path]} does: give another name")
+            seen[path] = key
 
 
 def _join(prefix: str, key: str) -> str:

@@ -14,6 +14,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from geoconflict._io import stage
 from geoconflict.build.fingerprint import hash_bytes, hash_file
 from geoconflict.build.pipeline import Renderer, load_events, render_page
-from geoconflict.build.spec import MapSpec
+from geoconflict.build.spec import MapSpec, PngSpec, VideoSpec
 from geoconflict.errors import GeoconflictError, SpecError
 
 #: In a worker: the build's stop flag (see :func:`worker_init`); None in the parent.
@@ -107,10 +108,8 @@ def run_job(job: Job) -> JobResult:
         result.staged[spec.html] = str(tmp_html := stage(job.out_dir / spec.html))
         tmp_html.write_bytes(html_bytes)
         outputs: dict[str, dict[str, Any]] = {spec.html: hash_bytes(html_bytes)}
-        if spec.png is not None:
-            result.staged[spec.png.path] = str(tmp_png := stage(job.out_dir / spec.png.path))
-            render_png(tmp_html, tmp_png, spec)
-            outputs[spec.png.path] = hash_file(tmp_png)
+        if spec.cards or spec.video:
+            outputs.update(browser_outputs(tmp_html, spec, job.out_dir, result.staged))
         if loaded.rejected:
             rel = f"{spec.name}.rejects.csv"
             data = loaded.rejects.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -138,20 +137,53 @@ def local_assets(job: Job) -> dict[str, dict[str, Any]]:
     return {p.relative_to(job.out_dir).as_posix(): hash_file(p) for p in sorted(written)}
 
 
-def render_png(tmp_html: Path, tmp_png: Path, spec: MapSpec) -> None:
-    """Screenshot the page; Chromium needs a ``.html`` name, so use a hidden sibling copy."""
-    from geoconflict.build.png import screenshot
+def browser_outputs(
+    tmp_html: Path, spec: MapSpec, out_dir: Path, staged: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Render the spec's cards and video from its staged page; stage each, return their hashes.
 
-    assert spec.png is not None
+    Chromium needs a ``.html`` name, so the page is opened from a hidden sibling copy.
+    Each output is registered in ``staged`` before it is written: a failure part-way
+    leaves only temporary files, which the job discards.
+    """
     page = tmp_html.with_name(tmp_html.name + ".html")  # ".x.html.abc.part.html"
+    outputs: dict[str, dict[str, Any]] = {}
     try:
         shutil.copyfile(tmp_html, page)
-        screenshot(
-            page, tmp_png, width=spec.png.width, height=spec.png.height, scale=spec.png.scale
-        )
+        wanted: list[PngSpec | VideoSpec] = [*spec.cards, *([spec.video] if spec.video else [])]
+        for output in wanted:
+            staged[output.path] = str(tmp := stage(out_dir / output.path))
+            render_output(page, tmp, spec, output)
+            outputs[output.path] = hash_file(tmp)
+            check_stop()
     finally:
         with contextlib.suppress(FileNotFoundError):
             page.unlink()
+    return outputs
+
+
+def render_output(page: Path, tmp: Path, spec: MapSpec, output: PngSpec | VideoSpec) -> None:
+    """Write one card (PNG or PDF) or the video of a page to ``tmp``."""
+    if isinstance(output, VideoSpec):
+        from geoconflict.build.video import record_video
+
+        record_video(
+            page,
+            tmp,
+            fps=output.fps,
+            width=output.width,
+            height=output.height,
+            step=output.step,
+            fmt=output.format,
+            progress=sys.stderr.isatty(),
+            stop=lambda: STOP is not None and STOP.is_set(),
+        )
+        return
+    from geoconflict.build.cards import render_card
+
+    render_card(
+        page, tmp, width=output.width, height=output.height, scale=output.scale, date=output.date
+    )
 
 
 def worker_init(parent: int, threads: int, stop: Any, started: Any = None) -> None:

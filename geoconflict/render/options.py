@@ -712,13 +712,32 @@ SPEC_OUTPUTS: dict[str, Key] = _keys(
         True,
         "the page; true: `NAME.html`, NAME the spec file's stem",
     ),
-    Key("png", "false or a table", False, "a PNG of the page, see [outputs.png]"),
+    Key(
+        "png",
+        "false, a table or an array of tables",
+        False,
+        "PNG cards of the map (one per table), see [outputs.png]",
+    ),
+    Key(
+        "pdf",
+        "false, a table or an array of tables",
+        False,
+        "PDF cards (vector), with the keys of [outputs.png] but `path` and `scale`",
+    ),
+    Key("video", "false or a table", False, "the timeline as a video, see [outputs.video]"),
 )
-#: The keys of ``[outputs.png]``.
+#: The keys of ``[outputs.png]`` (one card; ``png = [{...}, {...}]`` for several).
 SPEC_PNG: dict[str, Key] = _keys(
-    Key("path", "string", None, "the image's file name (default: `NAME.png`)"),
-    Key("width", "integer", 1200, "viewport width in CSS pixels", low=16, high=8000),
-    Key("height", "integer", 800, "viewport height in CSS pixels", low=16, high=8000),
+    Key(
+        "file",
+        "string",
+        None,
+        "the card's file name (default: `NAME.png`, or `NAME-DATE.png` for several cards)",
+    ),
+    Key("path", "string", None, "the older spelling of `file` (give one of the two)"),
+    Key("date", "date", None, "the date the card shows (default: the page's [time] date)"),
+    Key("width", "integer", 1200, "card width in CSS pixels", low=16, high=8000),
+    Key("height", "integer", 800, "card height in CSS pixels", low=16, high=8000),
     Key(
         "scale",
         "number",
@@ -726,6 +745,25 @@ SPEC_PNG: dict[str, Key] = _keys(
         "device scale factor: the PNG is width*scale pixels wide",
         low=0.25,
         high=4,
+    ),
+)
+#: The keys of ``[outputs.video]``.
+SPEC_VIDEO: dict[str, Key] = _keys(
+    Key(
+        "file",
+        "string",
+        None,
+        "the video's file name, ending in .webm, .mp4 or .gif (default: `NAME.webm`)",
+    ),
+    Key("fps", "integer", 4, "frames (slider steps) per second", low=1, high=60),
+    Key("width", "integer", 1280, "frame width in CSS pixels (even)", low=16, high=3840),
+    Key("height", "integer", 720, "frame height in CSS pixels (even)", low=16, high=2160),
+    Key(
+        "step",
+        "choice",
+        None,
+        "one frame per this step of the slider (default: the page's [time] step)",
+        allowed=STEPS,
     ),
 )
 
@@ -760,7 +798,16 @@ SPEC_TABLES: tuple[tuple[str, str, dict[str, Key], str], ...] = (
         "[outputs.png]",
         "outputs.png",
         SPEC_PNG,
-        "A PNG of the page rendered in headless Chromium.",
+        "A card of the map rendered in headless Chromium: title, subtitle, the map with"
+        " its scale bar, a legend, the date, the events shown, the share cleared and the"
+        " credits, without the page's controls. An array of tables gives several cards.",
+    ),
+    (
+        "[outputs.video]",
+        "outputs.video",
+        SPEC_VIDEO,
+        "The slider played from start to end in the card layout, one frame per step,"
+        " encoded with ffmpeg (WebM: VP9; MP4: H.264; GIF).",
     ),
 )
 

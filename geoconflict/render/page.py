@@ -63,6 +63,7 @@ PAGE_SCRIPTS: tuple[str, ...] = (
     "time",
     "chart",
     "readout",
+    "api",
     "start",
 )
 
@@ -100,7 +101,7 @@ def page_script() -> str:
 
 def own_tags() -> str:
     """The inline ``<style>`` and ``<script>`` of the package's own page code."""
-    css = static_text("geoconflict.css").replace("</style", "<\\/style")
+    css = (static_text("geoconflict.css") + static_text("card.css")).replace("</style", "<\\/style")
     js = page_script().replace("</script", "<\\/script")
     return f"<style>{css}</style>\n<script>{js}</script>"
 

@@ -93,6 +93,7 @@ GC.start = function (map, cfg) {
     },
   };
   window.geoconflict = api;
+  GC.publish(page, api); /* api.js: geoconflict.maps, card mode */
   /* Ready once the first frame holding the first draw has been produced:
      two animation frames (or a timer where frames are throttled, e.g. hidden iframes). */
   var fired = false;
@@ -101,6 +102,7 @@ GC.start = function (map, cfg) {
     fired = true;
     var detail = { drawnMs: page.firstDrawMs, readyMs: performance.now() };
     api.timings = detail;
+    GC.markReady(page);
     window.geoconflictReady = true;
     window.dispatchEvent(new CustomEvent("geoconflict:ready", { detail: detail }));
     document.dispatchEvent(new CustomEvent("geoconflict:ready", { detail: detail }));

@@ -1,0 +1,387 @@
+/* api.js: window.geoconflict.maps, the API a story page drives (setDate, getState, setFilters,
+   flyTo, on), and card mode: the page laid out as a print or social card (URL flag ?card). */
+var RAD = Math.PI / 180;
+var EARTH_RADIUS_M = 6378137;
+var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+
+/* area of a GeoJSON ring ([lon, lat] pairs) on the sphere, in square metres */
+function ringArea(ring) {
+  var sum = 0;
+  for (var i = 0, n = ring.length; i < n; i++) {
+    var a = ring[i];
+    var b = ring[(i + 1) % n];
+    sum += (b[0] - a[0]) * RAD * (2 + Math.sin(a[1] * RAD) + Math.sin(b[1] * RAD));
+  }
+  return Math.abs((sum * EARTH_RADIUS_M * EARTH_RADIUS_M) / 2);
+}
+
+function geometryArea(g) {
+  var polygons = !g ? [] : g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+  var total = 0;
+  polygons.forEach(function (rings) {
+    rings.forEach(function (ring, i) {
+      total += i ? -ringArea(ring) : ringArea(ring);
+    });
+  });
+  return total;
+}
+
+/* The study areas whose share cleared the page can tell: each study area on the page
+   with zones of its own or of its parts (the areas' parent links); without study areas,
+   every area the zones name. Sizes are areas on the sphere: their ratios are those of
+   geoconflict.territory.share_cleared's equal-area sizes. */
+function shareGroups(page) {
+  if (page._shareGroups) return page._shareGroups;
+  var zones = [];
+  if (page.layers.territory)
+    page.layers.territory.eachLayer(function (l) {
+      var p = l.feature.properties;
+      zones.push({ area: p.area_id, props: p, size: geometryArea(l.feature.geometry) });
+    });
+  var ids = [];
+  var names = {};
+  var parent = {};
+  if (page.layers.areas)
+    page.layers.areas.eachLayer(function (l) {
+      var p = l.feature.properties;
+      ids.push(p.area_id);
+      names[p.area_id] = p.name || p.area_id;
+      if (p.parent) parent[p.area_id] = p.parent;
+    });
+  function zonesOf(id) {
+    return zones.filter(function (z) {
+      return z.area === id || parent[z.area] === id;
+    });
+  }
+  var groups = ids
+    .map(function (id) {
+      return { id: id, name: names[id], zones: zonesOf(id) };
+    })
+    .filter(function (g) {
+      return g.zones.length > 0;
+    });
+  if (!groups.length) {
+    var seen = {};
+    zones.forEach(function (z) {
+      if (z.area && !seen[z.area]) {
+        seen[z.area] = true;
+        groups.push({ id: z.area, name: z.area, zones: zonesOf(z.area) });
+      }
+    });
+  }
+  page._shareGroups = groups;
+  return groups;
+}
+
+/* {area id: share 0..1 cleared at the page's date} (the status rule of zoneStatusAt) */
+function clearedShares(page) {
+  var out = {};
+  shareGroups(page).forEach(function (g) {
+    var all = 0;
+    var cleared = 0;
+    g.zones.forEach(function (z) {
+      all += z.size;
+      if (zoneStatusAt(z.props, page.day) === "cleared") cleared += z.size;
+    });
+    if (all > 0) out[g.id] = cleared / all;
+  });
+  return out;
+}
+
+/* events on the map now, and those of them inside the map's view, by kind */
+function countsInView(page) {
+  var ev = page.events;
+  var out = { shown: 0, inView: 0, byKind: {} };
+  if (!ev) return out;
+  var b = page.map.getBounds();
+  var s = b.getSouth() * 1e5;
+  var n = b.getNorth() * 1e5;
+  var w = b.getWest() * 1e5;
+  var e = b.getEast() * 1e5;
+  for (var i = ev.lo; i < ev.hi; i++) {
+    if (!ev.shown(i)) continue;
+    out.shown++;
+    if (ev.lat[i] < s || ev.lat[i] > n || ev.lon[i] < w || ev.lon[i] > e) continue;
+    out.inView++;
+    var k = ev.kinds[ev.kind[i]];
+    out.byKind[k] = (out.byKind[k] || 0) + 1;
+  }
+  return out;
+}
+
+function longDay(day) {
+  var d = new Date(day * DAY_MS);
+  return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+}
+
+function MapApi(page) {
+  this.page = page;
+  this.id = page.map.getContainer().id;
+  this.title = page.cfg.title || null;
+  this.ready = false;
+  this._on = { date: [], ready: [] };
+}
+
+MapApi.prototype._emit = function (name, value) {
+  var fns = this._on[name].slice();
+  for (var i = 0; i < fns.length; i++) fns[i].call(this, value);
+};
+
+/* Show the map at a date ("2017-07-01", clamped to the page's range); returns the date shown. */
+MapApi.prototype.setDate = function (date) {
+  this.page.setDate(GC.parseDay(date));
+  return GC.fmtDay(this.page.day);
+};
+
+MapApi.prototype.getDate = function () {
+  return GC.fmtDay(this.page.day);
+};
+
+/* The dates of the slider's steps from start to end (by the page's step, or the one given). */
+MapApi.prototype.steps = function (step) {
+  var cfg = this.page.cfg;
+  var out = [];
+  for (var d = cfg.start; d < cfg.end; d = GC.stepDay(d, step || this.page.step, 1)) out.push(GC.fmtDay(d));
+  out.push(GC.fmtDay(cfg.end));
+  return out;
+};
+
+MapApi.prototype.getState = function () {
+  var page = this.page;
+  var ev = page.events;
+  var b = page.map.getBounds();
+  var filters = { kinds: [], gradings: [] };
+  if (ev) {
+    ev.kinds.forEach(function (k, i) {
+      if (ev.kindOn[i]) filters.kinds.push(k);
+    });
+    ev.gradings.forEach(function (g, i) {
+      if (ev.gradOn[i]) filters.gradings.push(g);
+    });
+  }
+  return {
+    date: GC.fmtDay(page.day),
+    start: GC.fmtDay(page.cfg.start),
+    end: GC.fmtDay(page.cfg.end),
+    mode: page.mode,
+    windowDays: page.windowDays,
+    step: page.step,
+    counts: countsInView(page),
+    cleared: clearedShares(page),
+    filters: filters,
+    bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+    zoom: page.map.getZoom(),
+  };
+};
+
+/* Tick the filter boxes: {kinds: [...], gradings: [...]} (a list left out stays as it is). */
+MapApi.prototype.setFilters = function (f) {
+  var page = this.page;
+  var inputs = page.filterInputs;
+  if (!page.events || !inputs) return this.getState().filters;
+  f = f || {};
+  ["kinds", "gradings"].forEach(function (group) {
+    var want = f[group];
+    if (!want) return;
+    var known = Object.keys(inputs[group]);
+    want.forEach(function (v) {
+      if (known.indexOf(v) < 0) throw new Error("geoconflict: unknown " + group + " value " + v + "; known: " + known.join(", "));
+    });
+    known.forEach(function (v) {
+      inputs[group][v].checked = want.indexOf(v) >= 0;
+    });
+  });
+  page.applyFilters();
+  return this.getState().filters;
+};
+
+/* The bounds of [west, south, east, north], a study area id or a zone area id, or "home". */
+MapApi.prototype.boundsOf = function (target) {
+  var page = this.page;
+  if (target === "home" || target === undefined || target === null) return L.latLngBounds(page.cfg.bounds);
+  if (Array.isArray(target) && target.length === 4)
+    return L.latLngBounds([target[1], target[0]], [target[3], target[2]]);
+  var found = null;
+  ["areas", "territory"].forEach(function (kind) {
+    var layer = page.layers[kind];
+    if (!layer || found) return;
+    layer.eachLayer(function (l) {
+      var p = l.feature.properties;
+      if (p.area_id === target || p.zone_id === target) {
+        var lb = L.geoJSON(l.feature).getBounds();
+        found = found ? found.extend(lb) : lb;
+      }
+    });
+  });
+  if (!found) throw new Error("geoconflict: flyTo wants [west, south, east, north], an area id or 'home', got " + target);
+  return found;
+};
+
+/* Move the view to an extent or area; resolves with the new bounds once the map has moved.
+   Animated unless {animate: false} or the reader prefers reduced motion. */
+MapApi.prototype.flyTo = function (target, opts) {
+  var map = this.page.map;
+  var bounds = this.boundsOf(target);
+  opts = opts || {};
+  var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var animate = opts.animate !== false && !reduced;
+  var self = this;
+  return new Promise(function (resolve) {
+    var done = false;
+    function finish() {
+      if (done) return;
+      done = true;
+      map.off("moveend", finish);
+      resolve(self.getState().bounds);
+    }
+    map.on("moveend", finish);
+    if (animate) map.flyToBounds(bounds, { duration: opts.duration || 0.8 });
+    else map.fitBounds(bounds, { animate: false });
+    setTimeout(finish, animate ? 1000 * (opts.duration || 0.8) + 1500 : 0);
+  });
+};
+
+/* on("date", fn(dateText)) after each date change; on("ready", fn()) once drawn (at once if it is). */
+MapApi.prototype.on = function (name, fn) {
+  if (!this._on[name]) throw new Error("geoconflict: on() knows 'date' and 'ready', not " + name);
+  this._on[name].push(fn);
+  if (name === "ready" && this.ready) fn.call(this);
+  return this;
+};
+
+MapApi.prototype.off = function (name, fn) {
+  var list = this._on[name] || [];
+  var i = list.indexOf(fn);
+  if (i >= 0) list.splice(i, 1);
+  return this;
+};
+
+/* The card layout: title and subtitle above the map; date, counts, share cleared, legend and
+   credits below; every control but the scale bar and attribution hidden (static/card.css). */
+MapApi.prototype.card = function () {
+  var page = this.page;
+  if (page.card) return this;
+  var cfg = page.cfg;
+  var mapEl = page.map.getContainer();
+  document.documentElement.classList.add("gc-card");
+  var head = el("header", "gc-card-head");
+  el("h1", "gc-card-title", cfg.title || "", head);
+  if (cfg.subtitle) el("p", "gc-card-subtitle", cfg.subtitle, head);
+  mapEl.parentNode.insertBefore(head, mapEl);
+  var foot = el("footer", "gc-card-foot");
+  var facts = el("div", "gc-card-facts", null, foot);
+  var date = el("div", "gc-card-date", "", facts);
+  var counts = el("div", "gc-card-counts", "", facts);
+  var cleared = el("div", "gc-card-cleared", "", facts);
+  foot.appendChild(cardLegend(page));
+  if (cfg.credits) el("p", "gc-card-credits", cfg.credits, foot);
+  mapEl.parentNode.insertBefore(foot, mapEl.nextSibling);
+  var groups = shareGroups(page);
+  page.card = {
+    update: function () {
+      date.textContent = longDay(page.day);
+      var c = countsInView(page);
+      var what = page.mode === "window" ? " in the " + page.windowDays + " days to this date" : " to this date";
+      counts.textContent = page.events ? c.shown + " events" + what : "";
+      var shares = clearedShares(page);
+      cleared.textContent = groups.length
+        ? "Cleared: " +
+          groups
+            .map(function (g) {
+              return g.name + " " + Math.round(100 * shares[g.id]) + "%";
+            })
+            .join(" · ")
+        : "";
+    },
+  };
+  page.map.invalidateSize({ animate: false, pan: false });
+  page.map.fitBounds(cfg.bounds, { animate: false });
+  page.card.update();
+  return this;
+};
+
+function cardLegend(page) {
+  var cfg = page.cfg;
+  var box = el("div", "gc-card-legend");
+  var ev = page.events;
+  if (ev)
+    ev.kinds.forEach(function (k, i) {
+      if (!ev.kindOn[i]) return;
+      var item = el("span", "gc-card-key", null, box);
+      el("span", "gc-swatch gc-swatch-dot", null, item).style.background = cfg.kindColours[k] || "#444";
+      el("span", null, k, item);
+    });
+  var terr = page.layers.territory;
+  if (terr && page.map.hasLayer(terr))
+    ["isis", "contested", "cleared"].forEach(function (s) {
+      var item = el("span", "gc-card-key", null, box);
+      el("span", "gc-swatch", null, item).style.background = cfg.statusColours[s];
+      el("span", null, cfg.statusLabels[s], item);
+    });
+  return box;
+}
+
+/* every date change reaches the card and the page's "date" listeners */
+var setDateWithoutApi = Page.prototype.setDate;
+Page.prototype.setDate = function (day) {
+  var before = this.day;
+  var ms = setDateWithoutApi.call(this, day);
+  if (this.card) this.card.update();
+  if (this.api && this.day !== before) {
+    this.api._emit("date", GC.fmtDay(this.day));
+    postUp({ geoconflict: "date", map: GC.maps.indexOf(this.api), date: GC.fmtDay(this.day) });
+  }
+  return ms;
+};
+
+/* Called by GC.start: the map joins geoconflict.maps; ?card (and &date=YYYY-MM-DD) in the
+   page's URL lays it out as a card before the page signals ready. */
+GC.maps = [];
+GC.publish = function (page, api) {
+  var m = new MapApi(page);
+  page.api = m;
+  GC.maps.push(m);
+  api.maps = GC.maps;
+  var query = new URLSearchParams(window.location.search);
+  if (query.has("card") && GC.maps.length === 1) {
+    m.card();
+    if (query.get("date")) m.setDate(query.get("date"));
+  }
+  return m;
+};
+
+GC.markReady = function (page) {
+  if (!page.api || page.api.ready) return;
+  page.api.ready = true;
+  page.api._emit("ready");
+  postUp({ geoconflict: "ready", map: GC.maps.indexOf(page.api), state: page.api.getState() });
+};
+
+/* An embedding page (a story, maybe on another site, or opened from file://) drives the
+   map with postMessage: {geoconflict: "setDate" | "getState" | "setFilters" | "flyTo",
+   args: [...], id, map}. The answer is {geoconflict: "result", id, value, state} (or
+   error); the map also posts {geoconflict: "ready"} and {geoconflict: "date", date}. */
+var MESSAGE_METHODS = ["setDate", "getState", "setFilters", "flyTo"];
+function postUp(msg) {
+  if (window.parent && window.parent !== window) window.parent.postMessage(msg, "*");
+}
+window.addEventListener("message", function (e) {
+  var msg = e.data;
+  if (!msg || typeof msg.geoconflict !== "string" || MESSAGE_METHODS.indexOf(msg.geoconflict) < 0) return;
+  var m = GC.maps[msg.map || 0];
+  var source = e.source;
+  if (!m || !source) return;
+  Promise.resolve()
+    .then(function () {
+      return m[msg.geoconflict].apply(m, Array.isArray(msg.args) ? msg.args : []);
+    })
+    .then(
+      function (value) {
+        source.postMessage({ geoconflict: "result", id: msg.id, value: value, state: m.getState() }, "*");
+      },
+      function (err) {
+        source.postMessage({ geoconflict: "result", id: msg.id, error: String(err && err.message) }, "*");
+      }
+    );
+});
