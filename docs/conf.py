@@ -58,5 +58,5 @@ html_theme_options = {
     "show_toc_level": 2,
     "header_links_before_dropdown": 6,
 }
-html_static_path: list[str] = []
+html_static_path = ["_static"]
 html_show_sourcelink = False

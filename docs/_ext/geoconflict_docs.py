@@ -22,6 +22,8 @@ import importlib
 import inspect
 import pkgutil
 import re
+import subprocess
+import sys
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -413,6 +415,9 @@ GENERATORS: dict[str, Callable[[Path], str]] = {
 
 def _on_builder_inited(app: Any) -> None:
     write_api_pages(Path(app.srcdir))
+    story = Path(app.srcdir) / "_static" / "story"
+    if (story / "build_map.py").is_file():  # the example story's map, built from its spec
+        subprocess.run([sys.executable, str(story / "build_map.py")], check=True)
 
 
 def _on_source_read(app: Any, docname: str, source: list[str]) -> None:
