@@ -43,6 +43,7 @@ QUICK: dict[str, list[str]] = {
     "png": ["--events", "20000", "--specs", "4"],
     "read": ["--rows", "200000"],
     "scale": ["--n", "4000000"],
+    "video": ["--size", "640x360"],
 }
 
 
