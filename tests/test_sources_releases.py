@@ -172,6 +172,25 @@ def test_periods_between_and_since_give_a_span():
     assert set(since["date_precision"]) == {"week"}
 
 
+def test_a_period_date_with_its_year_is_not_a_dateline():
+    # Across New Year the releases write the year out: "On Dec. 31, 2016, …" is the
+    # reporting period of the Jan. 2 release (and its late report's day), not a new
+    # dateline that would re-date every line a day earlier and lose the release date.
+    text = (
+        "SOUTHWEST ASIA, Jan. 2, 2017 — On Dec. 31, 2016, Coalition military forces "
+        "conducted two strikes.\n"
+        "In Iraq, Coalition military forces conducted one strike.\n"
+        "-- Near Mosul, a strike destroyed an ISIS vehicle.\n"
+        "Additionally, one strike was conducted in Iraq on Dec. 29, 2016 that closed "
+        "within the last 24 hours.\n"
+        "-- Near Mosul, a strike destroyed an ISIS tunnel.\n"
+    )
+    result = read_events(io.StringIO(text), format="releases", gazetteer=GAZ)
+    assert (result.records, result.accepted) == (2, 2)
+    assert _days(result.events) == ["2016-12-31", "2016-12-29"]
+    assert set(_days(result.events, "release_date")) == {"2017-01-02"}
+
+
 def test_every_line_form_is_read():
     earlier = _read("release_2017-08-22_earlier.txt")
     assert earlier.events["place"].tolist() == [

@@ -84,6 +84,9 @@ _MONTH = (
 _MD = _MONTH + r"\s+\d{1,2}\b"
 _MD_PARTS = re.compile(r"(" + _MONTH + r")\s+(\d{1,2})\b")
 _FULL_DATE = re.compile(r"(" + _MONTH + r")\s+(\d{1,2}),?\s+(\d{4})")
+#: A full date that is the object of a period word ("On Dec. 31, 2016, …") is when the
+#: strikes happened, not a dateline.
+_PERIOD_WORD_BEFORE = re.compile(r"\b(?:on|since|between|from|to|until|through|and)\s*$", re.I)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -149,7 +152,7 @@ _SINCE = re.compile(
 _BETWEEN = re.compile(
     rf"\bbetween\s+(?P<a>{_MD})\s*(?:-|–|and|to)\s*(?P<b>(?:{_MONTH}\s+)?\d{{1,2}})\b", _FLAGS
 )
-_ON = re.compile(rf"\bOn\s+(?P<a>{_MD})\b(?!,?\s+\d{{4}})", _FLAGS)
+_ON = re.compile(rf"\bOn\s+(?P<a>{_MD}(?:,?\s+\d{{4}})?)\b", _FLAGS)
 _YESTERDAY = re.compile(r"\byesterday\b", _FLAGS)
 _ENEMY = re.compile(r"\b(ISIS|ISIL|Daesh)\b")
 _BOUNDARY = re.compile(r"(?<=[.!?:])\s+(?=[a-z]?[A-Z\"“‘(])")
@@ -304,16 +307,21 @@ def _single_country(text: str) -> str | None:
 
 
 def _date(text: str, release: pd.Timestamp | None) -> pd.Timestamp | None:
-    """ "Aug. 21" as a date: the year of ``release``, or the one before if that is later."""
+    """ "Aug. 21" as a date: the year of ``release``, or the one before if that is later.
+
+    A year written out ("Dec. 31, 2016") is taken as written.
+    """
     m = _MD_PARTS.search(text)
     if m is None or release is None:
         return None
+    full = _FULL_DATE.match(text, m.start())
+    year = int(full.group(3)) if full else release.year
     try:
-        ts = pd.Timestamp(year=release.year, month=_MONTHS[m.group(1)[:3].lower()],
+        ts = pd.Timestamp(year=year, month=_MONTHS[m.group(1)[:3].lower()],
                           day=int(m.group(2)))  # fmt: skip
     except ValueError:
         return None
-    return ts - pd.DateOffset(years=1) if ts > release else ts
+    return ts - pd.DateOffset(years=1) if ts > release and not full else ts
 
 
 def _period(text: str, release: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -380,6 +388,8 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
         for k, sentence in enumerate(sentences(_BULLET.sub("", line)) if line else []):
             parsed = parse_sentence(sentence)
             full = _FULL_DATE.search(sentence) if parsed is None else None
+            if full and _PERIOD_WORD_BEFORE.search(sentence[: full.start()]):
+                full = None  # "On Dec. 31, 2016, …": the period, not a dateline
             if full and parsed is None:
                 release = pd.Timestamp(
                     year=int(full.group(3)),
