@@ -191,6 +191,36 @@ def test_a_period_date_with_its_year_is_not_a_dateline():
     assert set(_days(result.events, "release_date")) == {"2017-01-02"}
 
 
+@pytest.mark.parametrize(
+    ("dateline", "period", "start", "end"),
+    [
+        # the clock times "Since … to …" already allows, in a "between" period
+        (
+            "Feb. 19, 2016",
+            "The strikes took place between 8 a.m., Feb. 18, and 8 a.m., Feb. 19, local time.",
+            "2016-02-18",
+            "2016-02-19",
+        ),
+        (
+            "Feb. 16, 2016",
+            "From Feb. 12 to Feb. 14, coalition forces struck.",
+            "2016-02-12",
+            "2016-02-14",
+        ),
+        # Feb. 29 named in January: the leap day of the year before, not Feb. 28
+        ("Jan. 5, 2017", "On Feb. 29, coalition forces struck.", "2016-02-29", "2016-02-29"),
+    ],
+)
+def test_reporting_periods_with_clock_times_and_leap_days(dateline, period, start, end):
+    text = (
+        f"SOUTHWEST ASIA, {dateline} — {period}\n"
+        "In Iraq, Coalition military forces conducted one strike.\n"
+        "-- Near Mosul, a strike destroyed an ISIS vehicle.\n"
+    )
+    events = read_events(io.StringIO(text), format="releases", gazetteer=GAZ).events
+    assert (_days(events), _days(events, "date_end")) == ([start], [end])
+
+
 def test_every_line_form_is_read():
     earlier = _read("release_2017-08-22_earlier.txt")
     assert earlier.events["place"].tolist() == [

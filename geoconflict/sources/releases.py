@@ -144,13 +144,15 @@ _BULLET = re.compile(r"^\s*(?:--|—|–|-|\*|•|·|►|>)\s*")
 _STOP_WORDS = {"additionally", "yesterday", "today", "coalition", "earlier", "previous",
                "also", "meanwhile", "separately", "on", "near", "the", "these", "forces",
                "military", "conducted", "were", "was"}  # fmt: skip
+_CLOCK = r"(?:[\d:]+\s*[ap]\.m\.,?\s+)?"  # "8 a.m., " before a date of a period
 _SINCE = re.compile(
-    rf"\bSince\s+(?:[\d:]+\s*[ap]\.m\.,?\s+)?(?P<a>{_MD}),?\s+(?:to|until|through)\s+"
-    rf"(?:[\d:]+\s*[ap]\.m\.,?\s+)?(?P<b>{_MD})",
+    rf"\b(?:Since|From)\s+{_CLOCK}(?P<a>{_MD}),?\s+(?:to|until|through)\s+{_CLOCK}(?P<b>{_MD})",
     _FLAGS,
 )
 _BETWEEN = re.compile(
-    rf"\bbetween\s+(?P<a>{_MD})\s*(?:-|–|and|to)\s*(?P<b>(?:{_MONTH}\s+)?\d{{1,2}})\b", _FLAGS
+    rf"\bbetween\s+{_CLOCK}(?P<a>{_MD}),?\s*(?:-|–|and|to)\s*{_CLOCK}"
+    rf"(?P<b>(?:{_MONTH}\s+)?\d{{1,2}})\b",
+    _FLAGS,
 )
 _ON = re.compile(rf"\bOn\s+(?P<a>{_MD}(?:,?\s+\d{{4}})?)\b", _FLAGS)
 _YESTERDAY = re.compile(r"\byesterday\b", _FLAGS)
@@ -315,13 +317,16 @@ def _date(text: str, release: pd.Timestamp | None) -> pd.Timestamp | None:
     if m is None or release is None:
         return None
     full = _FULL_DATE.match(text, m.start())
-    year = int(full.group(3)) if full else release.year
-    try:
-        ts = pd.Timestamp(year=year, month=_MONTHS[m.group(1)[:3].lower()],
-                          day=int(m.group(2)))  # fmt: skip
-    except ValueError:
-        return None
-    return ts - pd.DateOffset(years=1) if ts > release and not full else ts
+    month, day = _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+    years = (int(full.group(3)),) if full else (release.year, release.year - 1)
+    for year in years:
+        try:
+            ts = pd.Timestamp(year=year, month=month, day=day)
+        except ValueError:
+            continue  # Feb. 29 of a year without one: the year before may have it
+        if full or ts <= release:
+            return ts
+    return None
 
 
 def _period(text: str, release: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp] | None:
