@@ -15,13 +15,15 @@ Examples
 
 from __future__ import annotations
 
+import numbers
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from geoconflict import areas
-from geoconflict.errors import DataError
+from geoconflict.errors import DataError, OptionError
 
 #: Words in a ``category`` / ``kind`` / ``type`` that make a place a protected site.
 PROTECTED_WORDS: tuple[str, ...] = (
@@ -119,8 +121,8 @@ def near_protected(
     """
     from pyproj import Geod
 
-    if within_m < 0:
-        raise ValueError(f"within_m must be >= 0, got {within_m}")
+    if not (isinstance(within_m, numbers.Real) and 0 <= float(within_m) < float("inf")):
+        raise OptionError(f"within_m must be a finite number >= 0 (metres), got {within_m!r}")
     areas.require_pandas(events, "its .compute() result: the events near sites are few")
     sites = protected_sites(places)
     geoms = areas.event_geometries(events)
