@@ -227,7 +227,8 @@ def parse_date_columns(
 
 def _to_datetime(text: pd.Series, fmt: str) -> tuple[pd.Series, np.ndarray]:
     """``text`` parsed with one format as nanoseconds (NaT where not), and where out of range."""
-    attempt = to_naive_utc(pd.to_datetime(text, format=fmt, errors="coerce"))
+    # utc=True: a file may mix offsets ("…+03:00", "…Z"); naive values are UTC already.
+    attempt = to_naive_utc(pd.to_datetime(text, format=fmt, errors="coerce", utc=True))
     # The contract stores nanoseconds: dates outside 1677-2262 cannot be held.
     beyond = ((attempt < _NS_MIN) | (attempt > _NS_MAX)).to_numpy()
     if beyond.any():
