@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc, to_naive_utc
 from geoconflict.errors import DataError
 from geoconflict.vocab import DATE_PRECISIONS, GRADINGS, KINDS
 
@@ -159,7 +159,7 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
     if dtype != "object" and str(values.dtype) == dtype:
         return values  # already the contract's dtype: nothing to convert
     if dtype.startswith("datetime64"):
-        return to_naive_utc(pd.to_datetime(values, errors="coerce")).astype(dtype)
+        return parse_utc(values).astype(dtype)
     if dtype == "Int64":
         return pd.to_numeric(values, errors="coerce").round().astype("Int64")
     if dtype == "float64":

@@ -52,7 +52,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError, OptionError
 
 #: The ellipsoid distances are measured on.
@@ -119,7 +119,7 @@ class Placed:
 
 def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """UTC calendar day of each date (int64) and where it is missing."""
-    dates = to_naive_utc(pd.to_datetime(values, errors="coerce"))
+    dates = parse_utc(values)
     arr = dates.to_numpy(dtype="datetime64[ns]")
     missing = np.isnat(arr)
     days = np.zeros(len(arr), dtype="int64")
