@@ -58,6 +58,7 @@ import pandas as pd
 from geoconflict import gazetteer as gazetteers
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import content_id
+from geoconflict.sources.datetimes import MONTHS
 from geoconflict.sources.rejects import Problems
 
 #: "Near X" locates a strike somewhere around the place: the radius used when the
@@ -73,10 +74,6 @@ class ReleaseTotalsWarning(UserWarning):
     """A release section whose strike lines do not add up to the total it states."""
 
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -317,7 +314,7 @@ def _date(text: str, release: pd.Timestamp | None) -> pd.Timestamp | None:
     if m is None or release is None:
         return None
     full = _FULL_DATE.match(text, m.start())
-    month, day = _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+    month, day = MONTHS[m.group(1)[:3].lower()], int(m.group(2))
     years = (int(full.group(3)),) if full else (release.year, release.year - 1)
     for year in years:
         try:
@@ -398,7 +395,7 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
             if full and parsed is None:
                 release = pd.Timestamp(
                     year=int(full.group(3)),
-                    month=_MONTHS[full.group(1)[:3].lower()],
+                    month=MONTHS[full.group(1)[:3].lower()],
                     day=int(full.group(2)),
                 )
                 period = (release - pd.Timedelta(days=1),) * 2
