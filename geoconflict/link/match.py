@@ -79,8 +79,6 @@ PAIR_COLUMNS: tuple[str, ...] = (
 #: Columns of the table :func:`unplaceable` returns.
 UNPLACEABLE_COLUMNS: tuple[str, ...] = ("row", "event_id", "field", "value", "reason")
 
-_DAY_NS = 86_400_000_000_000
-
 
 @dataclass
 class Placed:
