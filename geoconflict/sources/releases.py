@@ -105,7 +105,6 @@ _TOKEN = r"(?:[A-Z]|" + _PARTICLE + r"(?=[\s-]))[\w’'‘`ʿ-]*"
 _PLACE = rf"[A-Z][\w’'‘`ʿ-]*(?:\s+{_TOKEN})*"
 _COUNTRY = r"(?:,\s*(?P<country>Iraq|Syria)\b)?"
 _FLAGS = re.IGNORECASE
-_COUNTRY_NAMES = {"IQ": "Iraq", "SY": "Syria"}
 
 #: "Near PLACE, N strikes …" (and "In PLACE, …"; "On Aug. 21 near PLACE N strikes …").
 _NEAR_FIRST = re.compile(
@@ -597,7 +596,7 @@ def read_release_text(
     out["notes"] = frame["line"].to_numpy(dtype=object)
     rows = found["gaz_row"].to_numpy()
     codes = np.where(rows >= 0, gaz["country"].to_numpy(dtype=object)[np.maximum(rows, 0)], "")
-    gaz_country = pd.Series(codes, index=frame.index, dtype=object).map(_COUNTRY_NAMES)
+    gaz_country = pd.Series(codes, index=frame.index, dtype=object).map(gazetteers.COUNTRY_NAMES)
     own_country = frame["country"].astype(object)
     out["country"] = own_country.where(own_country.notna(), gaz_country).to_numpy(dtype=object)
     out["enemy"] = frame["enemy"].to_numpy(dtype=object)
