@@ -189,6 +189,10 @@ def test_a_period_date_with_its_year_is_not_a_dateline():
     assert (result.records, result.accepted) == (2, 2)
     assert _days(result.events) == ["2016-12-31", "2016-12-29"]
     assert set(_days(result.events, "release_date")) == {"2017-01-02"}
+    # a page's "Posted On Jan. 3, 2017" line, ending at the date, is still a dateline
+    posted = read_events(io.StringIO("Posted On Jan. 3, 2017\n" + text.split("\n", 1)[1]),
+                         format="releases", gazetteer=GAZ).events  # fmt: skip
+    assert set(_days(posted, "release_date")) == {"2017-01-03"}
 
 
 @pytest.mark.parametrize(

@@ -81,8 +81,9 @@ _MONTH = (
 _MD = _MONTH + r"\s+\d{1,2}\b"
 _MD_PARTS = re.compile(r"(" + _MONTH + r")\s+(\d{1,2})\b")
 _FULL_DATE = re.compile(r"(" + _MONTH + r")\s+(\d{1,2}),?\s+(\d{4})")
-#: A full date that is the object of a period word ("On Dec. 31, 2016, …") is when the
-#: strikes happened, not a dateline.
+#: A full date that is the object of a period word, with the sentence going on ("On Dec.
+#: 31, 2016, Coalition …"), is when the strikes happened, not a dateline ("Posted On Aug.
+#: 22, 2017" is one).
 _PERIOD_WORD_BEFORE = re.compile(r"\b(?:on|since|between|from|to|until|through|and)\s*$", re.I)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -389,8 +390,12 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
         for k, sentence in enumerate(sentences(_BULLET.sub("", line)) if line else []):
             parsed = parse_sentence(sentence)
             full = _FULL_DATE.search(sentence) if parsed is None else None
-            if full and _PERIOD_WORD_BEFORE.search(sentence[: full.start()]):
-                full = None  # "On Dec. 31, 2016, …": the period, not a dateline
+            if (
+                full
+                and _PERIOD_WORD_BEFORE.search(sentence[: full.start()])
+                and sentence[full.end() :].strip(" ,.;:—–-")
+            ):
+                full = None  # "On Dec. 31, 2016, Coalition …": the period, not a dateline
             if full and parsed is None:
                 release = pd.Timestamp(
                     year=int(full.group(3)),
