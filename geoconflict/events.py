@@ -206,18 +206,28 @@ def validate(events: pd.DataFrame) -> None:
     crs = getattr(events, "crs", None)
     if crs is None or not crs.equals(CRS):
         raise DataError(f"event table must be in {CRS}, got {crs}")
-    dup = events["event_id"][events["event_id"].duplicated()]
+    ids = events["event_id"]
+    dup = np.flatnonzero(ids.duplicated().to_numpy())
     if len(dup):
-        raise DataError(f"event_id not unique: {dup.iloc[:5].tolist()}")
+        k = int(dup[0])
+        first = int(np.flatnonzero((ids == ids.iloc[k]).to_numpy())[0])
+        raise DataError(
+            f"event_id not unique: record {k + 1}, field 'event_id': {ids.iloc[k]!r} repeats"
+            f" record {first + 1} ({len(dup)} repeated in all)"
+        )
     for col, allowed in (
         ("kind", KINDS),
         ("grading", GRADINGS),
         ("date_precision", DATE_PRECISIONS),
     ):
-        vals = events[col].dropna()
-        bad = vals[~vals.isin(allowed)]
+        vals = events[col]
+        bad = np.flatnonzero((vals.notna() & ~vals.isin(allowed)).to_numpy())
         if len(bad):
-            raise DataError(f"{col} has values outside {allowed}: {sorted(set(bad))[:5]}")
+            k = int(bad[0])
+            raise DataError(
+                f"record {k + 1}, field {col!r}: {vals.iloc[k]!r} is not one of {allowed}"
+                f" ({len(bad)} such records; values {sorted(set(vals.iloc[bad]))[:5]})"
+            )
 
 
 def content_id(prefix: str, *parts: Iterable[Any]) -> np.ndarray:
