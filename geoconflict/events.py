@@ -210,7 +210,8 @@ def validate(events: pd.DataFrame) -> None:
     dup = np.flatnonzero(ids.duplicated().to_numpy())
     if len(dup):
         k = int(dup[0])
-        first = int(np.flatnonzero((ids == ids.iloc[k]).to_numpy())[0])
+        codes = pd.factorize(ids, use_na_sentinel=False)[0]
+        first = int(np.flatnonzero(codes == codes[k])[0])
         raise DataError(
             f"event_id not unique: record {k + 1}, field 'event_id': {ids.iloc[k]!r} repeats"
             f" record {first + 1} ({len(dup)} repeated in all)"

@@ -162,10 +162,14 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
     n = len(events)
     ids = events["event_id"].to_numpy(dtype=object, na_value=None)
     id_series = pd.Series(ids, dtype=object)
-    dup = id_series[id_series.duplicated()]
+    dup = np.flatnonzero(id_series.duplicated().to_numpy())
     if len(dup):
+        k = int(dup[0])
+        codes = pd.factorize(id_series, use_na_sentinel=False)[0]
+        first = int(np.flatnonzero(codes == codes[k])[0])
         raise DataError(
-            f"{name}: event_id not unique (pairs name rows by it): {dup.iloc[:5].tolist()}"
+            f"{name}: record {k + 1}, field 'event_id': {ids[k]!r} repeats record {first + 1}"
+            " (pairs name rows by their event_id)"
         )
     geo = events.geometry
     if geo.crs is not None and not geo.crs.equals("EPSG:4326"):
