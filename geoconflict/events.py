@@ -37,6 +37,7 @@ __all__ = [
     "content_id",
     "dedupe_ids",
     "empty_events",
+    "first_repeat",
     "validate",
 ]
 
@@ -190,6 +191,24 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
     )
 
 
+def first_repeat(ids: Any) -> tuple[int, int] | None:
+    """Positions (0-based) of the first id that repeats and of its first occurrence.
+
+    Missing ids count as equal to each other. None when every id is unique.
+
+    Examples
+    --------
+    >>> first_repeat(["a", "b", "a"]), first_repeat([None, "x", None]), first_repeat(["a"])
+    ((2, 0), (2, 0), None)
+    """
+    codes = pd.factorize(pd.Series(list(ids), dtype=object), use_na_sentinel=False)[0]
+    seen = pd.Series(codes).duplicated().to_numpy()
+    if not seen.any():
+        return None
+    k = int(np.flatnonzero(seen)[0])
+    return k, int(np.flatnonzero(codes == codes[k])[0])
+
+
 def validate(events: pd.DataFrame) -> None:
     """Raise :class:`DataError` when a table breaks the contract.
 
@@ -206,15 +225,12 @@ def validate(events: pd.DataFrame) -> None:
     crs = getattr(events, "crs", None)
     if crs is None or not crs.equals(CRS):
         raise DataError(f"event table must be in {CRS}, got {crs}")
-    ids = events["event_id"]
-    dup = np.flatnonzero(ids.duplicated().to_numpy())
-    if len(dup):
-        k = int(dup[0])
-        codes = pd.factorize(ids, use_na_sentinel=False)[0]
-        first = int(np.flatnonzero(codes == codes[k])[0])
+    repeat = first_repeat(events["event_id"])
+    if repeat is not None:
+        k, first = repeat
         raise DataError(
-            f"event_id not unique: record {k + 1}, field 'event_id': {ids.iloc[k]!r} repeats"
-            f" record {first + 1} ({len(dup)} repeated in all)"
+            f"event_id not unique: record {k + 1}, field 'event_id':"
+            f" {events['event_id'].iloc[k]!r} repeats record {first + 1}"
         )
     for col, allowed in (
         ("kind", KINDS),

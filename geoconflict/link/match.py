@@ -54,6 +54,7 @@ import shapely
 
 from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError, OptionError
+from geoconflict.events import first_repeat
 
 #: The ellipsoid distances are measured on.
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -161,12 +162,9 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
         raise DataError(f"{name}: event table has no geometry column")
     n = len(events)
     ids = events["event_id"].to_numpy(dtype=object, na_value=None)
-    id_series = pd.Series(ids, dtype=object)
-    dup = np.flatnonzero(id_series.duplicated().to_numpy())
-    if len(dup):
-        k = int(dup[0])
-        codes = pd.factorize(id_series, use_na_sentinel=False)[0]
-        first = int(np.flatnonzero(codes == codes[k])[0])
+    repeat = first_repeat(ids)
+    if repeat is not None:
+        k, first = repeat
         raise DataError(
             f"{name}: record {k + 1}, field 'event_id': {ids[k]!r} repeats record {first + 1}"
             " (pairs name rows by their event_id)"
