@@ -40,7 +40,7 @@ import pandas as pd
 import shapely
 
 from geoconflict._io import read_vector
-from geoconflict.errors import DataError
+from geoconflict.errors import DataError, OptionError
 
 CRS = "EPSG:4326"
 #: An equal-area CRS (WGS 84 / NSIDC EASE-Grid 2.0 Global) for sizes of areas and zones.
@@ -385,7 +385,7 @@ def assign(
     """
     require_pandas(events, "geoconflict.scale.assign")
     if how not in ("within", "intersects"):
-        raise ValueError(f"how must be 'within' or 'intersects', got {how!r}")
+        raise OptionError(f"how must be 'within' or 'intersects', got {how!r}")
     table = _area_table(areas)
     geoms = event_geometries(events)
     ids = np.concatenate([table["area_id"].to_numpy(dtype=object), _none(1)])

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc, to_naive_utc
 from geoconflict.errors import DataError
 from geoconflict.vocab import DATE_PRECISIONS, GRADINGS, KINDS
 
@@ -37,6 +37,7 @@ __all__ = [
     "content_id",
     "dedupe_ids",
     "empty_events",
+    "first_repeat",
     "validate",
 ]
 
@@ -159,7 +160,7 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
     if dtype != "object" and str(values.dtype) == dtype:
         return values  # already the contract's dtype: nothing to convert
     if dtype.startswith("datetime64"):
-        return to_naive_utc(pd.to_datetime(values, errors="coerce")).astype(dtype)
+        return parse_utc(values).astype(dtype)
     if dtype == "Int64":
         return pd.to_numeric(values, errors="coerce").round().astype("Int64")
     if dtype == "float64":
@@ -190,6 +191,24 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
     )
 
 
+def first_repeat(ids: Any) -> tuple[int, int] | None:
+    """Positions (0-based) of the first id that repeats and of its first occurrence.
+
+    Missing ids count as equal to each other. None when every id is unique.
+
+    Examples
+    --------
+    >>> first_repeat(["a", "b", "a"]), first_repeat([None, "x", None]), first_repeat(["a"])
+    ((2, 0), (2, 0), None)
+    """
+    codes = pd.factorize(pd.Series(list(ids), dtype=object), use_na_sentinel=False)[0]
+    seen = pd.Series(codes).duplicated().to_numpy()
+    if not seen.any():
+        return None
+    k = int(np.flatnonzero(seen)[0])
+    return k, int(np.flatnonzero(codes == codes[k])[0])
+
+
 def validate(events: pd.DataFrame) -> None:
     """Raise :class:`DataError` when a table breaks the contract.
 
@@ -206,18 +225,26 @@ def validate(events: pd.DataFrame) -> None:
     crs = getattr(events, "crs", None)
     if crs is None or not crs.equals(CRS):
         raise DataError(f"event table must be in {CRS}, got {crs}")
-    dup = events["event_id"][events["event_id"].duplicated()]
-    if len(dup):
-        raise DataError(f"event_id not unique: {dup.iloc[:5].tolist()}")
+    repeat = first_repeat(events["event_id"])
+    if repeat is not None:
+        k, first = repeat
+        raise DataError(
+            f"event_id not unique: record {k + 1}, field 'event_id':"
+            f" {events['event_id'].iloc[k]!r} repeats record {first + 1}"
+        )
     for col, allowed in (
         ("kind", KINDS),
         ("grading", GRADINGS),
         ("date_precision", DATE_PRECISIONS),
     ):
-        vals = events[col].dropna()
-        bad = vals[~vals.isin(allowed)]
+        vals = events[col]
+        bad = np.flatnonzero((vals.notna() & ~vals.isin(allowed)).to_numpy())
         if len(bad):
-            raise DataError(f"{col} has values outside {allowed}: {sorted(set(bad))[:5]}")
+            k = int(bad[0])
+            raise DataError(
+                f"record {k + 1}, field {col!r}: {vals.iloc[k]!r} is not one of {allowed}"
+                f" ({len(bad)} such records; values {sorted(set(vals.iloc[bad]))[:5]})"
+            )
 
 
 def content_id(prefix: str, *parts: Iterable[Any]) -> np.ndarray:

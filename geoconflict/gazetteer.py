@@ -40,6 +40,8 @@ COUNTRY_CODES: dict[str, str] = {
     "sy": "SY",
     "syr": "SY",
 }
+#: The gazetteer's country codes -> the names the releases write.
+COUNTRY_NAMES: dict[str, str] = {"IQ": "Iraq", "SY": "Syria"}
 #: Reasons :func:`lookup` gives for a name it cannot locate.
 UNKNOWN = "unknown place"
 AMBIGUOUS = "ambiguous place (several gazetteer entries)"

@@ -15,13 +15,15 @@ Examples
 
 from __future__ import annotations
 
+import numbers
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from geoconflict import areas
-from geoconflict.errors import DataError
+from geoconflict.errors import DataError, OptionError
 
 #: Words in a ``category`` / ``kind`` / ``type`` that make a place a protected site.
 PROTECTED_WORDS: tuple[str, ...] = (
@@ -119,8 +121,8 @@ def near_protected(
     """
     from pyproj import Geod
 
-    if within_m < 0:
-        raise ValueError(f"within_m must be >= 0, got {within_m}")
+    if not (isinstance(within_m, numbers.Real) and 0 <= float(within_m) < float("inf")):
+        raise OptionError(f"within_m must be a finite number >= 0 (metres), got {within_m!r}")
     areas.require_pandas(events, "its .compute() result: the events near sites are few")
     sites = protected_sites(places)
     geoms = areas.event_geometries(events)
@@ -181,7 +183,9 @@ def protected_sites(places: pd.DataFrame | None = None) -> pd.DataFrame:
     Raises
     ------
     DataError
-        No ``name`` column, or neither ``lat``/``lon`` nor a geometry.
+        No ``name`` column, or neither ``lat``/``lon`` nor a geometry, or a protected
+        site's ``lat``/``lon`` that is given but not a number (naming the record;
+        a site with neither is unlocated and left out).
 
     Examples
     --------
@@ -199,8 +203,8 @@ def protected_sites(places: pd.DataFrame | None = None) -> pd.DataFrame:
     keep = is_protected(places)
     frame = pd.DataFrame(places)[keep]
     if "lat" in frame.columns and "lon" in frame.columns:
-        lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype="float64")
-        lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype="float64")
+        records = np.flatnonzero(np.asarray(keep, dtype=bool)) + 1  # 1-based, in places
+        lat, lon = (_coordinate(frame, col, records) for col in ("lat", "lon"))
     elif isinstance(places, gpd.GeoDataFrame):
         geo = places.geometry[keep]
         if geo.crs is not None and not geo.crs.equals(areas.CRS):
@@ -218,3 +222,18 @@ def protected_sites(places: pd.DataFrame | None = None) -> pd.DataFrame:
             "lon": lon[ok],
         }
     )
+
+
+def _coordinate(frame: pd.DataFrame, col: str, records: np.ndarray) -> np.ndarray:
+    """A lat/lon column as floats (NaN where empty); a value that is not a number raises."""
+    raw = frame[col]
+    num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64")
+    given = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+    bad = np.flatnonzero(given & np.isnan(num))
+    if bad.size:
+        k = int(bad[0])
+        raise DataError(
+            f"places: record {int(records[k])} ({frame['name'].iloc[k]!r}), field {col!r}:"
+            f" {raw.iloc[k]!r} is not a number"
+        )
+    return num

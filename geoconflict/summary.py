@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict import areas
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError
 from geoconflict.vocab import FREQUENCIES
 
@@ -244,7 +244,7 @@ def period_start(dates: pd.Series, freq: str) -> pd.Series:
     alias = FREQUENCIES.get(freq, freq)
     period = _PERIOD_OF.get(alias, alias)
     # Aware dates count in their UTC day, as the map and the territory timeline do.
-    d = to_naive_utc(pd.to_datetime(dates, errors="coerce"))
+    d = parse_utc(dates)
     if period == "D":
         return d.dt.floor("D")
     return d.dt.to_period(period).dt.start_time
@@ -382,7 +382,7 @@ def partial_periods(
     bounds = _period_bounds(periods)
     values = _values(frame)
     raw = frame["date_start"] if "date_start" in frame.columns else pd.Series(pd.NaT, frame.index)
-    dates = to_naive_utc(pd.to_datetime(raw, errors="coerce")).to_numpy(dtype="datetime64[ns]")
+    dates = parse_utc(raw).to_numpy(dtype="datetime64[ns]")
     if by is not None:
         if by not in frame.columns:
             raise DataError(f"events have no column {by!r} to summarise by")

@@ -38,7 +38,7 @@ import pandas as pd
 import shapely
 
 from geoconflict._io import read_vector
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc, to_naive_utc
 from geoconflict.errors import DataError
 
 CRS = "EPSG:4326"
@@ -137,7 +137,7 @@ def _conform_zones(frame: pd.DataFrame, where: str) -> gpd.GeoDataFrame:
     dates = {}
     for field in ("contested_from", "cleared_on"):
         raw = frame[field]
-        parsed = to_naive_utc(pd.to_datetime(raw, errors="coerce"))
+        parsed = parse_utc(raw)
         blank = raw.isna() | (raw.astype(str).str.strip() == "")
         bad = (parsed.isna() & ~blank).to_numpy()
         if bad.any():
@@ -268,7 +268,7 @@ def status(contested_from: Any, cleared_on: Any, date: Any) -> np.ndarray:
 
 
 def _days(values: Any) -> np.ndarray:
-    dates = to_naive_utc(pd.to_datetime(pd.Series(values), errors="coerce"))
+    dates = parse_utc(pd.Series(values))
     return np.asarray(dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"))
 
 

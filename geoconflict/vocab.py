@@ -19,5 +19,7 @@ GRADINGS: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discount
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 #: Steps of the map's time control.
 STEPS: tuple[str, ...] = ("day", "week", "month")
+#: Input formats the readers know (``read_events(format=...)``, the CLI's ``--format``).
+FORMATS: tuple[str, ...] = ("acled", "ucdp", "airwars", "csv", "releases", "parquet")
 #: Summary periods by their word (CLI ``--freq``, spec values) -> pandas offset alias.
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W", "month": "MS", "year": "YS"}

@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from geoconflict import areas
-from geoconflict.errors import DataError
+from geoconflict.errors import DataError, OptionError
 
 GEOD = pyproj.Geod(ellps="WGS84")
 SPLIT_LON = 43.15  # the hand-built "Tigris": the meridian between the two halves
@@ -100,7 +100,7 @@ def test_assign_takes_lat_lon_frames_and_missing_geometry(city):
 
 
 def test_assign_rejects_unknown_how(city):
-    with pytest.raises(ValueError, match="within"):
+    with pytest.raises(OptionError, match="'within' or 'intersects'"):
         areas.assign(events_at([43.1], [36.3]), city, how="touches")
 
 

@@ -54,12 +54,15 @@ def test_conform_needs_geometry() -> None:
         conform(pd.DataFrame({"x": [1]}))
 
 
-def test_validate_catches_duplicates_and_bad_kinds() -> None:
-    t = conform(pd.DataFrame({"event_id": ["a", "a"], "lat": [1, 2], "lon": [1, 2]}))
-    with pytest.raises(DataError, match="not unique"):
+def test_validate_catches_duplicates_and_bad_kinds_naming_record_and_field() -> None:
+    t = conform(pd.DataFrame({"event_id": ["a", "b", "a"], "lat": [1, 2, 3], "lon": [1, 2, 3]}))
+    with pytest.raises(DataError, match=r"record 3, field 'event_id': 'a' repeats record 1"):
         validate(t)
-    t = conform(pd.DataFrame({"event_id": ["a"], "kind": ["bomb"], "lat": [1], "lon": [1]}))
-    with pytest.raises(DataError, match="kind"):
+    t = conform(
+        pd.DataFrame({"event_id": ["a", "b"], "kind": ["strike", "bomb"], "lat": [1, 1],
+                      "lon": [1, 1]})
+    )  # fmt: skip
+    with pytest.raises(DataError, match=r"record 2, field 'kind': 'bomb' is not one of"):
         validate(t)
     validate(empty_events())
 
@@ -134,3 +137,9 @@ def test_aware_dates_become_naive_utc_in_the_contract() -> None:
     out = coerce_column(pd.Series(["2017-07-10T01:30+03:00", None]), "datetime64[ns]")
     assert str(out.dtype) == "datetime64[ns]"
     assert out.iloc[0] == pd.Timestamp("2017-07-09 22:30") and pd.isna(out.iloc[1])
+
+
+def test_validate_names_repeated_missing_ids_too() -> None:
+    t = conform(pd.DataFrame({"event_id": ["a", None, None], "lat": [1, 2, 3], "lon": [1, 2, 3]}))
+    with pytest.raises(DataError, match=r"record 3, field 'event_id': None repeats record 2"):
+        validate(t)

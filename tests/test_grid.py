@@ -19,7 +19,7 @@ from pygeodesy import mgrs as pgm
 from pyproj import Geod, Transformer
 
 from geoconflict import grid
-from geoconflict.errors import GridRefError
+from geoconflict.errors import GridRefError, OptionError
 
 GEOD = Geod(ellps="WGS84")
 
@@ -315,9 +315,9 @@ def test_vectorised_calls_never_raise_for_bad_elements():
 
 
 def test_bad_arguments_raise():
-    with pytest.raises(ValueError, match="anchor"):
+    with pytest.raises(OptionError, match="anchor must be 'center' or 'sw'"):
         grid.to_latlon(["38SLF"], anchor="middle")
-    with pytest.raises(ValueError, match="precision"):
+    with pytest.raises(OptionError, match="precision"):
         grid.from_latlon([0.0], [0.0], precision=6)
     with pytest.raises(ValueError, match="differ in length"):
         grid.from_latlon([0.0, 1.0], [0.0])

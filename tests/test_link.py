@@ -257,8 +257,15 @@ def test_bad_thresholds_and_tables():
     with pytest.raises(OptionError, match="within_m"):
         link.match(t, t, float("nan"), 1)
     dup = pd.concat([t, t], ignore_index=True)
-    with pytest.raises(DataError, match="right: event_id not unique"):
+    with pytest.raises(
+        DataError, match=r"right: record 2, field 'event_id': 'L0' repeats record 1"
+    ):
         link.match(t, dup, 100, 1)
+    none_ids = dup.assign(event_id=[None, None])
+    with pytest.raises(
+        DataError, match=r"right: record 2, field 'event_id': None repeats record 1"
+    ):
+        link.match(t, none_ids, 100, 1)
     with pytest.raises(DataError, match="left: event table has no 'date_start'"):
         link.match(t.drop(columns="date_start"), t, 100, 1)
 

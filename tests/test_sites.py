@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from geoconflict import sites as sites_mod
-from geoconflict.errors import DataError
+from geoconflict.errors import DataError, OptionError
 from geoconflict.render.page import GeoconflictMap
 from geoconflict.render.places import places_layer, protected_layer
 
@@ -188,3 +188,26 @@ def test_near_protected_refuses_a_dask_table():
     ddf = dask_geopandas.from_geopandas(events_at([43.1], [36.3]), npartitions=1)
     with pytest.raises(DataError, match=r"compute\(\) result"):
         sites_mod.near_protected(ddf, pd.DataFrame({"name": ["a"], "lat": [1.0], "lon": [1.0]}))
+
+
+@pytest.mark.parametrize("within_m", [-1.0, float("nan"), float("inf"), "500"])
+def test_near_protected_refuses_a_distance_that_is_not_one(within_m):
+    # NaN compared false with every distance: the check passed and no event was ever near
+    with pytest.raises(OptionError, match="within_m must be a finite number >= 0"):
+        sites_mod.near_protected(events_at([43.1], [36.3]), within_m=within_m)
+
+
+def test_a_protected_site_whose_coordinate_is_not_a_number_is_an_error_naming_it():
+    # "36.3N" was read as NaN and the mosque silently left out of near_protected
+    places = pd.DataFrame(
+        {
+            "name": ["Mosul", "al-Nuri", "unlocated church"],
+            "category": ["town", "mosque", "church"],
+            "lat": [36.335, "36.3N", None],
+            "lon": [43.11889, 43.12667, None],
+        }
+    )
+    with pytest.raises(DataError, match=r"record 2 \('al-Nuri'\), field 'lat': '36.3N'"):
+        sites_mod.protected_sites(places)
+    places.loc[1, "lat"] = 36.34306  # a site with no coordinate at all stays out, unlocated
+    assert sites_mod.protected_sites(places)["name"].tolist() == ["al-Nuri"]

@@ -410,3 +410,25 @@ def test_ambiguous_and_garbage_dates_go_to_the_ledger_with_row_and_field() -> No
         "2017-01-13",
         "2023-10-08",
     ]
+
+
+def test_a_file_mixing_utc_offsets_reads_each_date_in_utc(tmp_path: Path) -> None:
+    # pandas refuses mixed offsets in one call ("Mixed timezones detected"): the whole
+    # read failed; each date counts in its UTC day, a naive date as UTC already
+    path = tmp_path / "offsets.csv"
+    path.write_text(
+        "event_id,date_start,lat,lon\n"
+        "a,2017-03-17T01:30:00+03:00,36.3,43.1\n"
+        "b,2017-03-17T01:30:00Z,36.3,43.1\n"
+        "c,2017-03-17T01:30:00,36.3,43.1\n"
+        "d,2017-03-17T25:30:00+03:00,36.3,43.1\n"
+    )
+    result = read_events(path, format="csv")
+    assert (result.records, result.accepted, result.rejected) == (4, 3, 1)
+    got = result.events.set_index("event_id")["date_start"].astype(str).to_dict()
+    assert got == {
+        "a": "2017-03-16 22:30:00",
+        "b": "2017-03-17 01:30:00",
+        "c": "2017-03-17 01:30:00",
+    }
+    assert result.rejects[["row", "field"]].values.tolist() == [[4, "date_start"]]

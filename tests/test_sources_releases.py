@@ -172,6 +172,59 @@ def test_periods_between_and_since_give_a_span():
     assert set(since["date_precision"]) == {"week"}
 
 
+def test_a_period_date_with_its_year_is_not_a_dateline():
+    # Across New Year the releases write the year out: "On Dec. 31, 2016, …" is the
+    # reporting period of the Jan. 2 release (and its late report's day), not a new
+    # dateline that would re-date every line a day earlier and lose the release date.
+    text = (
+        "SOUTHWEST ASIA, Jan. 2, 2017 — On Dec. 31, 2016, Coalition military forces "
+        "conducted two strikes.\n"
+        "In Iraq, Coalition military forces conducted one strike.\n"
+        "-- Near Mosul, a strike destroyed an ISIS vehicle.\n"
+        "Additionally, one strike was conducted in Iraq on Dec. 29, 2016 that closed "
+        "within the last 24 hours.\n"
+        "-- Near Mosul, a strike destroyed an ISIS tunnel.\n"
+    )
+    result = read_events(io.StringIO(text), format="releases", gazetteer=GAZ)
+    assert (result.records, result.accepted) == (2, 2)
+    assert _days(result.events) == ["2016-12-31", "2016-12-29"]
+    assert set(_days(result.events, "release_date")) == {"2017-01-02"}
+    # a page's "Posted On Jan. 3, 2017" line, ending at the date, is still a dateline
+    posted = read_events(io.StringIO("Posted On Jan. 3, 2017\n" + text.split("\n", 1)[1]),
+                         format="releases", gazetteer=GAZ).events  # fmt: skip
+    assert set(_days(posted, "release_date")) == {"2017-01-03"}
+
+
+@pytest.mark.parametrize(
+    ("dateline", "period", "start", "end"),
+    [
+        # the clock times "Since … to …" already allows, in a "between" period
+        (
+            "Feb. 19, 2016",
+            "The strikes took place between 8 a.m., Feb. 18, and 8 a.m., Feb. 19, local time.",
+            "2016-02-18",
+            "2016-02-19",
+        ),
+        (
+            "Feb. 16, 2016",
+            "From Feb. 12 to Feb. 14, coalition forces struck.",
+            "2016-02-12",
+            "2016-02-14",
+        ),
+        # Feb. 29 named in January: the leap day of the year before, not Feb. 28
+        ("Jan. 5, 2017", "On Feb. 29, coalition forces struck.", "2016-02-29", "2016-02-29"),
+    ],
+)
+def test_reporting_periods_with_clock_times_and_leap_days(dateline, period, start, end):
+    text = (
+        f"SOUTHWEST ASIA, {dateline} — {period}\n"
+        "In Iraq, Coalition military forces conducted one strike.\n"
+        "-- Near Mosul, a strike destroyed an ISIS vehicle.\n"
+    )
+    events = read_events(io.StringIO(text), format="releases", gazetteer=GAZ).events
+    assert (_days(events), _days(events, "date_end")) == ([start], [end])
+
+
 def test_every_line_form_is_read():
     earlier = _read("release_2017-08-22_earlier.txt")
     assert earlier.events["place"].tolist() == [

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from geoconflict.errors import SourceFormatError
+from geoconflict.vocab import FORMATS
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -31,7 +32,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("input", help="input file (or a partitioned GeoParquet directory)")
     p.add_argument(
         "--format",
-        choices=["acled", "ucdp", "airwars", "csv", "releases", "parquet"],
+        choices=FORMATS,
         help="input format (default: detected from the header and contents)",
     )
     p.add_argument(

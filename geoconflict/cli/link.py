@@ -28,6 +28,7 @@ from typing import Any
 
 from geoconflict._io import write_text
 from geoconflict.errors import GeoconflictError
+from geoconflict.vocab import FORMATS
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -50,8 +51,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="measure between the uncertainty circles (less both location_precision_m)",
     )
-    p.add_argument("--format-left", default=None, help="LEFT's format (default: detect)")
-    p.add_argument("--format-right", default=None, help="RIGHT's format (default: detect)")
+    p.add_argument(
+        "--format-left", choices=FORMATS, default=None, help="LEFT's format (default: detect)"
+    )
+    p.add_argument(
+        "--format-right", choices=FORMATS, default=None, help="RIGHT's format (default: detect)"
+    )
     p.add_argument("--out", required=True, help="output CSV of the pairs")
     p.add_argument("--summary", default=None, metavar="FILE.csv", help="per-left-event summary")
     p.add_argument(

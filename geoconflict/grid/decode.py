@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoconflict.errors import GridRefError
+from geoconflict.errors import GridRefError, OptionError
 from geoconflict.grid.hundred_km import origins
 from geoconflict.grid.letters import BAND_HI, BAND_LO, CELL_M, band_letter
 from geoconflict.grid.lex import lex
@@ -52,7 +52,7 @@ class Decoded:
 
     def __init__(self, refs: Any, anchor: str) -> None:
         if anchor not in ANCHORS:
-            raise ValueError(f"anchor must be 'center' or 'sw', not {anchor!r}")
+            raise OptionError(f"anchor must be 'center' or 'sw', not {anchor!r}")
         lx, self.index = lex(refs)
         self.lx = lx
         n = lx.code.size

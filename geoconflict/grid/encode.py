@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from geoconflict.errors import GridRefError
+from geoconflict.errors import GridRefError, OptionError
 from geoconflict.grid.decode import to_latlon
 
 #: Points per block handed to GEOTRANS.
@@ -56,7 +56,7 @@ def from_latlon(lat: Any, lon: Any, precision: int = 5) -> np.ndarray:
     if isinstance(precision, bool) or not isinstance(precision, (int, np.integer)):
         raise TypeError(f"precision must be an int from 0 to 5, not {precision!r}")
     if not 0 <= int(precision) <= 5:
-        raise ValueError(f"precision must be 0 (100 km) to 5 (1 m), not {precision}")
+        raise OptionError(f"precision must be 0 (100 km) to 5 (1 m), not {precision}")
     la = np.atleast_1d(np.asarray(lat, dtype=np.float64)).ravel()
     lo = np.atleast_1d(np.asarray(lon, dtype=np.float64)).ravel()
     if la.shape != lo.shape:

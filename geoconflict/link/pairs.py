@@ -52,8 +52,9 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError, OptionError
+from geoconflict.events import first_repeat
 
 #: The ellipsoid distances are measured on.
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -78,8 +79,6 @@ PAIR_COLUMNS: tuple[str, ...] = (
 )
 #: Columns of the table :func:`unplaceable` returns.
 UNPLACEABLE_COLUMNS: tuple[str, ...] = ("row", "event_id", "field", "value", "reason")
-
-_DAY_NS = 86_400_000_000_000
 
 
 @dataclass
@@ -119,7 +118,7 @@ class Placed:
 
 def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """UTC calendar day of each date (int64) and where it is missing."""
-    dates = to_naive_utc(pd.to_datetime(values, errors="coerce"))
+    dates = parse_utc(values)
     arr = dates.to_numpy(dtype="datetime64[ns]")
     missing = np.isnat(arr)
     days = np.zeros(len(arr), dtype="int64")
@@ -163,11 +162,12 @@ def place(events: pd.DataFrame, name: str = "events") -> Placed:
         raise DataError(f"{name}: event table has no geometry column")
     n = len(events)
     ids = events["event_id"].to_numpy(dtype=object, na_value=None)
-    id_series = pd.Series(ids, dtype=object)
-    dup = id_series[id_series.duplicated()]
-    if len(dup):
+    repeat = first_repeat(ids)
+    if repeat is not None:
+        k, first = repeat
         raise DataError(
-            f"{name}: event_id not unique (pairs name rows by it): {dup.iloc[:5].tolist()}"
+            f"{name}: record {k + 1}, field 'event_id': {ids[k]!r} repeats record {first + 1}"
+            " (pairs name rows by their event_id)"
         )
     geo = events.geometry
     if geo.crs is not None and not geo.crs.equals("EPSG:4326"):

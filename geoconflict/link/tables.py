@@ -8,8 +8,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geoconflict import areas as study_areas
 from geoconflict.errors import DataError, OptionError
 from geoconflict.link.pairs import place
+from geoconflict.summary import period_start
+from geoconflict.vocab import FREQUENCIES
 
 #: Columns of :func:`summary`, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -34,8 +37,6 @@ BY_AREA_COLUMNS: tuple[str, ...] = (
     "share_linked",
     "strikes",
 )
-#: ``freq`` word -> the pandas period it stands for (weeks start on Monday).
-PERIODS: dict[str, str] = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 
 
 def _check_pairs(pairs: pd.DataFrame) -> None:
@@ -130,17 +131,6 @@ def summary(pairs: pd.DataFrame, left: gpd.GeoDataFrame) -> pd.DataFrame:
     )
 
 
-def _period_start(dates: pd.Series, freq: str) -> pd.Series:
-    if freq not in PERIODS:
-        raise OptionError(f"freq must be one of {tuple(PERIODS)}, got {freq!r}")
-    from geoconflict.dates import to_naive_utc
-
-    d = to_naive_utc(pd.to_datetime(dates, errors="coerce"))
-    if freq == "day":
-        return d.dt.floor("D")
-    return d.dt.to_period(PERIODS[freq]).dt.start_time
-
-
 def by_area(
     pairs: pd.DataFrame,
     left: gpd.GeoDataFrame,
@@ -192,18 +182,16 @@ def by_area(
     0     a 2017-03-01          2       1           0.5        2
     1  None 2017-04-01          1       0           0.0        0
     """
-    from geoconflict import areas as areas_mod
-
-    if freq not in PERIODS:
-        raise OptionError(f"freq must be one of {tuple(PERIODS)}, got {freq!r}")
+    if freq not in FREQUENCIES:
+        raise OptionError(f"freq must be one of {tuple(FREQUENCIES)}, got {freq!r}")
     per_event = summary(pairs, left)
     if "area" not in left.columns:
-        left = areas_mod.assign(left, areas)
+        left = study_areas.assign(left, areas)
     placed = per_event["unplaceable"].isna().to_numpy()
     table = pd.DataFrame(
         {
             "area": left["area"].to_numpy(dtype=object, na_value=None),
-            "period": _period_start(left["date_start"], freq).to_numpy(),
+            "period": period_start(left["date_start"], freq).to_numpy(),
             "incidents": 1,
             "linked": per_event["linked"].to_numpy(dtype="int64"),
             "not_linked": (placed & ~per_event["linked"].to_numpy()).astype("int64"),

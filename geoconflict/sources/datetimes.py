@@ -22,7 +22,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from geoconflict.dates import to_naive_utc
+from geoconflict.dates import parse_utc
 from geoconflict.sources.columns import as_text
 
 #: Numeric date forms tried in order: ISO ("2017-01-31"), then (after month-name dates, see
@@ -227,7 +227,7 @@ def parse_date_columns(
 
 def _to_datetime(text: pd.Series, fmt: str) -> tuple[pd.Series, np.ndarray]:
     """``text`` parsed with one format as nanoseconds (NaT where not), and where out of range."""
-    attempt = to_naive_utc(pd.to_datetime(text, format=fmt, errors="coerce"))
+    attempt = parse_utc(text, fmt)  # a file may mix offsets ("…+03:00", "…Z")
     # The contract stores nanoseconds: dates outside 1677-2262 cannot be held.
     beyond = ((attempt < _NS_MIN) | (attempt > _NS_MAX)).to_numpy()
     if beyond.any():

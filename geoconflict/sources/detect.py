@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from geoconflict import vocab
 from geoconflict.sources.plain import find_location_columns
 
 _RELEASE_LINE = re.compile(r"^\s*(?:--|—|–|-|\*|•|<li>)\s*(?:Near|On)\b", re.MULTILINE)
@@ -35,7 +36,7 @@ UCDP_COLUMNS: tuple[str, ...] = (
     "best", "high", "low", "gwnoa", "gwnob",
 )  # fmt: skip
 
-FORMATS: tuple[str, ...] = ("acled", "ucdp", "airwars", "csv", "releases", "parquet")
+FORMATS = vocab.FORMATS  # the formats read_events knows (one list, in geoconflict.vocab)
 
 
 def looks_like_release(text: str) -> bool:

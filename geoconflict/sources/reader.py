@@ -61,7 +61,7 @@ def read_events(
         ``{"date_start": "Date", "mgrs": "Grid"}``; unmapped columns are found by name.
     gazetteer : DataFrame or path, optional
         For ``format="releases"``: places to locate "Near PLACE" lines (columns name,
-        variants, lat, lon, accuracy_m, country); default the shipped ``places``.
+        variants, lat, lon, accuracy_m, country); default the shipped ``gazetteer``.
     chunksize : int, default 100000
         Rows parsed and checked at a time when reading CSV.
     encoding : str, default "utf-8-sig"

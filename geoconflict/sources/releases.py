@@ -58,6 +58,7 @@ import pandas as pd
 from geoconflict import gazetteer as gazetteers
 from geoconflict.errors import SourceFormatError
 from geoconflict.events import content_id
+from geoconflict.sources.datetimes import MONTHS
 from geoconflict.sources.rejects import Problems
 
 #: "Near X" locates a strike somewhere around the place: the radius used when the
@@ -73,10 +74,6 @@ class ReleaseTotalsWarning(UserWarning):
     """A release section whose strike lines do not add up to the total it states."""
 
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -84,6 +81,10 @@ _MONTH = (
 _MD = _MONTH + r"\s+\d{1,2}\b"
 _MD_PARTS = re.compile(r"(" + _MONTH + r")\s+(\d{1,2})\b")
 _FULL_DATE = re.compile(r"(" + _MONTH + r")\s+(\d{1,2}),?\s+(\d{4})")
+#: A full date that is the object of a period word, with the sentence going on ("On Dec.
+#: 31, 2016, Coalition …"), is when the strikes happened, not a dateline ("Posted On Aug.
+#: 22, 2017" is one).
+_PERIOD_WORD_BEFORE = re.compile(r"\b(?:on|since|between|from|to|until|through|and)\s*$", re.I)
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -105,7 +106,6 @@ _TOKEN = r"(?:[A-Z]|" + _PARTICLE + r"(?=[\s-]))[\w’'‘`ʿ-]*"
 _PLACE = rf"[A-Z][\w’'‘`ʿ-]*(?:\s+{_TOKEN})*"
 _COUNTRY = r"(?:,\s*(?P<country>Iraq|Syria)\b)?"
 _FLAGS = re.IGNORECASE
-_COUNTRY_NAMES = {"IQ": "Iraq", "SY": "Syria"}
 
 #: "Near PLACE, N strikes …" (and "In PLACE, …"; "On Aug. 21 near PLACE N strikes …").
 _NEAR_FIRST = re.compile(
@@ -141,15 +141,17 @@ _BULLET = re.compile(r"^\s*(?:--|—|–|-|\*|•|·|►|>)\s*")
 _STOP_WORDS = {"additionally", "yesterday", "today", "coalition", "earlier", "previous",
                "also", "meanwhile", "separately", "on", "near", "the", "these", "forces",
                "military", "conducted", "were", "was"}  # fmt: skip
+_CLOCK = r"(?:[\d:]+\s*[ap]\.m\.,?\s+)?"  # "8 a.m., " before a date of a period
 _SINCE = re.compile(
-    rf"\bSince\s+(?:[\d:]+\s*[ap]\.m\.,?\s+)?(?P<a>{_MD}),?\s+(?:to|until|through)\s+"
-    rf"(?:[\d:]+\s*[ap]\.m\.,?\s+)?(?P<b>{_MD})",
+    rf"\b(?:Since|From)\s+{_CLOCK}(?P<a>{_MD}),?\s+(?:to|until|through)\s+{_CLOCK}(?P<b>{_MD})",
     _FLAGS,
 )
 _BETWEEN = re.compile(
-    rf"\bbetween\s+(?P<a>{_MD})\s*(?:-|–|and|to)\s*(?P<b>(?:{_MONTH}\s+)?\d{{1,2}})\b", _FLAGS
+    rf"\bbetween\s+{_CLOCK}(?P<a>{_MD}),?\s*(?:-|–|and|to)\s*{_CLOCK}"
+    rf"(?P<b>(?:{_MONTH}\s+)?\d{{1,2}})\b",
+    _FLAGS,
 )
-_ON = re.compile(rf"\bOn\s+(?P<a>{_MD})\b(?!,?\s+\d{{4}})", _FLAGS)
+_ON = re.compile(rf"\bOn\s+(?P<a>{_MD}(?:,?\s+\d{{4}})?)\b", _FLAGS)
 _YESTERDAY = re.compile(r"\byesterday\b", _FLAGS)
 _ENEMY = re.compile(r"\b(ISIS|ISIL|Daesh)\b")
 _BOUNDARY = re.compile(r"(?<=[.!?:])\s+(?=[a-z]?[A-Z\"“‘(])")
@@ -304,16 +306,24 @@ def _single_country(text: str) -> str | None:
 
 
 def _date(text: str, release: pd.Timestamp | None) -> pd.Timestamp | None:
-    """ "Aug. 21" as a date: the year of ``release``, or the one before if that is later."""
+    """ "Aug. 21" as a date: the year of ``release``, or the one before if that is later.
+
+    A year written out ("Dec. 31, 2016") is taken as written.
+    """
     m = _MD_PARTS.search(text)
     if m is None or release is None:
         return None
-    try:
-        ts = pd.Timestamp(year=release.year, month=_MONTHS[m.group(1)[:3].lower()],
-                          day=int(m.group(2)))  # fmt: skip
-    except ValueError:
-        return None
-    return ts - pd.DateOffset(years=1) if ts > release else ts
+    full = _FULL_DATE.match(text, m.start())
+    month, day = MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+    years = (int(full.group(3)),) if full else (release.year, release.year - 1)
+    for year in years:
+        try:
+            ts = pd.Timestamp(year=year, month=month, day=day)
+        except ValueError:
+            continue  # Feb. 29 of a year without one: the year before may have it
+        if full or ts <= release:
+            return ts
+    return None
 
 
 def _period(text: str, release: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -380,10 +390,16 @@ def _parse(text: str) -> tuple[list[dict[str, Any]], list[_Section]]:
         for k, sentence in enumerate(sentences(_BULLET.sub("", line)) if line else []):
             parsed = parse_sentence(sentence)
             full = _FULL_DATE.search(sentence) if parsed is None else None
+            if (
+                full
+                and _PERIOD_WORD_BEFORE.search(sentence[: full.start()])
+                and sentence[full.end() :].strip(" ,.;:—–-")
+            ):
+                full = None  # "On Dec. 31, 2016, Coalition …": the period, not a dateline
             if full and parsed is None:
                 release = pd.Timestamp(
                     year=int(full.group(3)),
-                    month=_MONTHS[full.group(1)[:3].lower()],
+                    month=MONTHS[full.group(1)[:3].lower()],
                     day=int(full.group(2)),
                 )
                 period = (release - pd.Timedelta(days=1),) * 2
@@ -585,7 +601,7 @@ def read_release_text(
     out["notes"] = frame["line"].to_numpy(dtype=object)
     rows = found["gaz_row"].to_numpy()
     codes = np.where(rows >= 0, gaz["country"].to_numpy(dtype=object)[np.maximum(rows, 0)], "")
-    gaz_country = pd.Series(codes, index=frame.index, dtype=object).map(_COUNTRY_NAMES)
+    gaz_country = pd.Series(codes, index=frame.index, dtype=object).map(gazetteers.COUNTRY_NAMES)
     own_country = frame["country"].astype(object)
     out["country"] = own_country.where(own_country.notna(), gaz_country).to_numpy(dtype=object)
     out["enemy"] = frame["enemy"].to_numpy(dtype=object)
