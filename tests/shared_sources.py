@@ -11,8 +11,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def shared_dir() -> Path | None:
-    """``$GEOCONFLICT_SHARED``, else ``<repo>/../shared``, else ``/work/shared`` (or None)."""
-    candidates = [os.environ.get("GEOCONFLICT_SHARED"), REPO.parent / "shared", "/work/shared"]
+    """``$GEOCONFLICT_SHARED``, else ``<repo>/../shared`` (as tools/derive_io), or None."""
+    candidates = [os.environ.get("GEOCONFLICT_SHARED"), REPO.parent / "shared"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "sources").is_dir():
             return Path(candidate)
@@ -26,7 +26,7 @@ def strike_releases() -> Path:
     if folder is None or not (folder / "all-edited-refined.csv").is_file():
         pytest.skip(
             "the CENTCOM strike-release lines are not here: set GEOCONFLICT_SHARED to the "
-            "folder holding sources/centcom-strike-releases (looked in $GEOCONFLICT_SHARED, "
-            f"{REPO.parent / 'shared'} and /work/shared)"
+            "folder holding sources/centcom-strike-releases (looked in $GEOCONFLICT_SHARED "
+            f"and {REPO.parent / 'shared'})"
         )
     return folder
