@@ -23,7 +23,7 @@ Located lines go to ``strikes.csv`` (the event-table columns, plus ``country``,
 ``strikes_rejects.csv`` with the reader's reason. accepted + rejected == rows read.
 
     python tools/derive_strikes.py                  # shared folder: $GEOCONFLICT_SHARED,
-                                                     # $GEOCONFLICT_SHARED or ../shared
+                                                     # else ../shared
     python tools/derive_strikes.py --shared DIR --out data
     python tools/derive_strikes.py --check           # rebuild in memory, compare bytes
 
