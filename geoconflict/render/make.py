@@ -33,7 +33,14 @@ from geoconflict.render.options import (
 from geoconflict.render.page import GeoconflictMap
 from geoconflict.render.places import places_layer, protected_layer
 from geoconflict.render.rivers import rivers_layer
-from geoconflict.render.territory import STATUS_COLOURS, STATUS_LABELS, territory_layer
+from geoconflict.render.scope import keep_within, resolve_within
+from geoconflict.render.territory import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    is_schematic,
+    share_steps,
+    territory_layer,
+)
 
 #: Colours of the event kinds (also in the legend).
 KIND_COLOURS: dict[str, str] = {
@@ -224,6 +231,7 @@ def make_map(
     if events is None:
         events = datasets.load("incidents")
     events = getattr(events, "events", events)
+    areas_named = not (isinstance(areas, str) and areas == "default") and areas is not None
     areas = _study_areas(areas)
     zones = _resolve(territory, "territory")
     places = _resolve(places, "places")
@@ -267,6 +275,10 @@ def make_map(
         from geoconflict.render.sanitize import clean_html_series
 
         events = events.assign(notes=clean_html_series(events["notes"]))
+    rule = resolve_within(
+        opts.filters.within, areas_named=areas_named, extent_given=extent is not None
+    )
+    events = keep_within(events, rule, areas=areas, bounds=bounds)
     layer = events_layer(m, events, start=start, end=end)
     m.skipped = layer.skipped
     if len(layer.skipped):
@@ -294,6 +306,12 @@ def make_map(
         "statusColours": STATUS_COLOURS,
         "statusLabels": STATUS_LABELS,
         "weapons": series,
+        "shares": share_steps(
+            zones,
+            list(areas["area_id"]) if areas_named and areas is not None else None,
+            names=areas,
+        ),
+        "schematic": is_schematic(zones, areas),
     }
     Controls(config).add_to(m)
     return m

@@ -43,6 +43,8 @@ MODES: tuple[str, ...] = ("cumulative", "window")
 CHARTS: tuple[str, ...] = ("events", "weapons", "none")
 #: Basemaps besides a tile URL template.
 BASEMAPS: tuple[str, ...] = ("osm", "none")
+#: Which events a map keeps (``[filters] within``).
+WITHIN: tuple[str, ...] = ("auto", "areas", "extent", "all")
 
 #: ``fail(key, message)`` -> the exception to raise (an OptionError, or a SpecError).
 Fail = Callable[[str, str], Exception]
@@ -109,7 +111,7 @@ def option_keys(group: type | object) -> tuple[Key, ...]:
     Examples
     --------
     >>> [k.name for k in option_keys(FilterOptions)]
-    ['kinds', 'gradings']
+    ['kinds', 'gradings', 'within']
     """
     return tuple(
         Key(name=f.name, default=f.default, **f.metadata)
@@ -358,6 +360,14 @@ class FilterOptions(OptionGroup):
     )
     gradings: tuple[str, ...] = _option(
         "subset", GRADINGS, "the gradings shown (non-empty, no repeats)", allowed=GRADINGS
+    )
+    within: str = _option(
+        "choice",
+        "auto",
+        "the events kept: those inside the study areas, inside the extent, or all; "
+        "auto: the areas when the map names its areas, else the extent when one is given, "
+        "else all",
+        allowed=WITHIN,
     )
 
 

@@ -234,6 +234,8 @@ def to_html(
     finally:
         if isinstance(m, GeoconflictMap):
             m.asset_mode, m.asset_dir = previous
+    # The page's language, for screen readers and hyphenation (folium writes a bare <html>).
+    out = out.replace("<html>", '<html lang="en">', 1)
     return replace_random_ids(out)
 
 
