@@ -13,7 +13,7 @@ function plural(n, one, many) {
 }
 GC.plural = plural;
 
-var CHART = { h: 64, left: 30, right: 6, top: 4, bottom: 14 };
+var CHART = { h: 54, left: 30, right: 6, top: 4, bottom: 14 };
 var SHARE_COLOURS = ["#1f4e79", "#b2182b", "#5e3c99", "#1b7837", "#8c510a"];
 
 function bins(page) {

@@ -289,7 +289,7 @@ var EventsLayer = L.Layer.extend({
           if (!pm) continue;
           var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
           var rr = pm / mpp;
-          if (rr <= radius[i] + 1 || rr > 4000) continue;
+          if (rr <= radius[i] + 1 || rr > Math.min(w, h) / 5) continue; /* wider: not legible */
           x = wx[i] * v.scale - v.ox;
           y = wy[i] * v.scale - v.oy;
           ctx.moveTo(x + rr, y);

@@ -1,10 +1,10 @@
 /* legend.js: The legend and its kind and grading filters, in plain words; the note on
    schematic shapes; the table of the events in view. */
 var KIND_WORDS = {
-  strike: ["strike", "an air or artillery strike"],
-  civcas: ["civilian harm", "civilians reported killed or injured"],
-  ground: ["ground fighting", "clashes, advances, sieges"],
-  other: ["other", "other reported events"],
+  strike: ["strike", "air or artillery"],
+  civcas: ["civilian harm", "civilians killed or hurt"],
+  ground: ["ground fighting", "clashes, sieges"],
+  other: ["other", ""],
 };
 var GRADING_WORDS = {
   confirmed: "a belligerent accepted responsibility",
@@ -67,10 +67,10 @@ function buildLegend(page) {
     el(
       "div",
       "gc-legend-note",
-      "Confirmed: a belligerent accepted responsibility; fair: two or more credible sources; weak: one source; contested: responsibility disputed; discounted: judged not caused by the belligerent named.",
+      "Confirmed: a belligerent accepted it · fair: 2+ credible sources · weak: 1 source · contested: disputed · discounted: judged not caused.",
       body
     );
-    el("div", "gc-legend-note", "Dashed ring (when zoomed in): how far off the location may be.", body);
+    el("div", "gc-legend-note", "Dashed ring (zoomed in): how far off the place may be.", body);
     var tableBtn = el("button", "gc-btn gc-table-open", "Table of the events in view", body);
     tableBtn.type = "button";
     tableBtn.addEventListener("click", function () {

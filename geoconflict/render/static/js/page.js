@@ -133,18 +133,40 @@ Page.prototype.fitToPanels = function () {
 /* a popup that opens under a panel is panned into the free part of the map */
 Page.prototype.keepPopupsClear = function () {
   var page = this;
+  var autopan = false;
+  this.map.on("autopanstart", function () {
+    autopan = true;
+  });
   this.map.on("popupopen", function (e) {
     var box = e.popup.getElement();
-    if (!box) return;
-    var origin = page.map.getContainer().getBoundingClientRect();
-    var r = box.getBoundingClientRect();
-    var p = { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
-    var size = page.map.getSize();
-    var dx = 0;
-    var dy = 0;
-    page.panelRects().forEach(function (q) {
-      if (p.x1 + dx <= q.x0 || p.x0 + dx >= q.x1 || p.y1 + dy <= q.y0 || p.y0 + dy >= q.y1) return;
-      /* the smaller move that clears this panel, staying on the map */
+    if (box) box.removeAttribute("data-gc-clear");
+    /* after Leaflet's own pan into view, when it makes one */
+    if (autopan) page.map.once("moveend", clear);
+    else clear();
+    autopan = false;
+    function clear() {
+      page.clearOfPanels(e.popup);
+    }
+  });
+};
+
+/* move the map so that the popup's box covers no panel (a few passes: a move that
+   clears one panel may meet another) */
+Page.prototype.clearOfPanels = function (popup) {
+  var box = popup.getElement();
+  if (!box) return;
+  var origin = this.map.getContainer().getBoundingClientRect();
+  var r = box.getBoundingClientRect();
+  var p = { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
+  var size = this.map.getSize();
+  var rects = this.panelRects();
+  var dx = 0;
+  var dy = 0;
+  for (var pass = 0; pass < 4; pass++) {
+    var moved = false;
+    for (var k = 0; k < rects.length; k++) {
+      var q = rects[k];
+      if (p.x1 + dx <= q.x0 || p.x0 + dx >= q.x1 || p.y1 + dy <= q.y0 || p.y0 + dy >= q.y1) continue;
       var moves = [
         [q.x1 + 4 - (p.x0 + dx), 0],
         [q.x0 - 4 - (p.x1 + dx), 0],
@@ -159,14 +181,18 @@ Page.prototype.keepPopupsClear = function () {
       if (moves.length) {
         dx += moves[0][0];
         dy += moves[0][1];
+        moved = true;
       }
-    });
-    if (dx || dy) page.map.panBy([-dx, -dy], { animate: false });
-  });
+    }
+    if (!moved) break;
+  }
+  if (dx || dy) this.map.panBy([-dx, -dy], { animate: false });
+  box.setAttribute("data-gc-clear", "1");
 };
 
 /* once the panels are on the map: fit the opening view and keep popups clear of them */
 Page.prototype.arrange = function () {
   this.fitToPanels();
   this.keepPopupsClear();
+  declutter(this);
 };
