@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html as html_lib
 import os
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,9 @@ from geoconflict._io import write_text
 from geoconflict.render import assets as assets_mod
 from geoconflict.render.encode import data_block
 from geoconflict.render.ids import replace_random_ids, stabilize
+
+#: What folium's viewport tag adds to stop readers zooming the page.
+_NO_ZOOM = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 
 @cache
@@ -234,8 +238,10 @@ def to_html(
     finally:
         if isinstance(m, GeoconflictMap):
             m.asset_mode, m.asset_dir = previous
-    # The page's language, for screen readers and hyphenation (folium writes a bare <html>).
+    # The page's language, for screen readers and hyphenation (folium writes a bare <html>);
+    # and a page readers may zoom (folium's viewport forbids it: WCAG 1.4.4).
     out = out.replace("<html>", '<html lang="en">', 1)
+    out = _NO_ZOOM.sub("", out, count=1)
     return replace_random_ids(out)
 
 
