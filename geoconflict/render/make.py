@@ -202,7 +202,8 @@ def make_map(
         Territory zones, places (towns and protected sites) and rivers;
         ``"default"`` loads the shipped data, None leaves the layer out.
     context : GeoDataFrame, "default" or None
-        The vector context layer for ``basemap="none"``.
+        The vector context layer: shown for ``basemap="none"``, and by the page when
+        the tiles cannot load.
     weapons : DataFrame, "default" or None
         Weapons released per month, for ``page={"chart": "weapons"}``.
 
@@ -246,13 +247,13 @@ def make_map(
         height=opts.page.height,
         control_scale=True,
     )
+    # The vector context: the basemap of "none", and the fallback when tiles cannot load.
+    ctx = _resolve(context, "context")
+    if ctx is not None:
+        context_layer(m, ctx, show=basemap == "none")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION).add_to(m)
-    elif basemap == "none":
-        ctx = _resolve(context, "context")
-        if ctx is not None:
-            context_layer(m, ctx)
-    else:
+    elif basemap != "none":
         # Leaflet shows the attribution as HTML: only a checked, escaped host name goes in.
         folium.TileLayer(basemap, name="Basemap", attr=f"Tiles: {tile_host(basemap)}").add_to(m)
 

@@ -126,8 +126,11 @@ FACTORIES.places = function (data, page) {
 FACTORIES.protected = function (data) {
   return pointsLayer(data, { radius: 6, color: "#b8860b", weight: 2, fillColor: "#fff3c4", fillOpacity: 1 }, false);
 };
-FACTORIES.context = function (data) {
+/* under the territory (350) and the other layers, over the tiles (200) */
+FACTORIES.context = function (data, page) {
+  if (!page.map.getPane("gcContext")) page.map.createPane("gcContext").style.zIndex = 250;
   return L.geoJSON(data, {
+    pane: "gcContext",
     interactive: false,
     pointToLayer: function (f, latlng) {
       return L.circleMarker(latlng, { radius: 2, color: "#555", weight: 1, fillOpacity: 0.8 });

@@ -194,5 +194,37 @@ Page.prototype.clearOfPanels = function (popup) {
 Page.prototype.arrange = function () {
   this.fitToPanels();
   this.keepPopupsClear();
+  this.watchTiles();
   declutter(this);
+};
+
+/* when the basemap's tiles cannot load, the page says so and shows the vector context */
+Page.prototype.watchTiles = function () {
+  var page = this;
+  var map = this.map;
+  var tiles = [];
+  map.eachLayer(function (l) {
+    if (l instanceof L.TileLayer) tiles.push(l);
+  });
+  var loaded = 0;
+  var note = null;
+  function offline() {
+    if (!note) {
+      note = el("div", "gc-offline", "Map tiles could not load (offline?): showing the outline map instead.", map.getContainer());
+      note.setAttribute("role", "status");
+      L.DomEvent.disableClickPropagation(note);
+    }
+    note.hidden = false;
+    var ctx = page.layers.context;
+    if (ctx && !map.hasLayer(ctx)) ctx.addTo(map);
+  }
+  tiles.forEach(function (t) {
+    t.on("tileload", function () {
+      loaded++;
+      if (note) note.hidden = true;
+    });
+    t.on("tileerror", function () {
+      if (!loaded) offline();
+    });
+  });
 };
