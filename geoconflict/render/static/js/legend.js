@@ -2,7 +2,7 @@
    schematic shapes; the table of the events in view. */
 var KIND_WORDS = {
   strike: ["strike", "air or artillery"],
-  civcas: ["civilian harm", "civilians killed or hurt"],
+  civcas: ["civilian harm", "killed or hurt"],
   ground: ["ground fighting", "clashes, sieges"],
   other: ["other", ""],
 };
