@@ -168,8 +168,9 @@ def share_steps(
 ) -> list[dict[str, Any]]:
     """The share of each area cleared, as steps: one per clearing date, for the page.
 
-    Each share is :func:`geoconflict.territory.share_cleared` on that day; between
-    steps the share holds (a cleared zone stays cleared).
+    Each share is :func:`geoconflict.territory.share_cleared` on that day (read from
+    :func:`geoconflict.territory.series`, one pass per area); between steps the share
+    holds (a cleared zone stays cleared).
 
     Parameters
     ----------
@@ -207,6 +208,10 @@ def share_steps(
     named = areas if names is None else names
     if named is not None and "area_id" in named and "name" in named:
         label = dict(zip(named["area_id"].astype(str), named["name"].astype(str), strict=True))
+    if areas is None:
+        from geoconflict import areas as areas_mod
+
+        areas = areas_mod.load()
     out = []
     for area_id in ids:
         members = _members(area_id, areas)
@@ -216,11 +221,14 @@ def share_steps(
         mine = mine[mine["cleared_on"].notna().to_numpy()]
         days = to_days(mine["cleared_on"])
         order = np.argsort(days, kind="stable")
+        first = pd.Timestamp(days[order[0]], unit="D")
+        last = pd.Timestamp(days[order[-1]], unit="D")
+        # one pass: the daily share (territory.series: share_cleared on each day)
+        daily = territory.series(area_id, "D", first, last, zones, areas=areas)
         steps: list[list[Any]] = []
         for i in order:
             day = int(days[i])
-            date = pd.Timestamp(day, unit="D")
-            share = round(territory.share_cleared(area_id, date, zones, areas=areas), 4)
+            share = round(float(daily.iloc[day - int(days[order[0]])]), 4)
             source = claim_for(mine["source"].iloc[i], day) if "source" in mine else ""
             if steps and steps[-1][0] == day:
                 steps[-1] = [day, share, steps[-1][2] + "; " + source]
@@ -232,10 +240,6 @@ def share_steps(
 
 def _members(area_id: str, areas: Any) -> set[str]:
     """``area_id`` and the areas below it (parent links), as in share_cleared."""
-    if areas is None:
-        from geoconflict import areas as areas_mod
-
-        areas = areas_mod.load()
     parent = dict(zip(areas["area_id"].astype(str), areas["parent"], strict=True))
     members = {area_id}
     while True:
