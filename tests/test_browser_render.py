@@ -185,7 +185,7 @@ def test_hostile_text_runs_no_script_and_shows_as_text(
     assert text(".gc-p-source .gc-v") == XSS_SOURCE
     assert text(".gc-p-mgrs .gc-v") == "38SLF1234567890"
     assert text(".gc-p-casualties .gc-v") == "105–141"
-    assert text(".gc-p-date .gc-v") == "2017-03-17 (day precision)"
+    assert text(".gc-p-date .gc-v") == "17 Mar 2017 (day precision)"  # a date for readers
     # javascript: is not a link; the popup has no element children beyond our rows
     assert p.js("document.querySelectorAll('.leaflet-popup-content a').length") == 0
     assert p.js("document.querySelectorAll('.leaflet-popup-content script, img').length") == 0
@@ -231,7 +231,7 @@ def test_slider_date_shows_exactly_the_events_up_to_it(
         assert len(got) == len(set(got))
         assert set(got) == expected_ids(events, day, "cumulative"), day
     count = p.js("document.querySelector('.gc-count').textContent")
-    assert count == f"{len(events)} events"
+    assert count == f"{len(events)} events in view · {len(events)} in this map"
     p.js("window.geoconflict.setMode('window', 14)")
     for day in ("2015-06-30", "2017-03-17"):
         p.js("d => window.geoconflict.setDate(d)", day)
@@ -317,7 +317,8 @@ def test_controls_step_and_play(synthetic_page: tuple[str, Any], open_page: Any)
     assert p.js("window.geoconflict.getDate()") == "2016-04-01"
     p.page.click(".gc-prev")
     assert p.js("window.geoconflict.getDate()") == "2016-03-01"
-    assert p.js("document.querySelector('.gc-date').textContent") == "2016-03-01"
+    assert p.js("document.querySelector('.gc-date').textContent") == "1 Mar 2016"
+    assert p.js("document.querySelector('.gc-date').dataset.day") == "2016-03-01"
     p.page.select_option(".gc-speed", "16")
     p.page.click(".gc-play")
     p.page.wait_for_function("window.geoconflict.getDate() >= '2016-05-01'")

@@ -57,7 +57,7 @@ def test_offline_page_requests_nothing_and_draws_its_layers(
     (maps / "offline.toml").write_text(
         'title = "Offline"\nareas = ["mosul", "raqqa", "western_desert"]\n'
         'start = 2016-01-01\nend = 2017-06-30\nbasemap = "none"\nassets = "inline"\n'
-        "[[inputs]]\nsynthetic = 300\nseed = 5\n"
+        '[filters]\nwithin = "all"\n[[inputs]]\nsynthetic = 300\nseed = 5\n'
         "[outputs.png]\nwidth = 640\nheight = 400\nscale = 2\n"
     )
     out = tmp_path / "dist"
@@ -98,7 +98,7 @@ def test_osm_page_requests_only_basemap_tiles(
     maps.mkdir()
     (maps / "tiles.toml").write_text(
         'title = "Tiles"\nareas = ["raqqa"]\nbasemap = "osm"\n'
-        "[[inputs]]\nsynthetic = 120\nseed = 8\n"
+        '[filters]\nwithin = "all"\n[[inputs]]\nsynthetic = 120\nseed = 8\n'
     )
     out = tmp_path / "dist"
     assert build_maps(maps, out, jobs=1, asset_dir=node_modules, png=False).built == 1
@@ -118,7 +118,7 @@ def test_local_assets_page_in_a_subfolder_renders_to_png(
     maps.mkdir()
     (maps / "local.toml").write_text(
         'title = "Local"\nassets = "local"\nbasemap = "none"\nareas = ["raqqa"]\n'
-        "[[inputs]]\nsynthetic = 40\nseed = 3\n"
+        '[filters]\nwithin = "all"\n[[inputs]]\nsynthetic = 40\nseed = 3\n'
         '[outputs]\nhtml = "pages/local.html"\n'
         'png = { path = "cards/local.png", width = 320, height = 240, scale = 1.5 }\n'
     )

@@ -34,8 +34,15 @@ from geoconflict.render.options import (
 from geoconflict.render.page import GeoconflictMap
 from geoconflict.render.places import places_layer, protected_layer
 from geoconflict.render.rivers import rivers_layer
+from geoconflict.render.scope import keep_within, resolve_within
 from geoconflict.render.strikes import SHIPPED_NAME, strikes_layer
-from geoconflict.render.territory import STATUS_COLOURS, STATUS_LABELS, territory_layer
+from geoconflict.render.territory import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    is_schematic,
+    share_steps,
+    territory_layer,
+)
 
 #: Colours of the event kinds (also in the legend).
 KIND_COLOURS: dict[str, str] = {
@@ -225,7 +232,8 @@ def make_map(
         Territory zones, places (towns and protected sites) and rivers;
         ``"default"`` loads the shipped data, None leaves the layer out.
     context : GeoDataFrame, "default" or None
-        The vector context layer for ``basemap="none"``.
+        The vector context layer: shown for ``basemap="none"``, and by the page when
+        the tiles cannot load.
     weapons : DataFrame, "default" or None
         Weapons released per month, for ``page={"chart": "weapons"}``.
     strikes : GeoDataFrame, ReadResult, "default" or None
@@ -261,6 +269,7 @@ def make_map(
     if events is None:
         events = datasets.load("incidents")
     events = getattr(events, "events", events)
+    areas_named = not (isinstance(areas, str) and areas == "default") and areas is not None
     areas = _study_areas(areas)
     zones = _resolve(territory, "territory")
     places = _resolve(places, "places")
@@ -275,13 +284,13 @@ def make_map(
         height=opts.page.height,
         control_scale=True,
     )
+    # The vector context: the basemap of "none", and the fallback when tiles cannot load.
+    ctx = _resolve(context, "context")
+    if ctx is not None:
+        context_layer(m, ctx, show=basemap == "none")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION).add_to(m)
-    elif basemap == "none":
-        ctx = _resolve(context, "context")
-        if ctx is not None:
-            context_layer(m, ctx)
-    else:
+    elif basemap != "none":
         # Leaflet shows the attribution as HTML: only a checked, escaped host name goes in.
         folium.TileLayer(basemap, name="Basemap", attr=f"Tiles: {tile_host(basemap)}").add_to(m)
 
@@ -304,6 +313,10 @@ def make_map(
         from geoconflict.render.sanitize import clean_html_series
 
         events = events.assign(notes=clean_html_series(events["notes"]))
+    rule = resolve_within(
+        opts.filters.within, areas_named=areas_named, extent_given=extent is not None
+    )
+    events = keep_within(events, rule, areas=areas, bounds=bounds)
     layer = events_layer(m, events, start=start, end=end)
     m.skipped = layer.skipped
     if len(layer.skipped):
@@ -348,6 +361,12 @@ def make_map(
         "statusColours": STATUS_COLOURS,
         "statusLabels": STATUS_LABELS,
         "weapons": series,
+        "shares": share_steps(
+            zones,
+            list(areas["area_id"]) if areas_named and areas is not None else None,
+            names=areas,
+        ),
+        "schematic": is_schematic(zones, areas),
     }
     Controls(config).add_to(m)
     return m

@@ -45,6 +45,8 @@ CHARTS: tuple[str, ...] = ("events", "weapons", "none")
 BASEMAPS: tuple[str, ...] = ("osm", "none")
 #: The shipped event tables a spec may name as an input (``[[inputs]] dataset = ...``).
 EVENT_DATASETS: tuple[str, ...] = ("incidents", "strikes")
+#: Which events a map keeps (``[filters] within``).
+WITHIN: tuple[str, ...] = ("auto", "areas", "extent", "all")
 
 #: ``fail(key, message)`` -> the exception to raise (an OptionError, or a SpecError).
 Fail = Callable[[str, str], Exception]
@@ -111,7 +113,7 @@ def option_keys(group: type | object) -> tuple[Key, ...]:
     Examples
     --------
     >>> [k.name for k in option_keys(FilterOptions)]
-    ['kinds', 'gradings']
+    ['kinds', 'gradings', 'within']
     """
     return tuple(
         Key(name=f.name, default=f.default, **f.metadata)
@@ -360,6 +362,14 @@ class FilterOptions(OptionGroup):
     )
     gradings: tuple[str, ...] = _option(
         "subset", GRADINGS, "the gradings shown (non-empty, no repeats)", allowed=GRADINGS
+    )
+    within: str = _option(
+        "choice",
+        "auto",
+        "the events kept: those inside the study areas, inside the extent, or all; "
+        "auto: the areas when the map names its areas, else the extent when one is given, "
+        "else all",
+        allowed=WITHIN,
     )
 
 

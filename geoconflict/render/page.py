@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import html as html_lib
 import os
+import re
+import warnings
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,9 +28,13 @@ import folium
 from branca.element import Element, Figure
 
 from geoconflict._io import write_text
+from geoconflict.errors import AssetError
 from geoconflict.render import assets as assets_mod
 from geoconflict.render.encode import data_block
 from geoconflict.render.ids import replace_random_ids, stabilize
+
+#: What folium's viewport tag adds to stop readers zooming the page.
+_NO_ZOOM = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 
 @cache
@@ -144,9 +150,11 @@ class GeoconflictMap(folium.Map):
 
     Attributes
     ----------
-    asset_mode : {"cdn", "inline", "local"}
-        How :meth:`_repr_html_` (Jupyter) places the assets; :func:`to_html`
-        takes its own ``assets`` argument. Default ``"cdn"``.
+    asset_mode : {"inline", "cdn", "local"}
+        How :meth:`_repr_html_` (Jupyter) and :meth:`save` place the assets;
+        :func:`to_html` takes its own ``assets`` argument. Default ``"inline"``: the
+        page is one self-contained file that works with no network (the npm files come
+        from ``asset_dir`` or the verified cache, fetched once).
     asset_dir : path or None
         A ``node_modules`` directory for the inline and local modes.
     skipped : pandas.DataFrame
@@ -156,7 +164,7 @@ class GeoconflictMap(folium.Map):
     --------
     >>> m = GeoconflictMap(tiles=None)
     >>> m.default_js, m.asset_mode
-    ([], 'cdn')
+    ([], 'inline')
     """
 
     default_js = []  # noqa: RUF012 (folium's own class attributes)
@@ -164,7 +172,7 @@ class GeoconflictMap(folium.Map):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.asset_mode = "cdn"
+        self.asset_mode = "inline"
         self.asset_dir: str | os.PathLike[str] | None = None
         self.skipped: Any = None
 
@@ -174,9 +182,33 @@ class GeoconflictMap(folium.Map):
             figure.header.add_child(_AssetTags(self), name="geoconflict_assets", index=1)
         return super().render(**kwargs)
 
+    def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
+        """Write the page like :func:`save_html`, in :attr:`asset_mode` (default: inline).
+
+        ``outfile`` is a path or an open binary file (as folium's ``save`` takes).
+        """
+        if isinstance(outfile, str | os.PathLike):
+            save_html(self, outfile, assets=self.asset_mode, asset_dir=self.asset_dir)
+            return
+        outfile.write(to_html(self, assets=self.asset_mode, asset_dir=self.asset_dir).encode())
+        if close_file:
+            outfile.close()
+
     def _repr_html_(self, **kwargs: Any) -> str:
-        """Display inline in Jupyter: the page in an iframe ``srcdoc``."""
-        page = to_html(self, assets=self.asset_mode, asset_dir=self.asset_dir)
+        """Display inline in Jupyter: the page in an iframe ``srcdoc``, its assets inlined.
+
+        When the assets cannot be had for inlining (no ``node_modules``, no cache and
+        no network), the cell says so and loads them from the CDN instead.
+        """
+        try:
+            page = to_html(self, assets=self.asset_mode, asset_dir=self.asset_dir)
+        except (OSError, AssetError) as err:
+            warnings.warn(
+                f"the map's assets could not be inlined ({err}); the cell loads them from "
+                "the CDN and needs a network",
+                stacklevel=2,
+            )
+            page = to_html(self, assets="cdn")
         return (
             '<div style="width:100%;"><div style="position:relative;width:100%;height:0;'
             'padding-bottom:60%;"><iframe srcdoc="'
@@ -236,6 +268,10 @@ def to_html(
     finally:
         if isinstance(m, GeoconflictMap):
             m.asset_mode, m.asset_dir = previous
+    # The page's language, for screen readers and hyphenation (folium writes a bare <html>);
+    # and a page readers may zoom (folium's viewport forbids it: WCAG 1.4.4).
+    out = out.replace("<html>", '<html lang="en">', 1)
+    out = _NO_ZOOM.sub("", out, count=1)
     return replace_random_ids(out)
 
 

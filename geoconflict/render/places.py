@@ -3,7 +3,8 @@
 Which places are protected sites is decided by :func:`geoconflict.sites.is_protected`,
 the rule :func:`geoconflict.sites.near_protected` uses too: the ``protected``
 column, or for tables without it the place's ``category``/``kind``/``type``.
-Cities and towns are labelled permanently; other places name themselves on hover.
+Cities, towns and neighbourhoods are labelled (by priority, as the zoom allows); other
+places name themselves on hover.
 """
 
 from __future__ import annotations
@@ -14,16 +15,21 @@ from geoconflict.render.encode import column, features
 from geoconflict.render.page import DataLayer
 from geoconflict.sites import is_protected
 
+#: The kinds of place labelled on the map (the page shows neighbourhoods' labels from zoom 12,
+#: towns' from zoom 7, and hides any label that would cover another or a panel).
+LABELLED: tuple[str, ...] = ("city", "town", "neighbourhood")
+
 #: The rule of :func:`geoconflict.sites.is_protected`, under the name the layers have used.
 protected_mask = is_protected
 
 
 def _layer(m: Any, places: Any, kind: str, name: str, show: bool) -> DataLayer:
     props = {
+        "place_id": column(places, "place_id"),
         "name": column(places, "name", "place"),
         "category": column(places, "category", "kind", "type"),
         "source": column(places, "source"),
-        "label": [str(k).lower() in ("city", "town") for k in column(places, "kind", "category")],
+        "label": [str(k).lower() in LABELLED for k in column(places, "kind", "category")],
     }
     layer = DataLayer(kind, features(places, props), name=name, show=show)
     layer.add_to(m)

@@ -10,6 +10,7 @@ without ``cleared_on``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -105,3 +106,144 @@ def territory_layer(m: Any, zones: Any, *, show: bool = True) -> DataLayer:
     layer = DataLayer("territory", data, name="Cleared territory", show=show)
     layer.add_to(m)
     return layer
+
+
+#: The clause the shipped zones' sources end with when their outline is authored.
+_SHAPE_CLAUSE = re.compile(r";\s*(zone outline schematic|ring sized)[^;]*$")
+
+
+def claim_source(text: Any) -> str:
+    """A zone's source as a reader needs it by the share: without the outline's caveat.
+
+    Examples
+    --------
+    >>> claim_source("2017-03-07 complex taken (AP); zone outline schematic (authored)")
+    '2017-03-07 complex taken (AP)'
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    return _SHAPE_CLAUSE.sub("", str(text)).strip()
+
+
+def is_schematic(*tables: Any) -> bool:
+    """Whether the data says its shapes are schematic (a ``source`` saying so).
+
+    Examples
+    --------
+    >>> is_schematic(pd.DataFrame({"source": ["ring sized to that share, schematic"]}))
+    True
+    >>> is_schematic(pd.DataFrame({"source": ["traced"]}), None)
+    False
+    """
+    for t in tables:
+        if t is None or "source" not in t.columns:
+            continue
+        if t["source"].astype(str).str.contains("schematic", case=False).any():
+            return True
+    return False
+
+
+def claim_for(text: Any, day: int) -> str:
+    """The part of a zone's source about the claim of its clearing day (else all of it).
+
+    Examples
+    --------
+    >>> claim_for("2017-06-06 battle begins; cleared share 30% on 2017-06-15: SOHR", 17332)
+    'SOHR'
+    """
+    full = claim_source(text)
+    iso = str(pd.Timestamp(day, unit="D").date())
+    parts = [p for p in full.split("; ") if iso in p]
+    if not parts:
+        return full
+    return "; ".join(_SHARE_PREFIX.sub("", p) for p in parts)
+
+
+#: The prefix the shipped Raqqa rings' sources give their claim.
+_SHARE_PREFIX = re.compile(r"^cleared share [0-9.]+% on [0-9-]+:\s*")
+
+
+def share_steps(
+    zones: Any, area_ids: Any = None, *, areas: Any = None, names: Any = None
+) -> list[dict[str, Any]]:
+    """The share of each area cleared, as steps: one per clearing date, for the page.
+
+    Each share is :func:`geoconflict.territory.share_cleared` on that day (read from
+    :func:`geoconflict.territory.series`, one pass per area); between steps the share
+    holds (a cleared zone stays cleared).
+
+    Parameters
+    ----------
+    zones : GeoDataFrame
+        Territory zones (``area_id``, ``cleared_on``, ``source``).
+    area_ids : list of str, optional
+        The areas to chart (a parent such as ``mosul`` sums its halves); default: the
+        zones' own areas. Areas without zones are left out.
+    areas : GeoDataFrame, optional
+        Study areas, for their parent links (default: the shipped ones).
+    names : GeoDataFrame, optional
+        Study areas whose ``name`` labels the series (default: ``areas``).
+
+    Returns
+    -------
+    list of dict
+        ``{"area_id", "name", "steps": [[day, share, source], ...]}``, days since
+        1970-01-01, share in 0..1.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> z = gpd.GeoDataFrame({"zone_id": ["a", "b"], "area_id": ["x", "x"],
+    ...     "cleared_on": pd.to_datetime(["2017-02-01", "2017-03-01"]), "source": ["A", "B"]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=4326)
+    >>> [s[1:] for s in share_steps(z)[0]["steps"]]
+    [[0.5, 'A'], [1.0, 'B']]
+    """
+    if zones is None or not len(zones) or "area_id" not in zones or "cleared_on" not in zones:
+        return []
+    if "contested_from" not in zones:  # unknown: the share needs only the clearing dates
+        zones = zones.assign(contested_from=pd.NaT)
+    ids = list(dict.fromkeys(zones["area_id"].astype(str))) if area_ids is None else area_ids
+    label: dict[str, str] = {}
+    named = areas if names is None else names
+    if named is not None and "area_id" in named and "name" in named:
+        label = dict(zip(named["area_id"].astype(str), named["name"].astype(str), strict=True))
+    if areas is None:
+        from geoconflict import areas as areas_mod
+
+        areas = areas_mod.load()
+    out = []
+    for area_id in ids:
+        members = _members(area_id, areas)
+        mine = zones[zones["area_id"].astype(str).isin(members).to_numpy()]
+        if not len(mine):  # no zones for this area: nothing to chart
+            continue
+        mine = mine[mine["cleared_on"].notna().to_numpy()]
+        days = to_days(mine["cleared_on"])
+        order = np.argsort(days, kind="stable")
+        first = pd.Timestamp(days[order[0]], unit="D")
+        last = pd.Timestamp(days[order[-1]], unit="D")
+        # one pass: the daily share (territory.series: share_cleared on each day)
+        daily = territory.series(area_id, "D", first, last, zones, areas=areas)
+        steps: list[list[Any]] = []
+        for i in order:
+            day = int(days[i])
+            share = round(float(daily.iloc[day - int(days[order[0]])]), 4)
+            source = claim_for(mine["source"].iloc[i], day) if "source" in mine else ""
+            if steps and steps[-1][0] == day:
+                steps[-1] = [day, share, steps[-1][2] + "; " + source]
+            else:
+                steps.append([day, share, source])
+        out.append({"area_id": area_id, "name": label.get(area_id, area_id), "steps": steps})
+    return out
+
+
+def _members(area_id: str, areas: Any) -> set[str]:
+    """``area_id`` and the areas below it (parent links), as in share_cleared."""
+    parent = dict(zip(areas["area_id"].astype(str), areas["parent"], strict=True))
+    members = {area_id}
+    while True:
+        below = {a for a, p in parent.items() if isinstance(p, str) and p in members}
+        if below <= members:
+            return members
+        members |= below

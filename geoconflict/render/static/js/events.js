@@ -289,7 +289,7 @@ var EventsLayer = L.Layer.extend({
           if (!pm) continue;
           var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
           var rr = pm / mpp;
-          if (rr <= radius[i] + 1 || rr > 4000) continue;
+          if (rr <= radius[i] + 1 || rr > Math.min(w, h) / 5) continue; /* wider: not legible */
           x = wx[i] * v.scale - v.ox;
           y = wy[i] * v.scale - v.oy;
           ctx.moveTo(x + rr, y);
@@ -381,6 +381,28 @@ var EventsLayer = L.Layer.extend({
     return out;
   },
 
+  /* the indices of the events drawn at the slider date inside `bounds` (an
+     L.LatLngBounds; default: the map's current view; none while the layer is off), and their number */
+  inView: function (bounds) {
+    if (!bounds && !this._map) return [];
+    var b = bounds || this._map.getBounds();
+    var s = b.getSouth() * 1e5;
+    var n = b.getNorth() * 1e5;
+    var w = b.getWest() * 1e5;
+    var e = b.getEast() * 1e5;
+    var out = [];
+    for (var i = this.lo; i < this.hi; i++) {
+      var la = this.lat[i];
+      var lo = this.lon[i];
+      if (la >= s && la <= n && lo >= w && lo <= e && this.shown(i)) out.push(i);
+    }
+    return out;
+  },
+
+  countInView: function (bounds) {
+    return this.inView(bounds).length;
+  },
+
   indexOf: function (id) {
     for (var i = 0; i < this.n; i++) if (this.id(i) === id) return i;
     return -1;
@@ -433,12 +455,12 @@ var EventsLayer = L.Layer.extend({
       return r;
     }
     var day = this.day[i];
-    var dateText = GC.fmtDay(day);
-    if (this.span[i] > 0) dateText += " – " + GC.fmtDay(day + this.span[i]);
+    var dateText = GC.readerDay(day);
+    if (this.span[i] > 0) dateText += " – " + GC.readerDay(day + this.span[i]);
     row("gc-p-date", "Date", dateText + " (" + this.dprecs[this.dprec[i]] + " precision)");
     var place = t.place(i);
     if (place !== null) row("gc-p-place", "Place", place);
-    var kindLine = this.kinds[this.kind[i]];
+    var kindLine = GC.kindWord(this.kinds[this.kind[i]]);
     row("gc-p-kind", "Kind", kindLine);
     row("gc-p-grading", "Grading", this.gradings[this.grading[i]]);
     var mgrsRef = t.mgrs(i);

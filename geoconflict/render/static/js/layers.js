@@ -1,9 +1,80 @@
-/* layers.js: The static layers: study areas, rivers, places, protected sites, vector context. */
+/* layers.js: The static layers: study areas, rivers, places, protected sites, vector context;
+   and the declutter pass over their labels. */
 function textLabel(text, cls) {
   return el("span", cls, text);
 }
 
-FACTORIES.areas = function (data) {
+/* label priority (0 first) and the zoom a label appears from, by kind of place */
+var LABEL_RANK = { area: [0, 0], city: [1, 0], town: [2, 7], neighbourhood: [3, 12] };
+
+/* One pass over the permanent labels, by priority (study areas, cities, towns,
+   neighbourhoods): a label is shown when its zoom is reached, it is on the map, clear
+   of every label shown before it and of the panels, and no study area already names
+   its place (one label per place). Hidden labels keep their box (visibility). */
+function declutter(page) {
+  var map = page.map;
+  var zoom = map.getZoom();
+  var origin = map.getContainer().getBoundingClientRect();
+  var size = map.getSize();
+  var labels = [];
+  var named = {};
+  ["areas", "places"].forEach(function (kind) {
+    var layer = page.layers[kind];
+    if (!layer || !map.hasLayer(layer)) return;
+    layer.eachLayer(function (l) {
+      var t = l.getTooltip && l.getTooltip();
+      if (!t || !t.options.permanent || !t.getElement()) return;
+      var p = l.feature.properties;
+      var rank = LABEL_RANK[kind === "areas" ? "area" : String(p.category || "").toLowerCase()] || [3, 12];
+      if (kind === "areas" && p.area_id) named[p.area_id] = true;
+      labels.push({ el: t.getElement(), rank: rank, id: p.place_id, area: kind === "areas" });
+    });
+  });
+  labels.sort(function (a, b) {
+    return a.rank[0] - b.rank[0];
+  });
+  var kept = page.panelRects();
+  labels.forEach(function (lab) {
+    var r = lab.el.getBoundingClientRect();
+    var box = { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
+    var show = zoom >= lab.rank[1] && !(lab.id && !lab.area && named[lab.id]);
+    show = show && box.x0 >= 0 && box.y0 >= 0 && box.x1 <= size.x && box.y1 <= size.y;
+    for (var i = 0; show && i < kept.length; i++) {
+      var q = kept[i];
+      if (box.x0 < q.x1 && box.x1 > q.x0 && box.y0 < q.y1 && box.y1 > q.y0) show = false;
+    }
+    lab.el.style.visibility = show ? "" : "hidden";
+    lab.el.setAttribute("aria-hidden", show ? "false" : "true");
+    if (show) kept.push(box);
+  });
+  /* the grid's references last: hidden where they would cover a place's name */
+  var grid = map.getContainer().querySelectorAll(".gc-grid-label span");
+  for (var g = 0; g < grid.length; g++) {
+    var r = grid[g].getBoundingClientRect();
+    var x0 = r.left - origin.left;
+    var y0 = r.top - origin.top;
+    var x1 = r.right - origin.left;
+    var y1 = r.bottom - origin.top;
+    var clear = true;
+    for (var i = 0; clear && i < kept.length; i++) {
+      var q = kept[i];
+      if (x0 < q.x1 && x1 > q.x0 && y0 < q.y1 && y1 > q.y0) clear = false;
+    }
+    grid[g].style.visibility = clear ? "" : "hidden";
+  }
+}
+GC.declutter = declutter;
+
+function hookDeclutter(page) {
+  if (page._declutter) return;
+  page._declutter = true;
+  page.map.on("zoomend moveend overlayadd overlayremove gc:panels", function () {
+    declutter(page);
+  });
+}
+
+FACTORIES.areas = function (data, page) {
+  hookDeclutter(page);
   return L.geoJSON(data, {
     interactive: false,
     style: function () {
@@ -48,14 +119,18 @@ function pointsLayer(data, style, permanent) {
   });
 }
 
-FACTORIES.places = function (data) {
+FACTORIES.places = function (data, page) {
+  hookDeclutter(page);
   return pointsLayer(data, { radius: 3, color: "#222", weight: 1, fillColor: "#fff", fillOpacity: 1 }, true);
 };
 FACTORIES.protected = function (data) {
   return pointsLayer(data, { radius: 6, color: "#b8860b", weight: 2, fillColor: "#fff3c4", fillOpacity: 1 }, false);
 };
-FACTORIES.context = function (data) {
+/* under the territory (350) and the other layers, over the tiles (200) */
+FACTORIES.context = function (data, page) {
+  if (!page.map.getPane("gcContext")) page.map.createPane("gcContext").style.zIndex = 250;
   return L.geoJSON(data, {
+    pane: "gcContext",
     interactive: false,
     pointToLayer: function (f, latlng) {
       return L.circleMarker(latlng, { radius: 2, color: "#555", weight: 1, fillOpacity: 0.8 });

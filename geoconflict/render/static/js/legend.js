@@ -1,14 +1,36 @@
-/* legend.js: The legend and its kind and grading filters. */
+/* legend.js: The legend and its kind and grading filters, in plain words; the note on
+   schematic shapes; the table of the events in view. */
+var KIND_WORDS = {
+  strike: ["strike", "air or artillery"],
+  civcas: ["civilian harm", "killed or hurt"],
+  ground: ["ground fighting", "clashes, sieges"],
+  other: ["other", ""],
+};
+var GRADING_WORDS = {
+  confirmed: "a belligerent accepted responsibility",
+  fair: "two or more credible sources",
+  weak: "a single source",
+  contested: "responsibility disputed",
+  discounted: "judged not caused by the belligerent named",
+  unknown: "not graded by the source",
+};
+GC.kindWord = function (k) {
+  return (KIND_WORDS[k] || [k])[0];
+};
+
 function buildLegend(page) {
   var cfg = page.cfg;
   var ev = page.events;
-  var box = el("details", "gc-legend leaflet-bar");
-  if (page.map.getSize().x >= 640) box.open = true;
-  el("summary", "gc-legend-summary", "Legend & filters", box);
-  var body = el("div", "gc-legend-body", null, box);
+  var box = el("div", "gc-legend leaflet-bar");
+  var det = el("details", "gc-legend-details", null, box);
+  if (page.map.getSize().x >= 640) det.open = true;
+  el("summary", "gc-legend-summary", "Legend & filters", det);
+  var body = el("div", "gc-legend-body", null, det);
+  if (cfg.schematic && page.layers.territory)
+    el("div", "gc-schematic", "Zone shapes are schematic; dates and shares are sourced.", box);
   page.filterInputs = { kinds: {}, gradings: {} };
   if (ev) {
-    el("div", "gc-legend-head", "Events (size: civilians killed, max)", body);
+    el("div", "gc-legend-head", "Events (dot size: civilians killed)", body);
     ev.kinds.forEach(function (k, i) {
       var lab = el("label", "gc-check", null, body);
       var input = el("input", null, null, lab);
@@ -18,13 +40,15 @@ function buildLegend(page) {
       input.className = "gc-kind-filter";
       var sw = el("span", "gc-swatch gc-swatch-dot", null, lab);
       sw.style.background = cfg.kindColours[k] || "#444";
-      el("span", null, k, lab);
+      var words = KIND_WORDS[k] || [k, ""];
+      el("span", "gc-kind-name", words[0], lab);
+      if (words[1]) el("span", "gc-explain", words[1], lab);
       input.addEventListener("change", function () {
         page.applyFilters();
       });
       page.filterInputs.kinds[k] = input;
     });
-    el("div", "gc-legend-head", "Grading", body);
+    el("div", "gc-legend-head", "Grading: how well the report is sourced", body);
     var grid = el("div", "gc-gradings", null, body);
     ev.gradings.forEach(function (g, i) {
       var lab = el("label", "gc-check", null, grid);
@@ -34,12 +58,24 @@ function buildLegend(page) {
       input.value = g;
       input.className = "gc-grading-filter";
       el("span", null, g, lab);
+      lab.title = g + ": " + (GRADING_WORDS[g] || "");
       input.addEventListener("change", function () {
         page.applyFilters();
       });
       page.filterInputs.gradings[g] = input;
     });
-    el("div", "gc-legend-note", "Dashed ring: location uncertainty (zoom in)", body);
+    el(
+      "div",
+      "gc-legend-note",
+      "Confirmed: a belligerent accepted it · fair: 2+ credible sources · weak: 1 source · contested: disputed · discounted: judged not caused.",
+      body
+    );
+    el("div", "gc-legend-note", "Dashed ring (zoomed in): how far off the place may be.", body);
+    var tableBtn = el("button", "gc-btn gc-table-open", "Table of the events in view", body);
+    tableBtn.type = "button";
+    tableBtn.addEventListener("click", function () {
+      openTable(page);
+    });
   }
   if (page.layers.territory) {
     el("div", "gc-legend-head", "Territory at the slider date", body);
@@ -66,3 +102,55 @@ Page.prototype.applyFilters = function () {
   this.chartDirty = true;
   return this.refresh();
 };
+
+/* the events in view at the slider date, as a table (text only), over the map */
+function openTable(page) {
+  var ev = page.events;
+  var map = page.map;
+  var old = map.getContainer().querySelector(".gc-table");
+  if (old) old.parentNode.removeChild(old);
+  var box = el("div", "gc-table", null, map.getContainer());
+  box.setAttribute("role", "dialog");
+  box.setAttribute("aria-label", "events in view");
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  var head = el("div", "gc-row", null, box);
+  var idx = ev.inView();
+  var limit = 1000;
+  el(
+    "h2",
+    "gc-table-title",
+    plural(idx.length, "event") + " in view on " + readerDay(page.day) + (idx.length > limit ? " (first " + limit + " shown)" : ""),
+    head
+  );
+  var close = el("button", "gc-btn gc-table-close", "Close", head);
+  close.type = "button";
+  var table = el("table", null, null, box);
+  var tr = el("tr", null, null, el("thead", null, null, table));
+  ["Date", "Place", "Kind", "Grading", "Civilians killed", "Source"].forEach(function (h) {
+    el("th", null, h, tr).scope = "col";
+  });
+  var tbody = el("tbody", null, null, table);
+  var t = ev.text;
+  idx.slice(0, limit).forEach(function (i) {
+    var row = el("tr", null, null, tbody);
+    el("td", null, readerDay(ev.day[i]), row);
+    el("td", null, t.place(i) || "", row);
+    el("td", null, GC.kindWord(ev.kinds[ev.kind[i]]), row);
+    el("td", null, ev.gradings[ev.grading[i]], row);
+    var lo = ev.cmin[i];
+    var hi = ev.cmax[i];
+    el("td", null, lo >= 0 && hi >= 0 && lo !== hi ? lo + "–" + hi : lo >= 0 ? lo : hi >= 0 ? hi : "", row);
+    el("td", null, t.source(i) || "", row);
+  });
+  function shut() {
+    if (box.parentNode) box.parentNode.removeChild(box);
+    var opener = map.getContainer().querySelector(".gc-table-open");
+    if (opener) opener.focus();
+  }
+  close.addEventListener("click", shut);
+  box.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") shut();
+  });
+  close.focus();
+}

@@ -38,6 +38,7 @@ GC.start = function (map, cfg) {
   };
   page.chartDirty = true;
   page.setDate(cfg.date);
+  page.arrange();
   page.firstDrawMs = performance.now();
 
   var api = {

@@ -1,0 +1,163 @@
+"""Nothing hides the story on the shipped pages (issue 12, items 4 and 5), measured in
+real headless Chromium at 1400×900 and 390×844: the events on screen against the panels'
+rectangles (from the DOM), the panels' share of the map, and the visible labels against
+each other and the panels. A popup that opens under a panel is moved clear of it.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pytest
+from shipped_pages import DESKTOP, PHONE, SPECS, Shipped, build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: (share of on-screen events under a panel, share of the map under panels), at most
+TARGETS = {DESKTOP: (0.05, 0.30), PHONE: (0.20, 0.40)}
+
+MEASURE = """(() => {
+  const page = window.geoconflict.page;
+  const rects = page.panelRects();
+  const size = page.map.getSize();
+  const points = page.events.inView().map((i) => page.events.point(i));
+  const onScreen = points.filter((p) => p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y);
+  return { rects: rects, size: [size.x, size.y], points: onScreen.map((p) => [p.x, p.y]) };
+})()"""
+
+LABELS = """(() => {
+  const origin = window.geoconflict.page.map.getContainer().getBoundingClientRect();
+  const sel = '.leaflet-tooltip.gc-label, .gc-grid-label span';
+  return [...document.querySelectorAll(sel)]
+    .filter((e) => getComputedStyle(e).visibility !== 'hidden' && e.offsetParent !== null)
+    .map((e) => { const r = e.getBoundingClientRect();
+      return { text: e.textContent, grid: e.matches('.gc-grid-label span'),
+        box: [r.left - origin.left, r.top - origin.top, r.right - origin.left,
+              r.bottom - origin.top] }; });
+})()"""
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Shipped]:
+    out = tmp_path_factory.mktemp("shipped")
+    return {name: build(name, out, node_modules) for name in SPECS}
+
+
+@pytest.fixture
+def opened(browser: Any) -> Any:
+    contexts: list[Any] = []
+
+    def opener(page: Shipped, size: tuple[int, int]) -> Any:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        contexts.append(context)
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        p = context.new_page()
+        p.goto(page.url)
+        p.wait_for_function("window.geoconflictReady === true")
+        return p
+
+    yield opener
+    for c in contexts:
+        c.close()
+
+
+def inside(pt: list[float], r: dict[str, float]) -> bool:
+    return r["x0"] <= pt[0] <= r["x1"] and r["y0"] <= pt[1] <= r["y1"]
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 0.5 and a[2] > b[0] + 0.5 and a[1] < b[3] - 0.5 and a[3] > b[1] + 0.5
+
+
+def panel_box(r: dict[str, float]) -> list[float]:
+    return [r["x0"], r["y0"], r["x1"], r["y1"]]
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", SPECS)
+def test_panels_leave_the_events_in_sight(
+    shipped: dict[str, Shipped], opened: Any, name: str, size: tuple[int, int]
+) -> None:
+    p = opened(shipped[name], size)
+    m = p.evaluate(MEASURE)
+    w, h = m["size"]
+    assert (w, h) == size
+    points = m["points"]
+    assert points, "the opening view shows events"
+    under = [pt for pt in points if any(inside(pt, r) for r in m["rects"])]
+    covered = sum(
+        max(0.0, min(r["x1"], w) - max(r["x0"], 0)) * max(0.0, min(r["y1"], h) - max(r["y0"], 0))
+        for r in m["rects"]
+    )
+    max_under, max_cover = TARGETS[size]
+    assert len(under) / len(points) <= max_under, (len(under), len(points))
+    assert covered / (w * h) <= max_cover, covered / (w * h)
+    # the panels do not overlap each other (the cover is their sum)
+    for a, b in combinations(m["rects"], 2):
+        assert not overlap(panel_box(a), panel_box(b)), (a, b)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", SPECS)
+def test_labels_never_collide(
+    shipped: dict[str, Shipped], opened: Any, name: str, size: tuple[int, int]
+) -> None:
+    p = opened(shipped[name], size)
+    for zoom_by in (0, 1, 2):
+        if zoom_by:
+            p.evaluate("z => window.geoconflict.page.map.setZoom(window.geoconflict.page.map"
+                       ".getZoom() + z, {animate: false})", 1)  # fmt: skip
+        labels = p.evaluate(LABELS)
+        rects = [panel_box(r) for r in p.evaluate("window.geoconflict.page.panelRects()")]
+        names = [lab for lab in labels if not lab["grid"]]
+        assert names, "some place or area is named"
+        for a, b in combinations(labels, 2):
+            if a["grid"] and b["grid"]:
+                continue  # the grid's own references sit on its lines
+            assert not overlap(a["box"], b["box"]), (a["text"], b["text"], zoom_by)
+        for lab in names:
+            assert not any(overlap(lab["box"], r) for r in rects), (lab["text"], zoom_by)
+        texts = [lab["text"] for lab in names]
+        assert len(texts) == len(set(texts)), texts  # one label per place
+
+
+def test_one_label_per_place_and_labels_appear_as_you_zoom(
+    shipped: dict[str, Shipped], opened: Any
+) -> None:
+    p = opened(shipped["air-campaign-overview"], DESKTOP)
+    texts = [lab["text"] for lab in p.evaluate(LABELS) if not lab["grid"]]
+    # the study area names Mosul and Raqqa; the cities' own labels are not repeated
+    assert "Mosul" in texts and "Raqqa" in texts and "Ar Raqqah" not in texts
+    assert texts.count("Mosul") == 1
+    q = opened(shipped["mosul-2016-17"], DESKTOP)
+    before = {lab["text"] for lab in q.evaluate(LABELS) if not lab["grid"]}
+    q.evaluate("window.geoconflict.page.map.setZoom(9, {animate: false})")
+    far = {lab["text"] for lab in q.evaluate(LABELS) if not lab["grid"]}
+    assert "Gogjali" in before and "Gogjali" not in far  # neighbourhoods from zoom 12
+
+
+def test_popup_opens_clear_of_the_panels(shipped: dict[str, Shipped], opened: Any) -> None:
+    page = shipped["raqqa-2017"]
+    p = opened(page, DESKTOP)
+    ids = p.evaluate("window.geoconflict.visibleEventIds()")
+    # put an event under the legend, then open its popup
+    p.evaluate(
+        """id => { const page = window.geoconflict.page; const i = page.events.indexOf(id);
+        const r = page.panelRects().find((q) => q.corner === 'topright' && q.y1 - q.y0 > 100);
+        const pt = page.events.point(i);
+        page.map.panBy([pt.x - (r.x0 + r.x1) / 2, pt.y - (r.y0 + r.y1) / 2], {animate: false});
+        window.geoconflict.openPopup(id); }""",
+        ids[0],
+    )
+    p.wait_for_selector(".leaflet-popup[data-gc-clear] .gc-popup")
+    box = p.evaluate(
+        "(() => { const o = window.geoconflict.page.map.getContainer().getBoundingClientRect();"
+        " const r = document.querySelector('.leaflet-popup').getBoundingClientRect();"
+        " return [r.left - o.left, r.top - o.top, r.right - o.left, r.bottom - o.top]; })()"
+    )
+    rects = [panel_box(r) for r in p.evaluate("window.geoconflict.page.panelRects()")]
+    assert not any(overlap(box, r) for r in rects), (box, rects)
