@@ -52,6 +52,7 @@ PAGE_SCRIPTS: tuple[str, ...] = (
     "dates",
     "dom",
     "page",
+    "glpoints",
     "events",
     "links",
     "territory",

@@ -1,4 +1,6 @@
-/* events.js: The events time layer: packed columns drawn on one canvas, popups, filters. */
+/* events.js: The events time layer: packed columns drawn on one canvas, popups, filters.
+   Drawn by WebGL (glpoints.js) where the browser has it, else stamped into a 2D
+   canvas's pixels; counted per (kind, grading, synthetic) group by binary search. */
 var DRAW_ORDER_LAST = "civcas";
 
 var EventsLayer = L.Layer.extend({
@@ -58,6 +60,7 @@ var EventsLayer = L.Layer.extend({
     this.gradOn = new Uint8Array(this.gradings.length).fill(1);
     this.lo = 0;
     this.hi = 0;
+    this.dayTo = -Infinity;
     this.order = [];
     var last = this.kinds.indexOf(DRAW_ORDER_LAST);
     for (i = 0; i < this.kinds.length; i++) if (i !== last) this.order.push(i);
@@ -75,7 +78,18 @@ var EventsLayer = L.Layer.extend({
       pane.style.pointerEvents = "none";
     }
     this._canvas = L.DomUtil.create("canvas", "gc-events-canvas", map.getPane("gcEvents"));
-    this._ctx = this._canvas.getContext("2d");
+    this._gl = GLPoints.create(this, this._canvas);
+    this.renderer = this._gl ? "webgl" : "canvas";
+    if (this._gl) {
+      /* the precision rings (zoomed in) go on a 2D canvas above the points */
+      this._ringCanvas = L.DomUtil.create("canvas", "gc-events-rings", map.getPane("gcEvents"));
+      this._ctx = this._ringCanvas.getContext("2d");
+    } else {
+      /* a canvas that tried WebGL and failed may refuse a 2D context: start afresh */
+      L.DomUtil.remove(this._canvas);
+      this._canvas = L.DomUtil.create("canvas", "gc-events-canvas", map.getPane("gcEvents"));
+      this._ctx = this._canvas.getContext("2d");
+    }
     map.on("moveend resize viewreset", this._reset, this);
     map.on("zoomstart", this._hide, this);
     map.on("click", this._onClick, this);
@@ -87,11 +101,13 @@ var EventsLayer = L.Layer.extend({
     map.off("zoomstart", this._hide, this);
     map.off("click", this._onClick, this);
     L.DomUtil.remove(this._canvas);
-    this._canvas = null;
+    if (this._ringCanvas) L.DomUtil.remove(this._ringCanvas);
+    this._canvas = this._ringCanvas = this._gl = null;
   },
 
   _hide: function () {
     if (this._canvas) this._canvas.style.visibility = "hidden";
+    if (this._ringCanvas) this._ringCanvas.style.visibility = "hidden";
   },
 
   _reset: function () {
@@ -106,7 +122,22 @@ var EventsLayer = L.Layer.extend({
     this._canvas.style.width = size.x + "px";
     this._canvas.style.height = size.y + "px";
     this._canvas.style.visibility = "";
+    if (this._ringCanvas) {
+      var rc = this._ringCanvas;
+      L.DomUtil.setPosition(rc, topLeft);
+      rc.width = this._canvas.width;
+      rc.height = this._canvas.height;
+      rc.style.width = size.x + "px";
+      rc.style.height = size.y + "px";
+      rc.style.visibility = "";
+    }
     this._ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this._dpr = dpr;
+    if (this._gl) {
+      this._gl.state = "";
+      this.redraw();
+      return;
+    }
     if (this._dpr !== dpr || !this._byKind) {
       this._sprites = {};
       this._byKind = [];
@@ -115,6 +146,7 @@ var EventsLayer = L.Layer.extend({
     this._img = this._ctx.createImageData(this._canvas.width, this._canvas.height);
     this._d32 = new Uint32Array(this._img.data.buffer);
     this._last = new Int32Array(this._canvas.width * this._canvas.height);
+    this._state = this._pixKey = "";
     this.redraw();
   },
 
@@ -122,6 +154,7 @@ var EventsLayer = L.Layer.extend({
      window when any day of it (date_start .. date_end) is: the slice starts at the
      first event whose reach gets to `from`, and each event's last day is checked */
   setRange: function (day, mode, windowDays) {
+    this.dayTo = day;
     this.hi = lowerBound(this.day, day + 1);
     this.from = mode === "window" ? day - windowDays + 1 : -Infinity;
     this.lo = mode === "window" ? lowerBound(this.reach, this.from) : 0;
@@ -147,27 +180,149 @@ var EventsLayer = L.Layer.extend({
 
   redraw: function () {
     var t0 = performance.now();
-    var syntheticShown = false;
-    var count = 0;
-    var i;
-    for (i = this.lo; i < this.hi; i++) {
-      if (this.shown(i)) {
-        count++;
-        if (this.synthetic[i]) syntheticShown = true;
-      }
-    }
-    this.shownCount = count;
-    this.syntheticShown = syntheticShown;
+    this._count();
     if (this._canvas && this._map) this._draw();
     this._page.lastRedrawMs = performance.now() - t0;
     return this._page.lastRedrawMs;
   },
 
+  /* shownCount and syntheticShown: with the links mask, event by event; else per
+     (kind, grading, synthetic) group, by binary search over its first days (and
+     last days, in window mode): events shown = first day <= D minus last day < from */
+  _count: function () {
+    var count = 0;
+    var syntheticShown = false;
+    var i;
+    if (this.mask) {
+      for (i = this.lo; i < this.hi; i++) {
+        if (this.shown(i)) {
+          count++;
+          if (this.synthetic[i]) syntheticShown = true;
+        }
+      }
+    } else {
+      var gr = this._groups();
+      var windowed = this.from !== -Infinity;
+      if (windowed && !gr.last) this._groupLastDays(gr);
+      var ng = this.gradings.length;
+      for (var g = 0; g < gr.n; g++) {
+        var a = gr.starts[g];
+        var b = gr.starts[g + 1];
+        if (a === b) continue;
+        var k = Math.floor(g / (2 * ng));
+        if (!this.kindOn[k] || !this.gradOn[Math.floor(g / 2) % ng]) continue;
+        var c = boundIn(gr.first, a, b, this.dayTo + 1) - a;
+        if (windowed) c -= boundIn(gr.last, a, b, this.from) - a;
+        count += c;
+        if (c > 0 && g % 2) syntheticShown = true;
+      }
+    }
+    this.shownCount = count;
+    this.syntheticShown = syntheticShown;
+  },
+
+  /* the events grouped by (kind, grading, synthetic): first days, sorted, per group */
+  _groups: function () {
+    if (this._gr) return this._gr;
+    var n = this.n;
+    var ng = this.gradings.length;
+    var G = this.kinds.length * ng * 2;
+    var key = new Int32Array(n);
+    var starts = new Int32Array(G + 1);
+    var i;
+    for (i = 0; i < n; i++) {
+      key[i] = (this.kind[i] * ng + this.grading[i]) * 2 + this.synthetic[i];
+      starts[key[i] + 1]++;
+    }
+    for (var g = 0; g < G; g++) starts[g + 1] += starts[g];
+    var fill = starts.slice(0, G);
+    var order = new Int32Array(n);
+    for (i = 0; i < n; i++) order[fill[key[i]]++] = i;
+    var first = new Int32Array(n);
+    for (var j = 0; j < n; j++) first[j] = this.day[order[j]];
+    this._gr = { n: G, starts: starts, order: order, first: first, last: null };
+    return this._gr;
+  },
+
+  /* the groups' last days, sorted per group (window mode only; made on first use) */
+  _groupLastDays: function (gr) {
+    var last = new Int32Array(this.n);
+    for (var j = 0; j < this.n; j++) last[j] = this.day[gr.order[j]] + this.span[gr.order[j]];
+    for (var g = 0; g < gr.n; g++) if (gr.starts[g + 1] - gr.starts[g] > 1) last.subarray(gr.starts[g], gr.starts[g + 1]).sort();
+    gr.last = last;
+  },
+
+  /* wait until the last frame is drawn (WebGL draws asynchronously): tests, benchmarks */
+  finish: function () {
+    if (this._gl) this._gl.finish();
+  },
+
   _draw: function () {
     var ctx = this._ctx;
     var size = this._map.getSize();
-    ctx.clearRect(0, 0, size.x, size.y);
     var v = this._view();
+    var zoom = this._map.getZoom();
+    if (this._gl) {
+      ctx.clearRect(0, 0, size.x, size.y);
+      this._gl.draw(v, size.x, size.y, this._dpr);
+      if (zoom >= this.ringMinZoom) this._rings(v, size.x, size.y);
+      return;
+    }
+    /* cumulative mode, stepping forward, nothing else changed: stamp only the events
+       the step added onto the last frame (rings, zoomed in, need the full frame) */
+    var state = [v.scale, v.ox, v.oy, size.x, size.y, this._dpr, this.from, this.kindOn.join(""), this.gradOn.join("")].join("|");
+    var start = this.lo;
+    var fresh = !(
+      this.from === -Infinity &&
+      zoom < this.ringMinZoom &&
+      state === this._state &&
+      this.mask === this._stateMask &&
+      this.hi >= this._drawnHi &&
+      this._img
+    );
+    if (!fresh) start = Math.max(this.lo, this._drawnHi);
+    this._state = state;
+    this._stateMask = this.mask;
+    this._drawnHi = this.hi;
+    this.lastIncremental = !fresh;
+    if (fresh) ctx.clearRect(0, 0, size.x, size.y);
+    this._stamp(v, size, start, this.hi, fresh);
+  },
+
+  /* Each event's centre pixel in the frame (device pixels, y * width + x) for view v:
+     -1 when the centre is off the frame but the dot reaches into it, -2 when the dot
+     is off the frame. Made once per view, so slider moves only look them up. */
+  _pixels: function (v, w, h) {
+    var dpr = this._dpr;
+    var key = [v.scale, v.ox, v.oy, w, h, dpr].join("|");
+    if (this._pixKey === key) return this._pix;
+    var n = this.n;
+    var pix = this._pix && this._pix.length === n ? this._pix : (this._pix = new Int32Array(n));
+    var W = this._img.width;
+    var H = this._img.height;
+    var wx = this.wx;
+    var wy = this.wy;
+    var radius = this.radius;
+    for (var i = 0; i < n; i++) {
+      var x = wx[i] * v.scale - v.ox;
+      var y = wy[i] * v.scale - v.oy;
+      var r = radius[i];
+      if (x < -r || y < -r || x > w + r || y > h + r) {
+        pix[i] = -2;
+        continue;
+      }
+      var cx = Math.round(x * dpr);
+      var cy = Math.round(y * dpr);
+      pix[i] = cx >= 0 && cy >= 0 && cx < W && cy < H ? cy * W + cx : -1;
+    }
+    this._pixKey = key;
+    return pix;
+  },
+
+  /* stamp the shown events of [a, b) into the frame's pixels, kind by kind (the last
+     kind on top); fresh: into a cleared frame */
+  _stamp: function (v, size, a, b, fresh) {
+    var ctx = this._ctx;
     var w = size.x;
     var h = size.y;
     var nk = this.kinds.length;
@@ -185,38 +340,62 @@ var EventsLayer = L.Layer.extend({
     var from = this.from;
     var mask = this.mask;
     var i, k, x, y, r;
-    for (i = this.lo; i < this.hi; i++) {
+    var pix = this._pixels(v, w, h);
+    for (i = a; i < b; i++) {
+      if (pix[i] === -2) continue;
       k = kind[i];
       if (!kindOn[k] || !gradOn[grading[i]] || day[i] + span[i] < from) continue;
       if (mask && !mask[i]) continue;
-      x = wx[i] * v.scale - v.ox;
-      y = wy[i] * v.scale - v.oy;
-      r = radius[i];
-      if (x < -r || y < -r || x > w + r || y > h + r) continue;
       bufs[k][lens[k]++] = i;
     }
     var colours = this._page.cfg ? this._page.cfg.kindColours : {};
-    var zoom = this._map.getZoom();
-    var rings = zoom >= this.ringMinZoom;
+    var rings = this._map.getZoom() >= this.ringMinZoom;
     var dpr = this._dpr;
     var img = this._img;
     var d8 = img.data;
     var d32 = this._d32;
     var W = img.width;
     var H = img.height;
-    d32.fill(0);
     /* the sprite last stamped at each pixel: stamping the same sprite at the same
        place again changes nothing visible, so dense data costs far less */
     var last = this._last;
-    last.fill(0);
-    for (var o = 0; o < this.order.length; o++) {
+    if (fresh) {
+      d32.fill(0);
+      last.fill(0);
+    }
+    /* A dot hides every earlier dot of its size or smaller centred on the same pixel:
+       going from the top down, keep only the dots not hidden so (firsts[k]: the first
+       kept in bufs[k]); dense data then stamps far fewer sprites. */
+    var cover = this._cover && this._cover.length === W * H ? this._cover : (this._cover = new Uint8Array(W * H));
+    cover.fill(0);
+    var firsts = new Int32Array(nk);
+    var o, buf, len, j;
+    /* (zoomed in, every dot's precision ring is drawn: no dot is left out) */
+    for (o = rings ? -1 : this.order.length - 1; o >= 0; o--) {
       k = this.order[o];
-      var buf = bufs[k];
-      var len = lens[k];
-      if (!len) continue;
+      buf = bufs[k];
+      len = lens[k];
+      var wp = len;
+      for (j = len - 1; j >= 0; j--) {
+        i = buf[j];
+        var at0 = pix[i];
+        if (at0 >= 0) {
+          var size2 = 2 * radius[i] + 1;
+          if (cover[at0] >= size2) continue;
+          cover[at0] = size2;
+        }
+        buf[--wp] = i;
+      }
+      firsts[k] = wp;
+    }
+    for (o = 0; o < this.order.length; o++) {
+      k = this.order[o];
+      buf = bufs[k];
+      len = lens[k];
+      if (firsts[k] >= len) continue;
       var colour = colours[this.kinds[k]] || "#444";
       var byRadius = this._byKind[k] || (this._byKind[k] = {});
-      for (var j = 0; j < len; j++) {
+      for (j = firsts[k]; j < len; j++) {
         i = buf[j];
         var sp = byRadius[radius[i]] || (byRadius[radius[i]] = this._sprite(colour, radius[i]));
         var px = Math.round((wx[i] * v.scale - v.ox) * dpr);
@@ -272,12 +451,40 @@ var EventsLayer = L.Layer.extend({
       }
     }
     ctx.putImageData(img, 0, 0);
-    for (o = 0; o < this.order.length; o++) {
+    if (rings) this._strokeRings(v, bufs, lens);
+  },
+
+  /* WebGL mode, zoomed in: the events in view, by kind, for their precision rings */
+  _rings: function (v, w, h) {
+    var nk = this.kinds.length;
+    var lens = new Int32Array(nk);
+    var bufs = this._bufs;
+    for (var i = this.lo; i < this.hi; i++) {
+      if (!this.shown(i)) continue;
+      var x = this.wx[i] * v.scale - v.ox;
+      var y = this.wy[i] * v.scale - v.oy;
+      var r = this.radius[i];
+      if (x < -r || y < -r || x > w + r || y > h + r) continue;
+      var k = this.kind[i];
+      bufs[k][lens[k]++] = i;
+    }
+    this._strokeRings(v, bufs, lens);
+  },
+
+  /* dashed circles of each event's location precision, where wider than its dot */
+  _strokeRings: function (v, bufs, lens) {
+    var ctx = this._ctx;
+    var colours = this._page.cfg ? this._page.cfg.kindColours : {};
+    var radius = this.radius;
+    var wx = this.wx;
+    var wy = this.wy;
+    var k, buf, len, j, i, x, y;
+    for (var o = 0; o < this.order.length; o++) {
       k = this.order[o];
       buf = bufs[k];
       len = lens[k];
       if (!len) continue;
-      if (rings && len < 5000) {
+      if (len < 5000) {
         ctx.save();
         ctx.strokeStyle = colours[this.kinds[k]] || "#444";
         ctx.setLineDash([4, 3]);
