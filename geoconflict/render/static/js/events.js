@@ -257,6 +257,19 @@ var EventsLayer = L.Layer.extend({
     if (this._gl) this._gl.finish();
   },
 
+  /* the drawn dots' [r, g, b, a] at container point (x, y), from either renderer */
+  pixelAt: function (x, y) {
+    var px = Math.round(x * this._dpr);
+    var py = Math.round(y * this._dpr);
+    if (this._gl) {
+      var gl = this._gl.gl;
+      var out = new Uint8Array(4);
+      gl.readPixels(px, gl.drawingBufferHeight - 1 - py, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, out);
+      return Array.prototype.slice.call(out);
+    }
+    return Array.prototype.slice.call(this._ctx.getImageData(px, py, 1, 1).data);
+  },
+
   _draw: function () {
     var ctx = this._ctx;
     var size = this._map.getSize();
