@@ -150,10 +150,10 @@ def encode_events(
     payload: dict[str, Any] = {
         "n": len(d),
         "id": pack_ids(ids.iloc[order] if len(ids) else ids),
-        "day": pack_ints(d, delta=True),
+        "day": pack_ints(d, delta=True, offset=True),
         "dayEnd": pack_ints(span),
-        "lat": pack_ints(np.round(lat[order] * 1e5).astype("int64")),
-        "lon": pack_ints(np.round(lon[order] * 1e5).astype("int64")),
+        "lat": pack_ints(np.round(lat[order] * 1e5).astype("int64"), offset=True),
+        "lon": pack_ints(np.round(lon[order] * 1e5).astype("int64"), offset=True),
         "kind": pack_ints(_codes(_col(sub, "kind"), KINDS, "other")),
         "kinds": list(KINDS),
         "grading": pack_ints(_codes(_col(sub, "grading"), GRADINGS, "unknown")),
