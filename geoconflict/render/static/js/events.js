@@ -147,6 +147,7 @@ var EventsLayer = L.Layer.extend({
     this._d32 = new Uint32Array(this._img.data.buffer);
     this._last = new Int32Array(this._canvas.width * this._canvas.height);
     this._state = this._pixKey = "";
+    this._drawnK = null;
     this.redraw();
   },
 
@@ -270,6 +271,47 @@ var EventsLayer = L.Layer.extend({
     return Array.prototype.slice.call(this._ctx.getImageData(px, py, 1, 1).data);
   },
 
+  /* The events in draw order: kind by kind (this.order: the last kind on top), by
+     first day within a kind. perm[j] is the event at place j; starts[o] where the
+     o-th kind of the order begins; day and reach (the latest last day so far within
+     the kind) in that order, so each kind's events in a window are one range. */
+  kindOrder: function () {
+    if (this._ko) return this._ko;
+    var n = this.n;
+    var nk = this.kinds.length;
+    var rank = new Int32Array(nk);
+    var o, i, j;
+    for (o = 0; o < this.order.length; o++) rank[this.order[o]] = o;
+    var starts = new Int32Array(nk + 1);
+    for (i = 0; i < n; i++) starts[rank[this.kind[i]] + 1]++;
+    for (o = 0; o < nk; o++) starts[o + 1] += starts[o];
+    var fill = starts.slice(0, nk);
+    var perm = new Int32Array(n);
+    for (i = 0; i < n; i++) perm[fill[rank[this.kind[i]]]++] = i;
+    var day = new Int32Array(n);
+    var reach = new Int32Array(n);
+    for (o = 0; o < nk; o++) {
+      var far = -2147483648;
+      for (j = starts[o]; j < starts[o + 1]; j++) {
+        i = perm[j];
+        day[j] = this.day[i];
+        far = Math.max(far, this.day[i] + this.span[i]);
+        reach[j] = far;
+      }
+    }
+    this._ko = { perm: perm, starts: starts, day: day, reach: reach };
+    return this._ko;
+  },
+
+  /* [lo, hi) in draw order of the o-th kind's events that can be shown in [from, to] */
+  kindRange: function (o, to, from) {
+    var ko = this.kindOrder();
+    var a = ko.starts[o];
+    var hi = boundIn(ko.day, a, ko.starts[o + 1], to + 1);
+    var lo = from === -Infinity ? a : boundIn(ko.reach, a, hi, from);
+    return [lo, hi];
+  },
+
   _draw: function () {
     var ctx = this._ctx;
     var size = this._map.getSize();
@@ -284,64 +326,76 @@ var EventsLayer = L.Layer.extend({
     /* cumulative mode, stepping forward, nothing else changed: stamp only the events
        the step added onto the last frame (rings, zoomed in, need the full frame) */
     var state = [v.scale, v.ox, v.oy, size.x, size.y, this._dpr, this.from, this.kindOn.join(""), this.gradOn.join("")].join("|");
-    var start = this.lo;
     var fresh = !(
       this.from === -Infinity &&
       zoom < this.ringMinZoom &&
       state === this._state &&
       this.mask === this._stateMask &&
-      this.hi >= this._drawnHi &&
+      this.dayTo >= this._drawnTo &&
+      this._drawnK &&
       this._img
     );
-    if (!fresh) start = Math.max(this.lo, this._drawnHi);
+    var no = this.order.length;
+    var los = new Int32Array(no);
+    var his = new Int32Array(no);
+    for (var o = 0; o < no; o++) {
+      var r = this.kindRange(o, this.dayTo, this.from);
+      los[o] = fresh ? r[0] : Math.max(r[0], this._drawnK[o]);
+      his[o] = r[1];
+    }
     this._state = state;
     this._stateMask = this.mask;
-    this._drawnHi = this.hi;
+    this._drawnTo = this.dayTo;
+    this._drawnK = his;
     this.lastIncremental = !fresh;
     if (fresh) ctx.clearRect(0, 0, size.x, size.y);
-    this._stamp(v, size, start, this.hi, fresh);
+    this._stamp(v, size, los, his, fresh);
   },
 
-  /* Each event's centre pixel in the frame (device pixels, y * width + x) for view v:
-     -1 when the centre is off the frame but the dot reaches into it, -2 when the dot
-     is off the frame. Made once per view, so slider moves only look them up. */
+  /* Each event's centre pixel in the frame (device pixels, y * width + x) for view v,
+     in draw order (kindOrder): -1 when the centre is off the frame but the dot reaches
+     into it, -2 when the dot is off the frame. Made once per view, so slider moves
+     only look them up. */
   _pixels: function (v, w, h) {
     var dpr = this._dpr;
     var key = [v.scale, v.ox, v.oy, w, h, dpr].join("|");
     if (this._pixKey === key) return this._pix;
     var n = this.n;
     var pix = this._pix && this._pix.length === n ? this._pix : (this._pix = new Int32Array(n));
+    var perm = this.kindOrder().perm;
     var W = this._img.width;
     var H = this._img.height;
     var wx = this.wx;
     var wy = this.wy;
     var radius = this.radius;
-    for (var i = 0; i < n; i++) {
+    for (var j = 0; j < n; j++) {
+      var i = perm[j];
       var x = wx[i] * v.scale - v.ox;
       var y = wy[i] * v.scale - v.oy;
       var r = radius[i];
       if (x < -r || y < -r || x > w + r || y > h + r) {
-        pix[i] = -2;
+        pix[j] = -2;
         continue;
       }
       var cx = Math.round(x * dpr);
       var cy = Math.round(y * dpr);
-      pix[i] = cx >= 0 && cy >= 0 && cx < W && cy < H ? cy * W + cx : -1;
+      pix[j] = cx >= 0 && cy >= 0 && cx < W && cy < H ? cy * W + cx : -1;
     }
     this._pixKey = key;
     return pix;
   },
 
-  /* stamp the shown events of [a, b) into the frame's pixels, kind by kind (the last
-     kind on top); fresh: into a cleared frame */
-  _stamp: function (v, size, a, b, fresh) {
+  /* Stamp the shown events of the ranges [los[o], his[o]) (draw order, one per kind)
+     into the frame's pixels, kind by kind, the last kind on top; fresh: into a
+     cleared frame. Going from the top down first, a dot hidden by a later dot of its
+     size or larger centred on the same pixel is left out, so dense data stamps far
+     fewer sprites (zoomed in, every dot is kept: each has its precision ring). */
+  _stamp: function (v, size, los, his, fresh) {
     var ctx = this._ctx;
-    var w = size.x;
-    var h = size.y;
     var nk = this.kinds.length;
     var lens = new Int32Array(nk);
     var bufs = this._bufs;
-    var kind = this.kind;
+    var perm = this.kindOrder().perm;
     var grading = this.grading;
     var kindOn = this.kindOn;
     var gradOn = this.gradOn;
@@ -352,15 +406,7 @@ var EventsLayer = L.Layer.extend({
     var span = this.span;
     var from = this.from;
     var mask = this.mask;
-    var i, k, x, y, r;
-    var pix = this._pixels(v, w, h);
-    for (i = a; i < b; i++) {
-      if (pix[i] === -2) continue;
-      k = kind[i];
-      if (!kindOn[k] || !gradOn[grading[i]] || day[i] + span[i] < from) continue;
-      if (mask && !mask[i]) continue;
-      bufs[k][lens[k]++] = i;
-    }
+    var pix = this._pixels(v, size.x, size.y);
     var colours = this._page.cfg ? this._page.cfg.kindColours : {};
     var rings = this._map.getZoom() >= this.ringMinZoom;
     var dpr = this._dpr;
@@ -370,45 +416,43 @@ var EventsLayer = L.Layer.extend({
     var W = img.width;
     var H = img.height;
     /* the sprite last stamped at each pixel: stamping the same sprite at the same
-       place again changes nothing visible, so dense data costs far less */
+       place again changes nothing visible */
     var last = this._last;
     if (fresh) {
       d32.fill(0);
       last.fill(0);
     }
-    /* A dot hides every earlier dot of its size or smaller centred on the same pixel:
-       going from the top down, keep only the dots not hidden so (firsts[k]: the first
-       kept in bufs[k]); dense data then stamps far fewer sprites. */
     var cover = this._cover && this._cover.length === W * H ? this._cover : (this._cover = new Uint8Array(W * H));
     cover.fill(0);
-    var firsts = new Int32Array(nk);
-    var o, buf, len, j;
-    /* (zoomed in, every dot's precision ring is drawn: no dot is left out) */
-    for (o = rings ? -1 : this.order.length - 1; o >= 0; o--) {
+    var o, k, i, j, buf, len;
+    for (o = this.order.length - 1; o >= 0; o--) {
       k = this.order[o];
+      if (!kindOn[k]) continue;
       buf = bufs[k];
-      len = lens[k];
-      var wp = len;
-      for (j = len - 1; j >= 0; j--) {
-        i = buf[j];
-        var at0 = pix[i];
-        if (at0 >= 0) {
+      len = 0;
+      for (j = his[o] - 1; j >= los[o]; j--) {
+        var at0 = pix[j];
+        if (at0 === -2) continue;
+        i = perm[j];
+        if (!gradOn[grading[i]] || day[i] + span[i] < from) continue;
+        if (mask && !mask[i]) continue;
+        if (at0 >= 0 && !rings) {
           var size2 = 2 * radius[i] + 1;
           if (cover[at0] >= size2) continue;
           cover[at0] = size2;
         }
-        buf[--wp] = i;
+        buf[len++] = i;
       }
-      firsts[k] = wp;
+      lens[k] = len;
     }
     for (o = 0; o < this.order.length; o++) {
       k = this.order[o];
       buf = bufs[k];
       len = lens[k];
-      if (firsts[k] >= len) continue;
+      if (!len) continue;
       var colour = colours[this.kinds[k]] || "#444";
       var byRadius = this._byKind[k] || (this._byKind[k] = {});
-      for (j = firsts[k]; j < len; j++) {
+      for (j = len - 1; j >= 0; j--) {
         i = buf[j];
         var sp = byRadius[radius[i]] || (byRadius[radius[i]] = this._sprite(colour, radius[i]));
         var px = Math.round((wx[i] * v.scale - v.ox) * dpr);
@@ -445,19 +489,19 @@ var EventsLayer = L.Layer.extend({
           Y = py + edy[s];
           if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
           var q = (Y * W + X) * 4;
-          var a = erg[4 * s + 3];
+          var ea = erg[4 * s + 3];
           var da = d8[q + 3];
           if (da === 0) {
             d8[q] = erg[4 * s];
             d8[q + 1] = erg[4 * s + 1];
             d8[q + 2] = erg[4 * s + 2];
-            d8[q + 3] = a;
+            d8[q + 3] = ea;
           } else {
-            var keep = (da * (255 - a)) / 255;
-            var oa = a + keep;
-            d8[q] = (erg[4 * s] * a + d8[q] * keep) / oa;
-            d8[q + 1] = (erg[4 * s + 1] * a + d8[q + 1] * keep) / oa;
-            d8[q + 2] = (erg[4 * s + 2] * a + d8[q + 2] * keep) / oa;
+            var keep = (da * (255 - ea)) / 255;
+            var oa = ea + keep;
+            d8[q] = (erg[4 * s] * ea + d8[q] * keep) / oa;
+            d8[q + 1] = (erg[4 * s + 1] * ea + d8[q + 1] * keep) / oa;
+            d8[q + 2] = (erg[4 * s + 2] * ea + d8[q + 2] * keep) / oa;
             d8[q + 3] = oa;
           }
         }

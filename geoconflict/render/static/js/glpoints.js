@@ -131,46 +131,28 @@ GLPoints.proto = {
     var names = ["u_scale", "u_off", "u_size", "u_dpr", "u_from", "u_to", "u_useMask", "u_gradOn", "u_colour"];
     for (var k = 0; k < names.length; k++) this.u[names[k]] = gl.getUniformLocation(prog, names[k]);
     var n = layer.n;
-    /* draw order: kinds in layer.order, first day within a kind (a stable counting sort) */
-    var nk = layer.kinds.length;
-    var rank = new Int32Array(nk);
-    for (k = 0; k < layer.order.length; k++) rank[layer.order[k]] = k;
-    var starts = new Int32Array(nk + 1);
-    var i;
-    for (i = 0; i < n; i++) starts[rank[layer.kind[i]] + 1]++;
-    for (k = 0; k < nk; k++) starts[k + 1] += starts[k];
-    var fill = starts.slice(0, nk);
-    var perm = new Int32Array(n);
-    for (i = 0; i < n; i++) perm[fill[rank[layer.kind[i]]]++] = i;
-    this.perm = perm;
-    this.starts = starts;
+    /* in the layer's draw order (kind by kind, by first day: layer.kindOrder()) */
+    var ko = layer.kindOrder();
+    var perm = (this.perm = ko.perm);
+    this.starts = ko.starts;
+    this.day = ko.day;
+    this.reach = ko.reach;
     /* the world origin of the positions: float32 keeps sub-pixel detail near it */
     this.cx = n ? layer.wx[perm[0]] : 0.5;
     this.cy = n ? layer.wy[perm[0]] : 0.5;
     var pos = new Float32Array(2 * n);
     var days = new Float32Array(2 * n);
     var meta = new Uint8Array(4 * n);
-    var day = (this.day = new Int32Array(n));
-    var reach = (this.reach = new Int32Array(n));
     for (var j = 0; j < n; j++) {
-      i = perm[j];
+      var i = perm[j];
       pos[2 * j] = layer.wx[i] - this.cx;
       pos[2 * j + 1] = layer.wy[i] - this.cy;
-      day[j] = layer.day[i];
       days[2 * j] = layer.day[i];
       days[2 * j + 1] = layer.day[i] + layer.span[i];
       meta[4 * j] = layer.kind[i];
       meta[4 * j + 1] = layer.grading[i];
       meta[4 * j + 2] = Math.min(255, Math.round(2 * layer.radius[i]));
       meta[4 * j + 3] = 1;
-    }
-    /* per kind: reach[j], the latest last day of the kind's events up to j (see events.js) */
-    for (k = 0; k < nk; k++) {
-      var far = -2147483648;
-      for (j = starts[k]; j < starts[k + 1]; j++) {
-        far = Math.max(far, days[2 * j + 1]);
-        reach[j] = far;
-      }
     }
     this.meta = meta;
     this.vao = gl.createVertexArray();
@@ -208,15 +190,6 @@ GLPoints.proto = {
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, this.meta);
     this.maskOn = true;
     this.state = "";
-  },
-
-  /* [lo, hi) of kind k (in draw order) for the layer's window [from, day] */
-  range: function (o, to, from) {
-    var a = this.starts[o];
-    var b = this.starts[o + 1];
-    var hi = boundIn(this.day, a, b, to + 1);
-    var lo = from === -Infinity ? a : boundIn(this.reach, a, hi, from);
-    return [lo, hi];
   },
 
   /* Draw the frame: the layer's window, filters and view. Only the events added since
@@ -257,7 +230,7 @@ GLPoints.proto = {
     var points = 0;
     for (var o = 0; o < L.order.length; o++) {
       var k = L.order[o];
-      var r = this.range(o, to, from);
+      var r = L.kindRange(o, to, from);
       drawn.push(r);
       if (!L.kindOn[k]) continue;
       var lo = r[0];
