@@ -139,6 +139,8 @@ def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) 
 def arrow_text(values: Any) -> Any:
     """A column as a pyarrow string array (missing as null), without a Python loop per value.
 
+    A pyarrow string array is returned as it is.
+
     Examples
     --------
     >>> arrow_text(["a", None, 3]).to_pylist()
@@ -146,6 +148,10 @@ def arrow_text(values: Any) -> Any:
     """
     import pyarrow as pa
 
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        return values
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     try:
         return pa.array(series, type=pa.string(), from_pandas=True)
