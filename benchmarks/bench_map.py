@@ -138,8 +138,9 @@ def baseline_script(rev: str) -> str | None:
         ).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return None
-    # (glpoints.js stays in the page, unused by the old layer)
-    return page_script().replace(static_text("js/events.js"), old)
+    # (glpoints.js stays in the page, unused by the old layer; stamp.js goes)
+    script = page_script().replace(static_text("js/stamp.js"), "")
+    return script.replace(static_text("js/events.js"), old)
 
 
 def bench_ours(

@@ -154,6 +154,17 @@ def test_the_count_is_pythons_at_every_date_in_both_modes(
         page.evaluate(f"window.geoconflict.setDate('{day}')")
         count = page.evaluate("window.geoconflict.page.events.shownCount")
         assert count == len(shown_in_python(events, day, window=30)), day
+    # The chart's bins (binCounts): events per first-day bin, with the filters.
+    edges = ["2015-01-01", "2016-01-01", "2016-07-01", "2017-01-01", "2018-01-01"]
+    page.evaluate("window.geoconflict.setFilter({kinds: ['strike', 'ground']})")
+    got = page.evaluate(
+        """edges => Array.from(window.geoconflict.page.events.binCounts(
+             edges.map(GC.parseDay)))""",
+        edges,
+    )
+    picked = events[events["kind"].isin(["strike", "ground"])]
+    cut = pd.cut(picked["date_start"], pd.to_datetime(edges), right=False)
+    assert got == cut.value_counts(sort=False).tolist()
     # With a kind filter, in window mode: the group counts leave the other kinds out.
     page.evaluate("window.geoconflict.setFilter({kinds: ['civcas', 'ground']})")
     day = "2017-07-01"

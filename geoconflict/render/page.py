@@ -54,6 +54,7 @@ PAGE_SCRIPTS: tuple[str, ...] = (
     "page",
     "glpoints",
     "events",
+    "stamp",
     "links",
     "territory",
     "layers",
