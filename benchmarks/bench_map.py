@@ -7,15 +7,19 @@ Same synthetic events, same run, same machine. For each size it measures
 - first render: seconds from navigation to the first complete draw in headless
   Chromium (ours: ``geoconflictReady``, which waits for the first frame;
   explore: the ``load`` event plus two animation frames);
-- slider step: milliseconds to move the time slider one week and redraw,
-  measured in the page with ``performance.now()`` (ours only: explore has no
-  slider; TimestampedGeoJson's plugins come from CDNs that are not reachable
-  offline, so its page is built and sized but not rendered).
+- the time control (ours only: explore has no slider; TimestampedGeoJson's plugins
+  come from CDNs that are not reachable offline, so its page is built and sized but
+  not rendered): one-week steps forward and back, a drag jumping ~3 months at a
+  time with the whole region in view, filter toggles, window-mode steps, each in ms
+  until its frame is drawn, and the p95 gap between frames while playing at 16/s;
+  for the page as shipped, with WebGL forced on, and with the old time layer
+  (``events.js`` at :data:`BASELINE_REV`), in the same run;
+- memory: resident MB of the Chromium renderer processes with the page open.
 
 The alternatives are skipped above 100k events (explore takes minutes and
 hundreds of MB there). Prints a table and the ratios alternative / ours.
 
-Run: ``python benchmarks/bench_map.py [--sizes 10000 100000 1000000] [--json out.json]``
+Run: ``python benchmarks/bench_map.py [--sizes 100000 1000000 2500000] [--json out.json]``
 (needs ``npm ci`` for node_modules and Debian's chromium).
 """
 
@@ -35,6 +39,15 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 ALT_MAX_EVENTS = 100_000
+#: The commit whose events.js is "the old path" (the branch point of issue 17's work).
+BASELINE_REV = "87a3fb0"
+#: The variants of our page timed in each run: the page as shipped ("auto" picks the
+#: renderer), WebGL forced on (SwiftShader here), and the old time layer.
+VARIANTS = {
+    "auto": None,
+    "webgl": 'window.GC = {webgl: "always"};',
+    "old": None,
+}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -52,9 +65,91 @@ def _open(browser: Any, path: Path, *, ready: str, timeout_s: float) -> tuple[An
     return context, page, float(page.evaluate("window.__benchReady || 0"))
 
 
-def bench_ours(events: Any, browser: Any, tmp: Path) -> dict[str, Any]:
+#: The time control, measured in the page: each move is timed until its frame is drawn
+#: (``finish()``: WebGL draws asynchronously). The drag jumps ~3 months at a time,
+#: forward and back, with the whole region in view; the toggles switch one kind off
+#: and on again; play runs at 16 steps/s and records the gaps between frames.
+TIME_JS = """async () => {
+  const g = window.geoconflict, ev = g.page.events;
+  const fin = () => { if (ev.finish) ev.finish(); };
+  const iso = (d) => new Date(d * 864e5).toISOString().slice(0, 10);
+  function time(f) { const t = performance.now(); f(); fin(); return performance.now() - t; }
+  const week0 = Date.parse('2017-01-06') / 864e5, jump0 = Date.parse('2014-09-01') / 864e5;
+  const out = {renderer: ev.renderer || 'canvas (old)'};
+  g.setDate(iso(week0 - 7));
+  const go = (d) => () => g.setDate(iso(d));
+  out.step = []; for (let k = 0; k < 25; k++) out.step.push(time(go(week0 + 7 * k)));
+  out.back = []; for (let k = 24; k >= 0; k--) out.back.push(time(go(week0 + 7 * k)));
+  out.drag = [];
+  for (let k = 0; k < 13; k++) out.drag.push(time(go(jump0 + 97 * k)));
+  for (let k = 12; k >= 0; k--) out.drag.push(time(go(jump0 + 97 * k)));
+  g.setDate('2017-06-30');
+  const kinds = ['strike', 'civcas', 'ground', 'other'];
+  out.toggle = [];
+  for (let k = 0; k < 8; k++) {
+    const on = k % 2 ? kinds : kinds.filter((x) => x !== kinds[(k >> 1) % 4]);
+    out.toggle.push(time(() => g.setFilter({kinds: on})));
+  }
+  g.setMode('window', 30);
+  out.window = []; for (let k = 0; k < 12; k++) out.window.push(time(go(week0 + 7 * k)));
+  g.setMode('cumulative');
+  g.setDate('2015-01-01');
+  g.page.speed = 16;
+  out.play = await new Promise((resolve) => {
+    const gaps = []; let last = null;
+    function frame(now) {
+      if (last !== null) gaps.push(now - last);
+      last = now;
+      if (gaps.length < 96) requestAnimationFrame(frame); else { g.pause(); resolve(gaps); }
+    }
+    g.play(); requestAnimationFrame(frame);
+  });
+  return out;
+}"""
+
+
+def renderer_rss_mb() -> float:
+    """Resident memory (MB) of the Chromium renderer processes this benchmark started."""
+    import os
+
+    import psutil
+
+    me = psutil.Process(os.getpid())
+    total = 0
+    for child in me.children(recursive=True):
+        try:
+            if "--type=renderer" in " ".join(child.cmdline()):
+                total += child.memory_info().rss
+        except psutil.Error:
+            continue
+    return total / 1e6
+
+
+def baseline_script(rev: str) -> str | None:
+    """The page script with ``events.js`` as it was at git ``rev`` (the old time layer)."""
+    import subprocess
+
+    from geoconflict.render.page import page_script, static_text
+
+    try:
+        old = subprocess.run(
+            ["git", "show", f"{rev}:geoconflict/render/static/js/events.js"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    # (glpoints.js stays in the page, unused by the old layer; stamp.js goes)
+    script = page_script().replace(static_text("js/stamp.js"), "")
+    return script.replace(static_text("js/events.js"), old)
+
+
+def bench_ours(
+    events: Any, browser: Any, tmp: Path, variants: dict[str, str | None]
+) -> dict[str, Any]:
+    """Build our page once; time the time control in each variant (name -> init script)."""
     from geoconflict._io import write_text
     from geoconflict.render import MapOptions, make_map, to_html
+    from geoconflict.render.page import page_script
 
     t0 = time.perf_counter()
     m = make_map(
@@ -70,31 +165,30 @@ def bench_ours(events: Any, browser: Any, tmp: Path) -> dict[str, Any]:
     t1 = time.perf_counter()
     html = to_html(m, assets="inline", asset_dir=NODE_MODULES)
     t2 = time.perf_counter()
-    path = tmp / "ours.html"
-    write_text(path, html)
-    context, page, _ = _open(browser, path, ready="window.geoconflictReady === true", timeout_s=120)
-    first = page.evaluate("window.geoconflict.timings.readyMs") / 1000
-    steps = page.evaluate(
-        """() => {
-          const g = window.geoconflict, out = [];
-          let d = Date.parse('2017-01-06') / 864e5;
-          for (let k = 0; k < 25; k++) {
-            const t = performance.now();
-            g.setDate(d + 7 * k);
-            out.push(performance.now() - t);
-          }
-          return out;
-        }"""
-    )
-    context.close()
-    return {
-        "build_s": t1 - t0,
-        "html_s": t2 - t1,
-        "mb": len(html.encode()) / 1e6,
-        "render_s": first,
-        "step_ms_median": statistics.median(steps),
-        "step_ms_max": max(steps),
-    }
+    row: dict[str, Any] = {"build_s": t1 - t0, "html_s": t2 - t1, "mb": len(html.encode()) / 1e6}
+    ours = page_script().replace("</script", "<\\/script")
+    for name, init in variants.items():
+        page_html = html
+        if name == "old":
+            old = baseline_script(BASELINE_REV)
+            if old is None:
+                continue
+            page_html = html.replace(ours, old.replace("</script", "<\\/script"))
+        path = tmp / f"ours-{name}.html"
+        write_text(path, page_html)
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.route("**/*", lambda r: r.continue_() if _local(r.request.url) else r.abort())
+        if init:
+            context.add_init_script(init)
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="commit", timeout=180_000)
+        page.wait_for_function("window.geoconflictReady === true", timeout=180_000, polling=50)
+        first = page.evaluate("window.geoconflict.timings.readyMs") / 1000
+        rss = renderer_rss_mb()
+        timed = page.evaluate(TIME_JS)
+        context.close()
+        row[name] = {"render_s": first, "rss_mb": rss, **timed}
+    return row
 
 
 def bench_explore(events: Any, browser: Any, tmp: Path) -> dict[str, Any]:
@@ -160,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--webgl-max", type=int, default=1_000_000, help="time forced WebGL up to this size"
+    )
     args = parser.parse_args(argv)
     if not (NODE_MODULES / "leaflet/dist/leaflet.js").exists():
         print("node_modules missing: run `npm ci` first", file=sys.stderr)
@@ -174,15 +271,24 @@ def main(argv: list[str] | None = None) -> int:
         browser = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
         # Warm up (imports, first browser page) so no contender pays one-time costs below.
         warm = synthetic_events(200, seed=1)
-        bench_ours(warm, browser, Path(tmpdir))
-        bench_explore(warm, browser, Path(tmpdir))
+        bench_ours(warm, browser, Path(tmpdir), {"auto": None})
+        try:
+            bench_explore(warm, browser, Path(tmpdir))
+            explore_ok = True
+        except ImportError as exc:  # explore() needs matplotlib and mapclassify
+            print(f"explore() skipped: {exc}")
+            explore_ok = False
         bench_timestamped(warm)
         for n in args.sizes:
             events = synthetic_events(n, seed=42)
             tmp = Path(tmpdir)
-            row: dict[str, Any] = {"ours": bench_ours(events, browser, tmp)}
+            variants = dict(VARIANTS)
+            if n > args.webgl_max:
+                variants.pop("webgl")
+            row: dict[str, Any] = {"ours": bench_ours(events, browser, tmp, variants)}
             if n <= ALT_MAX_EVENTS:
-                row["explore"] = bench_explore(events, browser, tmp)
+                if explore_ok:
+                    row["explore"] = bench_explore(events, browser, tmp)
                 row["timestamped"] = bench_timestamped(events)
             results[n] = row
             _print(n, row)
@@ -192,45 +298,57 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _fmt(v: Any, unit: str) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float) and v != v:
-        return "timeout"
-    return f"{v:.2f}{unit}" if unit != "ms" else f"{v:.1f} ms"
+def _stats(ms: list[float]) -> str:
+    return f"{statistics.median(ms):6.1f} /{max(ms):6.1f}"
+
+
+def _p95(gaps: list[float]) -> float:
+    ordered = sorted(gaps[2:])  # the first frames start the timer
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def _print(n: int, row: dict[str, Any]) -> None:
     ours = row["ours"]
     print(f"\n== {n:,} events ==")
-    print(f"{'':14}{'build':>10}{'html':>10}{'size':>11}{'render':>10}{'step':>22}")
-    for name in ("ours", "explore", "timestamped"):
-        r = row.get(name)
-        if r is None:
-            print(f"{name:14}  skipped (above {ALT_MAX_EVENTS:,} events)")
+    print(
+        f"ours: build {ours['build_s']:.2f} s + html {ours['html_s']:.2f} s,"
+        f" page {ours['mb']:.1f} MB"
+    )
+    print("  time control, ms median / max (targets at 1M: <= 33 / 50; play p95 gap <= 40)")
+    print(
+        f"  {'variant':8}{'renderer':>14}{'first':>8}{'rss MB':>8}{'step':>15}{'back':>15}"
+        f"{'drag':>15}{'toggle':>15}{'window':>15}{'play p95':>10}"
+    )
+    for name in VARIANTS:
+        v = ours.get(name)
+        if v is None:
             continue
-        step = (
-            f"{r['step_ms_median']:.1f} ms (max {r['step_ms_max']:.1f})"
-            if "step_ms_median" in r
-            else "no slider"
-            if name == "explore"
-            else "not rendered"
-        )
         print(
-            f"{name:14}{_fmt(r['build_s'], ' s'):>10}{_fmt(r['html_s'], ' s'):>10}"
-            f"{_fmt(r['mb'], ' MB'):>11}{_fmt(r.get('render_s'), ' s'):>10}{step:>22}"
+            f"  {name:8}{v['renderer']:>14}{v['render_s']:7.2f}s{v['rss_mb']:8.0f}"
+            f"{_stats(v['step']):>15}{_stats(v['back']):>15}{_stats(v['drag']):>15}"
+            f"{_stats(v['toggle']):>15}{_stats(v['window']):>15}{_p95(v['play']):9.1f}"
         )
+    if "old" in ours and "auto" in ours:
+        a, o = ours["auto"], ours["old"]
+        ratios = ", ".join(
+            f"{k} x{statistics.median(o[k]) / max(statistics.median(a[k]), 1e-3):.1f}"
+            for k in ("step", "back", "drag", "toggle", "window")
+        )
+        print(f"  old / auto (median): {ratios}")
     for name in ("explore", "timestamped"):
         r = row.get(name)
         if r is None:
+            print(f"{name:14}  skipped (above {ALT_MAX_EVENTS:,} events, or not installed)")
             continue
         ratios = [
-            f"build ×{r['build_s'] / ours['build_s']:.1f}",
-            f"size ×{r['mb'] / ours['mb']:.1f}",
+            f"build x{r['build_s'] / ours['build_s']:.1f}",
+            f"size x{r['mb'] / ours['mb']:.1f}",
         ]
         if r.get("render_s") == r.get("render_s") and r.get("render_s"):
-            ratios.append(f"render ×{r['render_s'] / ours['render_s']:.1f}")
-        print(f"  {name} / ours: " + ", ".join(ratios))
+            ratios.append(f"render x{r['render_s'] / ours['auto']['render_s']:.1f}")
+        else:
+            ratios.append("not rendered" if name == "timestamped" else "render timed out")
+        print(f"{name:14}  {r['mb']:.1f} MB; {name} / ours: " + ", ".join(ratios))
 
 
 if __name__ == "__main__":

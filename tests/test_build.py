@@ -195,30 +195,25 @@ def test_incremental_rebuilds_only_what_changed(tmp_path: Path) -> None:
     assert _build(maps, out, png=False).summary() == "built 3, unchanged 0, failed 0"
 
 
-def test_an_edited_input_file_rebuilds_the_specs_that_read_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_edited_input_file_rebuilds_the_specs_that_read_it(tmp_path: Path) -> None:
     maps = _maps(tmp_path)
     data = _write(maps / "in.csv", "v1\n")
     _write(maps / "delta.toml", 'title = "Delta"\n[[inputs]]\npath = "in.csv"\n')
-    import geoconflict.build.pipeline as pipeline
-
     # The file's contents do not matter to the fingerprint test; read it as 3 synthetic events.
-    monkeypatch.setattr(pipeline, "_read_file", _fake_read)
     out = tmp_path / "dist"
-    assert _build(maps, out).summary() == "built 4, unchanged 0, failed 0"
+    assert _build(maps, out, reader=_fake_read).summary() == "built 4, unchanged 0, failed 0"
     manifest = json.loads((out / MANIFEST_NAME).read_text())
     assert manifest["maps"]["delta"]["inputs"] == [
         {"path": "in.csv", "sha256": _sha(data), "size": 3}
     ]
     data.write_text("v2\n")
-    report = _build(maps, out)
+    report = _build(maps, out, reader=_fake_read)
     assert [r.name for r in report.results if r.status == "built"] == ["delta"]
     manifest = json.loads((out / MANIFEST_NAME).read_text())
     assert manifest["maps"]["delta"]["inputs"][0]["sha256"] == _sha(data)
 
 
-def _fake_read(spec: MapSpec, i: int, item: Any) -> tuple[Any, Any, int]:
+def _fake_read(path: Path, fmt: Any, options: dict[str, Any]) -> tuple[Any, Any, int]:
     import pandas as pd
 
     from geoconflict.events import REJECT_COLUMNS

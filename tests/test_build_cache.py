@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,16 @@ def page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
     return f"<html><body>{json.dumps({'title': spec.title, 'rows': rows})}</body></html>"
 
 
-def _count_reads(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
-    """Log each real read of an input file (one line per read, from any process)."""
-    real = pipeline._read_input
+@dataclass(frozen=True)
+class CountingReader:
+    """The build's reader, logging each real read of an input file (one line, any process)."""
 
-    def counted(path: Path, fmt: Any, options: dict[str, Any]) -> Any:
-        with open(log, "a", encoding="utf-8") as fh:
+    log: Path
+
+    def __call__(self, path: Path, fmt: Any, options: dict[str, Any]) -> Any:
+        with open(self.log, "a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()} {Path(path).name}\n")
-        return real(path, fmt, options)
-
-    monkeypatch.setattr(pipeline, "_read_input", counted)
+        return pipeline.read_input(path, fmt, options)
 
 
 def _reads(log: Path) -> list[str]:
@@ -77,15 +78,13 @@ def _pages(out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_shared_input_is_read_once_per_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
-) -> None:
+def test_a_shared_input_is_read_once_per_build(tmp_path: Path, jobs: int) -> None:
     if jobs > 1 and "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("workers inherit the parent's reads only when forked")
     maps = _maps(tmp_path)
     log = tmp_path / "reads.log"
-    _count_reads(monkeypatch, log)
-    report = build_maps(maps, tmp_path / "dist", jobs=jobs, renderer=page)
+    counted = CountingReader(log)
+    report = build_maps(maps, tmp_path / "dist", jobs=jobs, renderer=page, reader=counted)
     assert report.summary() == "built 4, unchanged 0, failed 0 (4 input records rejected)"
     assert _reads(log) == [f"{os.getpid()} events.csv"]  # once, in this process
     # Each spec still lists the record its reader rejected, under its own input label.
@@ -96,18 +95,18 @@ def test_a_shared_input_is_read_once_per_build(
     # The same pages as builds of one spec at a time (each reading the file itself).
     one_by_one = tmp_path / "single"
     for i in range(4):
-        build_maps(maps / f"m{i}.toml", one_by_one, jobs=1, renderer=page)
+        build_maps(maps / f"m{i}.toml", one_by_one, jobs=1, renderer=page, reader=counted)
     assert len(_reads(log)) == 5
     assert _pages(tmp_path / "dist") == _pages(one_by_one)
     assert b'["a1", "2017-01-02", "Mosul"]' in _pages(one_by_one)["m0.html"]
 
 
-def test_the_cache_ends_with_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_ends_with_the_build(tmp_path: Path) -> None:
     maps = _maps(tmp_path, n=2)
     log = tmp_path / "reads.log"
-    _count_reads(monkeypatch, log)
-    build_maps(maps, tmp_path / "a", jobs=1, renderer=page)
-    build_maps(maps, tmp_path / "b", jobs=1, renderer=page)
+    counted = CountingReader(log)
+    build_maps(maps, tmp_path / "a", jobs=1, renderer=page, reader=counted)
+    build_maps(maps, tmp_path / "b", jobs=1, renderer=page, reader=counted)
     assert len(_reads(log)) == 2  # a later build reads the file again
     assert pipeline._CACHE is None
 
@@ -182,21 +181,21 @@ def test_preread_reads_only_shared_files_and_skips_bad_ones(tmp_path: Path) -> N
 
 
 def test_a_build_keeps_only_shared_files_and_only_until_their_last_reader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     log = tmp_path / "reads.log"
-    _count_reads(monkeypatch, log)
+    counted = CountingReader(log)
     shared = tmp_path / "shared.csv"
     shared.write_text(CSV, encoding="utf-8")
     alone = tmp_path / "alone.csv"
     alone.write_text(CSV, encoding="utf-8")
     specs = [_spec(shared, "a"), _spec(alone, "c"), _spec(shared, "b")]
     with pipeline.input_cache(specs) as cache:
-        pipeline.load_events(specs[0])
+        pipeline.load_events(specs[0], reader=counted)
         assert [Path(key[0]).name for key in cache] == ["shared.csv"]
-        pipeline.load_events(specs[1])  # read by one spec only: not kept
+        pipeline.load_events(specs[1], reader=counted)  # read by one spec only: not kept
         assert [Path(key[0]).name for key in cache] == ["shared.csv"]
-        last = pipeline.load_events(specs[2])  # the last reader: dropped after it
+        last = pipeline.load_events(specs[2], reader=counted)  # the last reader: dropped after it
         assert cache == {}
     assert [line.split()[1] for line in _reads(log)] == ["shared.csv", "alone.csv"]
     assert sorted(last.events["event_id"]) == ["a1", "a2", "a3"]

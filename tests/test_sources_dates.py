@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geoconflict.build import load_spec
-from geoconflict.build.pipeline import _read_input
+from geoconflict.build.pipeline import read_input
 from geoconflict.cli import main
 from geoconflict.errors import SourceFormatError, SpecError
 from geoconflict.sources import read_events
@@ -259,7 +259,7 @@ def test_spec_dayfirst_option_is_kept_and_reaches_the_reader(tmp_path: Path, val
     item = spec.inputs[0]
     assert dict(item.options) == {"dayfirst": value}
     assert item.path is not None
-    events, rejects, records = _read_input(item.path, item.format, dict(item.options))
+    events, rejects, records = read_input(item.path, item.format, dict(item.options))
     assert records == 3
     if value:
         assert _dates(events) == {"a": "2017-12-01", "b": "2017-02-01"}

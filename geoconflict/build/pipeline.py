@@ -19,6 +19,9 @@ from geoconflict.errors import GeoconflictError, SpecError
 
 #: ``renderer(spec, events, asset_dir=...)`` -> HTML text, or a :class:`Page`.
 Renderer = Callable[..., Any]
+#: ``reader(path, format, options)`` -> ``(events, rejects, records)``: reads one input
+#: file (default :func:`read_input`); a build can be given another (e.g. in tests).
+Reader = Callable[[Path, Any, dict[str, Any]], tuple[Any, Any, int]]
 
 
 @dataclass
@@ -75,10 +78,11 @@ def input_label(spec: MapSpec, item: InputSpec) -> str:
     return f"synthetic:{item.synthetic}:{item.seed}"
 
 
-def load_events(spec: MapSpec) -> LoadedEvents:
+def load_events(spec: MapSpec, *, reader: Reader | None = None) -> LoadedEvents:
     """Read every input of a spec into one event table (column contract).
 
-    Files go through :func:`geoconflict.sources.read_events` (rejected records are
+    Files go through ``reader`` (default :func:`read_input`, which calls
+    :func:`geoconflict.sources.read_events`; rejected records are
     kept in the ledger, never dropped silently); ``dataset`` inputs come from
     :func:`geoconflict.datasets.load`; ``synthetic`` inputs from
     :func:`geoconflict.synthetic.synthetic_events`. Repeated ``event_id`` values
@@ -106,7 +110,7 @@ def load_events(spec: MapSpec) -> LoadedEvents:
     for i, item in enumerate(spec.inputs):
         label = input_label(spec, item)
         if item.kind == "file":
-            frame, rej, n = _read_file(spec, i, item)
+            frame, rej, n = _read_file(spec, i, item, reader or read_input)
             if len(rej):
                 rej = rej[list(REJECT_COLUMNS)].copy()
                 rej.insert(0, "input", label)
@@ -192,7 +196,7 @@ def input_cache(
     global _CACHE, _USES
     previous = _CACHE, _USES
     _CACHE = {}
-    _USES = None if specs is None else _shared_inputs(specs)
+    _USES = None if specs is None else shared_inputs(specs)
     try:
         yield _CACHE
     finally:
@@ -221,8 +225,14 @@ def _cache_key(path: Path, fmt: Any, options: dict[str, Any]) -> tuple[Any, ...]
     return (str(path.resolve()), stamp, str(fmt), opts)
 
 
-def _file_inputs(specs: Iterable[MapSpec]) -> Iterator[tuple[tuple[Any, ...], MapSpec, int]]:
-    """(cache key, spec, input number) of every file input that can be cached."""
+def file_inputs(specs: Iterable[MapSpec]) -> Iterator[tuple[tuple[Any, ...], MapSpec, int]]:
+    """(cache key, spec, input number) of every file input that can be cached.
+
+    Examples
+    --------
+    >>> list(file_inputs([MapSpec(name="m", path=Path("m.toml"), title="M")]))
+    []
+    """
     for spec in specs:
         for i, item in enumerate(spec.inputs):
             if item.kind == "file" and item.path is not None:
@@ -231,16 +241,24 @@ def _file_inputs(specs: Iterable[MapSpec]) -> Iterator[tuple[tuple[Any, ...], Ma
                     yield key, spec, i
 
 
-def _shared_inputs(specs: Iterable[MapSpec]) -> dict[tuple[Any, ...], int]:
-    """How many times each file named by two or more of ``specs`` will be read."""
+def shared_inputs(specs: Iterable[MapSpec]) -> dict[tuple[Any, ...], int]:
+    """How many times each file named by two or more of ``specs`` will be read.
+
+    Examples
+    --------
+    >>> shared_inputs([MapSpec(name="m", path=Path("m.toml"), title="M")])
+    {}
+    """
     from collections import Counter
 
-    counts = Counter(key for key, _spec, _i in _file_inputs(specs))
+    counts = Counter(key for key, _spec, _i in file_inputs(specs))
     return {key: n for key, n in counts.items() if n > 1}
 
 
-def _read_file(spec: MapSpec, i: int, item: InputSpec, *, use: bool = True) -> tuple[Any, Any, int]:
-    """Read one file input (through the cache when one is active)."""
+def _read_file(
+    spec: MapSpec, i: int, item: InputSpec, reader: Reader, *, use: bool = True
+) -> tuple[Any, Any, int]:
+    """Read one file input with ``reader`` (through the cache when one is active)."""
     assert item.path is not None
     if not item.path.exists():
         raise SpecError(spec.path, f"inputs[{i}].path", f"no such file: {item.path}")
@@ -250,7 +268,7 @@ def _read_file(spec: MapSpec, i: int, item: InputSpec, *, use: bool = True) -> t
         read = _CACHE[key]
     else:
         try:
-            read = _read_input(item.path, item.format, options)
+            read = reader(item.path, item.format, options)
         except TypeError as exc:
             raise SpecError(
                 spec.path, f"inputs[{i}]", f"reader options not accepted: {exc}"
@@ -268,14 +286,28 @@ def _read_file(spec: MapSpec, i: int, item: InputSpec, *, use: bool = True) -> t
     return read
 
 
-def _read_input(path: Path, fmt: Any, options: dict[str, Any]) -> tuple[Any, Any, int]:
+def read_input(path: Path, fmt: Any, options: dict[str, Any]) -> tuple[Any, Any, int]:
+    """Read one input file with :func:`geoconflict.sources.read_events`: the build's reader.
+
+    Returns the events, the rejects ledger and the number of records read.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "e.csv"
+    >>> _ = f.write_text("event_id,date_start,lat,lon\\na,2017-01-02,36.3,43.1\\nb,x,1,2\\n")
+    >>> events, rejects, records = read_input(f, "csv", {})
+    >>> len(events), len(rejects), records
+    (1, 1, 2)
+    """
     from geoconflict.sources import read_events
 
     result = read_events(path, format=fmt, **options)
     return result.events, result.rejects, int(result.records)
 
 
-def preread(specs: Iterable[MapSpec]) -> int:
+def preread(specs: Iterable[MapSpec], *, reader: Reader | None = None) -> int:
     """Read the files two or more of ``specs`` share into the active cache now.
 
     For a parallel build: read in the parent before the workers fork, a shared
@@ -291,15 +323,15 @@ def preread(specs: Iterable[MapSpec]) -> int:
     if _CACHE is None:
         return 0
     specs = list(specs)
-    shared = _shared_inputs(specs)
+    shared = shared_inputs(specs)
     done = 0
     seen: set[tuple[Any, ...]] = set()
-    for key, spec, i in _file_inputs(specs):
+    for key, spec, i in file_inputs(specs):
         if key in seen or key not in shared or key in _CACHE:
             continue
         seen.add(key)
         with contextlib.suppress(Exception):
-            _read_file(spec, i, spec.inputs[i], use=False)
+            _read_file(spec, i, spec.inputs[i], reader or read_input, use=False)
             done += 1
     return done
 

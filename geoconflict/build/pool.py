@@ -27,7 +27,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from geoconflict.build import worker
-from geoconflict.build.pipeline import input_cache, preread
+from geoconflict.build.pipeline import Reader, file_inputs, input_cache, preread, shared_inputs
 from geoconflict.build.spec import MapSpec
 from geoconflict.build.worker import Job, JobResult, error_message, failed_result
 
@@ -140,69 +140,114 @@ class Progress:
 
 
 def execute(
-    todo: Todo, jobs: int | None, progress: bool | str, make_job: MakeJob, renderer: Any
-) -> Iterator[Done]:
-    """Build ``todo``; yield each spec's result as it comes (the caller commits it).
-
-    ``renderer`` is the job's renderer, checked before it is sent to workers.
-    """
-    # The renderer's imports (folium, branca, Jinja templates) run in a thread
-    # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
-    warm = threading.Thread(target=preload, name="geoconflict-imports", daemon=True)
-    warm.start()
-    try:
-        # Specs that share an input file read it once per build (not once per spec).
-        with input_cache([spec for spec, _meta in todo]):
-            yield from _schedule(todo, jobs, progress, make_job, renderer, warm)
-    finally:
-        warm.join()
-
-
-def _schedule(
     todo: Todo,
     jobs: int | None,
     progress: bool | str,
     make_job: MakeJob,
     renderer: Any,
-    warm: threading.Thread,
+    reader: Reader | None = None,
+) -> Iterator[Done]:
+    """Build ``todo``; yield each spec's result as it comes (the caller commits it).
+
+    ``renderer`` and ``reader`` are the jobs' renderer and input reader, checked
+    before they are sent to workers.
+    """
+    # Specs that share an input file read it once per build (not once per spec).
+    with input_cache([spec for spec, _meta in todo]):
+        yield from _schedule(todo, jobs, progress, make_job, (renderer, reader))
+
+
+def independent(todo: Todo) -> tuple[Todo, Todo]:
+    """Split ``todo`` into the specs that share no input file with another, and the rest.
+
+    A parallel build reads the shared files before it forks the workers that
+    need them; the others can be built meanwhile.
+    """
+    shared = shared_inputs([spec for spec, _meta in todo])
+    alone: Todo = []
+    rest: Todo = []
+    for spec, meta in todo:
+        keys = {key for key, _spec, _i in file_inputs([spec])}
+        (rest if keys & shared.keys() else alone).append((spec, meta))
+    return alone, rest
+
+
+def _schedule(
+    todo: Todo, jobs: int | None, progress: bool | str, make_job: MakeJob, sent: tuple[Any, ...]
 ) -> Iterator[Done]:
     # Largest inputs first, so the last job to start is a short one.
     todo = sorted(todo, key=lambda t: (-cost(t[1]["inputs"]), t[0].name))
     n_jobs = max(1, min(jobs or cpu_count(), len(todo)))
+    ctx = mp_context() if n_jobs > 1 else None
+    forked = ctx is not None and ctx.get_start_method() == "fork"
+    alone, rest = independent(todo) if forked else ([], todo)
+    if not picklable(sent):
+        alone, rest = [], todo  # reported below, before anything forks
+    ahead = None
+    if alone and rest:
+        # One worker, forked before anything else runs here, builds the specs that
+        # share no input while this process reads the shared ones (one core each).
+        ahead = start_pool(ctx, alone, 1, make_job)
+    else:
+        rest = todo
+    # The renderer's imports (folium, branca, Jinja templates) run in a thread
+    # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
+    warm = threading.Thread(target=preload, name="geoconflict-imports", daemon=True)
+    warm.start()
     bar = Progress(len(todo), progress if n_jobs == 1 else False)
     try:
-        if n_jobs == 1:
+        if ctx is None:
             for spec, meta in todo:
                 bar.start(spec)
                 res = worker.run_job(make_job(spec, None))
                 yield spec, meta, res
                 bar.done(spec, res)  # after the caller committed it
             return
-        ctx = mp_context()
-        if ctx.get_start_method() == "fork":
+        if forked:
             # An input that several specs share is read once, here, and the
             # forked workers start with it (the serial build reads it once too).
-            preread([spec for spec, _meta in todo])
+            preread([spec for spec, _meta in rest], reader=sent[1])
         # Forked workers start warm; and no thread may be importing while we fork.
         warm.join()
         bar = Progress(len(todo), progress)  # made after the first fork
-        if not picklable(renderer):
+        unsendable = [
+            n for n, f in zip(("renderer", "reader"), sent, strict=True) if not picklable(f)
+        ]
+        if unsendable:
             for spec, meta in todo:
                 failed = failed_result(
                     spec,
-                    "the renderer cannot be sent to worker processes"
+                    f"the {' and the '.join(unsendable)} cannot be sent to worker processes"
                     " (it does not survive pickling); build with jobs=1",
                 )
                 yield spec, meta, failed
                 bar.done(spec, failed)
             return
-        yield from _rounds(ctx, todo, n_jobs, bar, make_job)
+        main = start_pool(ctx, rest, n_jobs, make_job)
+        if ahead is not None:
+            for spec, _meta in alone:
+                bar.start(spec)
+            first, ahead = ahead, None
+            try:
+                yield from _rounds(ctx, alone, 1, bar, make_job, first)
+            except BaseException:
+                main.abort()
+                raise
+        yield from _rounds(ctx, rest, n_jobs, bar, make_job, main)
     finally:
+        if ahead is not None:  # stopped before its results were collected
+            ahead.abort()
+        warm.join()
         bar.close()
 
 
-def _rounds(ctx: Any, todo: Todo, n_jobs: int, bar: Progress, make_job: MakeJob) -> Iterator[Done]:
-    """Pools, one after another, until every spec is built or has failed twice."""
+def _rounds(
+    ctx: Any, todo: Todo, n_jobs: int, bar: Progress, make_job: MakeJob, first: Pool | None = None
+) -> Iterator[Done]:
+    """Pools, one after another, until every spec is built or has failed twice.
+
+    ``first``: the first round's pool, already started (:func:`start_pool`).
+    """
     deaths: dict[str, int] = {}  # specs whose worker died
     stalls: dict[str, int] = {}  # specs in a pool that died before starting any
     rounds: list[tuple[Todo, int]] = [(todo, n_jobs)]
@@ -212,7 +257,9 @@ def _rounds(ctx: Any, todo: Todo, n_jobs: int, bar: Progress, make_job: MakeJob)
         alone: Todo = []
         progressed = False
         # (closing(): if the caller stops, the pool is stopped now, not at GC.)
-        with contextlib.closing(run_pool(ctx, queue, width, bar, make_job)) as built:
+        pool = first if first is not None else start_pool(ctx, queue, width, make_job)
+        first = None
+        with contextlib.closing(collect(pool, bar)) as built:
             for spec, meta, got, started in built:
                 progressed = progressed or started or got is not None
                 if got is None and not started:
@@ -246,20 +293,35 @@ def _rounds(ctx: Any, todo: Todo, n_jobs: int, bar: Progress, make_job: MakeJob)
         rounds.extend(([one], 1) for one in sorted(alone, key=lambda t: t[0].name))
 
 
-def run_pool(
-    ctx: Any, todo: Todo, n_jobs: int, bar: Progress | None, make_job: MakeJob
-) -> Generator[tuple[MapSpec, dict[str, Any], JobResult | None, bool], None, None]:
-    """Build ``todo`` in a pool of ``n_jobs`` workers.
+class Pool:
+    """A started pool: its executor, its jobs in flight and its flags (see :func:`start_pool`)."""
 
-    Yields ``(spec, meta, result, started)``; ``result`` is None when the pool broke
-    (a worker died) before the spec was built, and ``started`` says whether a
-    worker had begun it (the one that died, or one killed with it) or not.
-    On Ctrl-C (or when the caller stops early) the workers are stopped, waited
-    for, and what they staged but nobody will commit is deleted.
-    """
+    def __init__(self, executor: Any, stop: Any, started: Any, others: set[Any]) -> None:
+        self.executor = executor
+        self.stop = stop
+        self.started = started
+        self.others = others
+        self.pending: dict[Future[JobResult], tuple[MapSpec, dict[str, Any], int]] = {}
+        self.unsent: Todo = []
+
+    def abort(self) -> None:
+        """Stop the workers now, wait for them, delete what they staged."""
+        import multiprocessing
+
+        # The pool's workers: the children that were not there before it.
+        workers = [c for c in multiprocessing.active_children() if c.pid not in self.others]
+        stop_workers(self.stop, workers)
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        for fut in self.pending:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                fut.result().discard()
+
+
+def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
+    """Fork ``n_jobs`` workers and send them every spec of ``todo`` (see :func:`collect`)."""
     # The pool's modules are imported here: a build with nothing to do never needs them.
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     # Set when the build is interrupted: a worker then commits nothing more,
@@ -268,46 +330,71 @@ def run_pool(
     # One flag per job, set by the worker when it begins the job.
     started = ctx.Array("b", len(todo), lock=False)
     others = {c.pid for c in multiprocessing.active_children()}
-    with ProcessPoolExecutor(
+    executor = ProcessPoolExecutor(
         max_workers=n_jobs,
         mp_context=ctx,
         initializer=worker.worker_init,
         initargs=(os.getpid(), max(1, cpu_count() // n_jobs), stop, started),
-    ) as pool:
-        pending: dict[Future[JobResult], tuple[MapSpec, dict[str, Any], int]] = {}
-        try:
-            unsent: Todo = []
-            for slot, (spec, meta) in enumerate(todo):
-                if unsent:
-                    unsent.append((spec, meta))
-                    continue
+    )
+    pool = Pool(executor, stop, started, others)
+    try:
+        for slot, (spec, meta) in enumerate(todo):
+            if pool.unsent:
+                pool.unsent.append((spec, meta))
+                continue
+            try:
+                fut = executor.submit(worker.run_job, make_job(spec, slot))
+                pool.pending[fut] = (spec, meta, slot)
+            except BrokenProcessPool:  # a worker died while jobs were being sent
+                pool.unsent.append((spec, meta))
+    except BaseException:
+        pool.abort()
+        raise
+    return pool
+
+
+def collect(
+    pool: Pool, bar: Progress | None
+) -> Generator[tuple[MapSpec, dict[str, Any], JobResult | None, bool], None, None]:
+    """The results of a started pool, as they come.
+
+    Yields ``(spec, meta, result, started)``; ``result`` is None when the pool broke
+    (a worker died) before the spec was built, and ``started`` says whether a
+    worker had begun it (the one that died, or one killed with it) or not.
+    On Ctrl-C (or when the caller stops early) the workers are stopped, waited
+    for, and what they staged but nobody will commit is deleted.
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = pool.pending
+    try:
+        for spec, meta in pool.unsent:
+            yield spec, meta, None, False
+        if bar is not None:  # the workers are forked by now: the bar after
+            for spec, _meta, _slot in pending.values():
+                bar.start(spec)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: pending[f][0].name):
+                spec, meta, slot = pending.pop(fut)
+                res: JobResult | None
                 try:
-                    pending[pool.submit(worker.run_job, make_job(spec, slot))] = (spec, meta, slot)
-                except BrokenProcessPool:  # a worker died while jobs were being sent
-                    unsent.append((spec, meta))
-            for spec, meta in unsent:
-                yield spec, meta, None, False
-            if bar is not None:  # the workers are forked by now: the bar after
-                for spec, _meta, _slot in pending.values():
-                    bar.start(spec)
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in sorted(done, key=lambda f: pending[f][0].name):
-                    spec, meta, slot = pending.pop(fut)
-                    res: JobResult | None
-                    try:
-                        res = fut.result()
-                    except BrokenProcessPool:
-                        res = None
-                    except Exception as exc:  # e.g. a result that could not be pickled
-                        res = JobResult(spec.name, error=error_message(spec.path, exc))
-                    yield spec, meta, res, bool(started[slot])
-        except BaseException:
-            # The pool's workers: the children that were not there before it.
-            workers = [c for c in multiprocessing.active_children() if c.pid not in others]
-            stop_workers(stop, workers)
-            pool.shutdown(wait=True, cancel_futures=True)
-            for fut in pending:
-                if fut.done() and not fut.cancelled() and fut.exception() is None:
-                    fut.result().discard()
-            raise
+                    res = fut.result()
+                except BrokenProcessPool:
+                    res = None
+                except Exception as exc:  # e.g. a result that could not be pickled
+                    res = JobResult(spec.name, error=error_message(spec.path, exc))
+                yield spec, meta, res, bool(pool.started[slot])
+    except BaseException:
+        pool.abort()
+        raise
+    finally:
+        pool.executor.shutdown(wait=True)
+
+
+def run_pool(
+    ctx: Any, todo: Todo, n_jobs: int, bar: Progress | None, make_job: MakeJob
+) -> Generator[tuple[MapSpec, dict[str, Any], JobResult | None, bool], None, None]:
+    """Build ``todo`` in a pool of ``n_jobs`` workers (:func:`start_pool`, then :func:`collect`)."""
+    return collect(start_pool(ctx, todo, n_jobs, make_job), bar)

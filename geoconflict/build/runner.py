@@ -44,7 +44,7 @@ from geoconflict.build.manifest import (
     read_state,
     write_if_changed,
 )
-from geoconflict.build.pipeline import Renderer
+from geoconflict.build.pipeline import Reader, Renderer
 from geoconflict.build.report import BuildReport, SpecResult
 from geoconflict.build.spec import MapSpec, load_spec
 from geoconflict.build.worker import Job, JobResult, error_message
@@ -98,6 +98,7 @@ def build_maps(
     timestamp: bool = False,
     progress: bool | str = False,
     renderer: Renderer | None = None,
+    reader: Reader | None = None,
 ) -> BuildReport:
     """Build map specs into ``out_dir``: only what changed, in parallel, atomically.
 
@@ -129,6 +130,10 @@ def build_maps(
         ``renderer(spec, events, asset_dir=...) -> str``; defaults to
         :func:`geoconflict.build.pipeline.render_page`. Must be picklable when
         ``jobs > 1``.
+    reader : callable, optional
+        ``reader(path, format, options) -> (events, rejects, records)`` reads each
+        input file; defaults to :func:`geoconflict.build.pipeline.read_input`.
+        Must be picklable when ``jobs > 1``.
 
     Returns
     -------
@@ -165,7 +170,7 @@ def build_maps(
     out.mkdir(parents=True, exist_ok=True)
     asset_dir_s = str(Path(asset_dir).resolve()) if asset_dir is not None else None
     with lock(out):
-        return Build(out, asset_dir_s, png, force, timestamp, renderer).run(
+        return Build(out, asset_dir_s, png, force, timestamp, renderer, reader).run(
             spec_paths, jobs, progress, wanted
         )
 
@@ -181,6 +186,7 @@ class Build:
         force: bool,
         timestamp: bool,
         renderer: Renderer | None,
+        reader: Reader | None = None,
     ) -> None:
         self.out = out
         self.asset_dir = asset_dir
@@ -188,6 +194,7 @@ class Build:
         self.force = force
         self.timestamp = timestamp
         self.renderer = renderer
+        self.reader = reader
         self.state = read_state(out / STATE_NAME)
         self.prints = Fingerprints(self.state, {"png": png, "asset_dir": asset_dir})
         #: Output name -> the spec (file) that writes it in this run, or held it before.
@@ -195,7 +202,7 @@ class Build:
 
     def job(self, spec: MapSpec, slot: int | None = None) -> Job:
         """The job that builds ``spec`` (``slot``: its flag in a pool)."""
-        return Job(spec, self.out, self.asset_dir, self.renderer, slot)
+        return Job(spec, self.out, self.asset_dir, self.renderer, slot, self.reader)
 
     # -- the run --------------------------------------------------------------------------
     def run(
@@ -268,7 +275,9 @@ class Build:
         self.remove_partials(claimed)
         if todo:
             try:
-                for spec, meta, res in pool.execute(todo, jobs, progress, self.job, self.renderer):
+                for spec, meta, res in pool.execute(
+                    todo, jobs, progress, self.job, self.renderer, self.reader
+                ):
                     results[spec.name] = self.commit(spec, meta, res)
             finally:
                 # The workers have stopped by now. What was staged but not committed

@@ -22,7 +22,7 @@ from typing import Any
 
 from geoconflict._io import stage
 from geoconflict.build.fingerprint import hash_bytes, hash_file
-from geoconflict.build.pipeline import Renderer, load_events, render_page
+from geoconflict.build.pipeline import Reader, Renderer, load_events, render_page
 from geoconflict.build.spec import MapSpec, PngSpec, VideoSpec
 from geoconflict.errors import GeoconflictError, SpecError
 
@@ -42,6 +42,8 @@ class Job:
     renderer: Renderer | None
     #: In a pool: this job's flag in the shared "started" array.
     slot: int | None = None
+    #: Reads the spec's input files (default: :func:`geoconflict.build.pipeline.read_input`).
+    reader: Reader | None = None
 
 
 @dataclass
@@ -92,7 +94,7 @@ def run_job(job: Job) -> JobResult:
         STARTED[job.slot] = 1
     try:
         check_stop()
-        loaded = load_events(spec)
+        loaded = load_events(spec, reader=job.reader)
         render = job.renderer or render_page
         page = render(spec, loaded.events, asset_dir=job.asset_dir)
         html = getattr(page, "html", page)

@@ -28,6 +28,17 @@ _WIDTHS: tuple[tuple[str, int, int], ...] = (
 )
 
 
+_SIZES = {"u1": 1, "i1": 1, "u2": 2, "i2": 2, "u3": 3, "i4": 4}
+
+
+def _width(lo: int, hi: int, widths: tuple[tuple[str, int, int], ...]) -> str | None:
+    """The first of ``widths`` that holds ``lo..hi`` (None: none does)."""
+    for name, a, b in widths:
+        if a <= lo and hi <= b:
+            return name
+    return None
+
+
 def to_json(obj: Any) -> str:
     """Deterministic JSON (sorted keys, no spaces, no NaN), safe inside a ``<script>`` block.
 
@@ -59,7 +70,7 @@ def data_block(element_id: str, obj: Any) -> str:
     return f'<script type="application/json" id="{element_id}">{to_json(obj)}</script>'
 
 
-def pack_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, Any]:
+def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) -> dict[str, Any]:
     """Pack integers as a base64 typed array of the smallest width that holds them.
 
     Parameters
@@ -68,12 +79,17 @@ def pack_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, Any]:
     delta : bool
         Store differences from the previous value (first against 0): small for
         sorted dates.
+    offset : bool
+        Store ``values - o`` (``o``: the smallest value; with ``delta``, the first
+        value, and the first difference 0), in three bytes (``u3``) when that is
+        what the range needs: coordinates in 1e-5 degrees over a region, dates.
 
     Returns
     -------
     dict
-        ``{"t": dtype, "b": base64}`` plus ``"d": 1`` when delta-encoded, or
-        ``{"c": value, "n": length}`` when every value is the same.
+        ``{"t": dtype, "b": base64}`` plus ``"d": 1`` when delta-encoded and
+        ``"o": offset`` when offset, or ``{"c": value, "n": length}`` when every
+        value is the same.
 
     Examples
     --------
@@ -81,30 +97,49 @@ def pack_ints(values: np.ndarray, *, delta: bool = False) -> dict[str, Any]:
     {'t': 'u1', 'b': 'AQID'}
     >>> pack_ints(np.array([17000, 17000, 17001]), delta=True)["t"]
     'u2'
+    >>> pack_ints(np.array([17000, 17000, 17001]), delta=True, offset=True)
+    {'t': 'u1', 'b': 'AAAB', 'd': 1, 'o': 17000}
+    >>> pack_ints(np.array([3_633_500, 4_311_889]), offset=True)["t"]
+    'u3'
     >>> pack_ints(np.array([7, 7, 7]))
     {'c': 7, 'n': 3}
     """
     arr = np.asarray(values, dtype="int64")
+    base = 0
     if delta and len(arr):
-        arr = np.diff(arr, prepend=0)
+        if offset:
+            base = int(arr[0])
+            arr = np.diff(arr, prepend=arr[0])
+        else:
+            arr = np.diff(arr, prepend=0)
     lo = int(arr.min()) if len(arr) else 0
     hi = int(arr.max()) if len(arr) else 0
     if len(arr) > 1 and lo == hi and not delta:
         return {"c": lo, "n": len(arr)}
-    for name, a, b in _WIDTHS:  # noqa: B007 (name is used after the loop)
-        if a <= lo and hi <= b:
-            break
-    else:
+    widths = _WIDTHS if not offset else (*_WIDTHS[:4], ("u3", 0, 2**24 - 1), _WIDTHS[4])
+    name = _width(lo, hi, widths)
+    if offset and not delta and lo != 0:
+        shifted = _width(0, hi - lo, widths)
+        if shifted is not None and (name is None or _SIZES[shifted] < _SIZES[name]):
+            base, arr, name = lo, arr - lo, shifted
+    if name is None:
         raise ValueError(f"integers out of 32-bit range: {lo}..{hi}")
-    raw = arr.astype("<" + name).tobytes()
+    if name == "u3":  # three little-endian bytes per value
+        raw = arr.astype("<u4").view("u1").reshape(-1, 4)[:, :3].tobytes()
+    else:
+        raw = arr.astype("<" + name).tobytes()
     out: dict[str, Any] = {"t": name, "b": base64.b64encode(raw).decode("ascii")}
     if delta:
         out["d"] = 1
+    if base:
+        out["o"] = base
     return out
 
 
 def arrow_text(values: Any) -> Any:
     """A column as a pyarrow string array (missing as null), without a Python loop per value.
+
+    A pyarrow string array is returned as it is.
 
     Examples
     --------
@@ -113,6 +148,10 @@ def arrow_text(values: Any) -> Any:
     """
     import pyarrow as pa
 
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        return values
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     try:
         return pa.array(series, type=pa.string(), from_pandas=True)
@@ -254,5 +293,12 @@ def unpack_ints(packed: dict[str, Any]) -> np.ndarray:
     """
     if "c" in packed:
         return np.full(packed["n"], packed["c"], dtype="int64")
-    arr = np.frombuffer(base64.b64decode(packed["b"]), dtype="<" + packed["t"]).astype("int64")
-    return np.cumsum(arr) if packed.get("d") else arr
+    raw = base64.b64decode(packed["b"])
+    if packed["t"] == "u3":
+        b = np.frombuffer(raw, dtype="u1").reshape(-1, 3).astype("int64")
+        arr = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+    else:
+        arr = np.frombuffer(raw, dtype="<" + packed["t"]).astype("int64")
+    if packed.get("d"):
+        arr = np.cumsum(arr)
+    return arr + int(packed.get("o", 0))

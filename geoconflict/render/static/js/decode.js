@@ -15,17 +15,27 @@ function bytes(b64) {
   return out;
 }
 
-/* A packed integer column ({t, b, d}) as a typed array. */
+/* A packed integer column ({t, b, d, o}) as a typed array: t "u3" is three
+   little-endian bytes a value; d: differences; o: an offset added to every value. */
 GC.ints = function (p) {
   if (Object.prototype.hasOwnProperty.call(p, "c")) return new Int32Array(p.n).fill(p.c);
-  var T = TYPES[p.t];
   var raw = bytes(p.b);
-  var arr = new T(raw.buffer, 0, raw.length / T.BYTES_PER_ELEMENT);
-  if (!p.d) return arr;
-  var out = new Int32Array(arr.length);
-  var acc = 0;
-  for (var i = 0; i < arr.length; i++) {
-    acc += arr[i];
+  var arr;
+  var i;
+  if (p.t === "u3") {
+    arr = new Int32Array(raw.length / 3);
+    for (i = 0; i < arr.length; i++) arr[i] = raw[3 * i] | (raw[3 * i + 1] << 8) | (raw[3 * i + 2] << 16);
+  } else {
+    var T = TYPES[p.t];
+    arr = new T(raw.buffer, 0, raw.length / T.BYTES_PER_ELEMENT);
+  }
+  var o = p.o || 0;
+  if (!p.d && !o) return arr;
+  var out = arr instanceof Int32Array && p.t === "u3" ? arr : new Int32Array(arr.length);
+  var acc = o;
+  for (i = 0; i < arr.length; i++) {
+    if (p.d) acc += arr[i];
+    else acc = o + arr[i];
     out[i] = acc;
   }
   return out;

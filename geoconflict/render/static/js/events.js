@@ -1,4 +1,6 @@
-/* events.js: The events time layer: packed columns drawn on one canvas, popups, filters. */
+/* events.js: The events time layer: packed columns drawn on one canvas, popups, filters.
+   Drawn by WebGL (glpoints.js) where the browser has it, else stamped into a 2D
+   canvas's pixels; counted per (kind, grading, synthetic) group by binary search. */
 var DRAW_ORDER_LAST = "civcas";
 
 var EventsLayer = L.Layer.extend({
@@ -58,6 +60,7 @@ var EventsLayer = L.Layer.extend({
     this.gradOn = new Uint8Array(this.gradings.length).fill(1);
     this.lo = 0;
     this.hi = 0;
+    this.dayTo = -Infinity;
     this.order = [];
     var last = this.kinds.indexOf(DRAW_ORDER_LAST);
     for (i = 0; i < this.kinds.length; i++) if (i !== last) this.order.push(i);
@@ -75,7 +78,18 @@ var EventsLayer = L.Layer.extend({
       pane.style.pointerEvents = "none";
     }
     this._canvas = L.DomUtil.create("canvas", "gc-events-canvas", map.getPane("gcEvents"));
-    this._ctx = this._canvas.getContext("2d");
+    this._gl = GLPoints.create(this, this._canvas);
+    this.renderer = this._gl ? "webgl" : "canvas";
+    if (this._gl) {
+      /* the precision rings (zoomed in) go on a 2D canvas above the points */
+      this._ringCanvas = L.DomUtil.create("canvas", "gc-events-rings", map.getPane("gcEvents"));
+      this._ctx = this._ringCanvas.getContext("2d");
+    } else {
+      /* a canvas that tried WebGL and failed may refuse a 2D context: start afresh */
+      L.DomUtil.remove(this._canvas);
+      this._canvas = L.DomUtil.create("canvas", "gc-events-canvas", map.getPane("gcEvents"));
+      this._ctx = this._canvas.getContext("2d");
+    }
     map.on("moveend resize viewreset", this._reset, this);
     map.on("zoomstart", this._hide, this);
     map.on("click", this._onClick, this);
@@ -87,11 +101,13 @@ var EventsLayer = L.Layer.extend({
     map.off("zoomstart", this._hide, this);
     map.off("click", this._onClick, this);
     L.DomUtil.remove(this._canvas);
-    this._canvas = null;
+    if (this._ringCanvas) L.DomUtil.remove(this._ringCanvas);
+    this._canvas = this._ringCanvas = this._gl = null;
   },
 
   _hide: function () {
     if (this._canvas) this._canvas.style.visibility = "hidden";
+    if (this._ringCanvas) this._ringCanvas.style.visibility = "hidden";
   },
 
   _reset: function () {
@@ -106,7 +122,22 @@ var EventsLayer = L.Layer.extend({
     this._canvas.style.width = size.x + "px";
     this._canvas.style.height = size.y + "px";
     this._canvas.style.visibility = "";
+    if (this._ringCanvas) {
+      var rc = this._ringCanvas;
+      L.DomUtil.setPosition(rc, topLeft);
+      rc.width = this._canvas.width;
+      rc.height = this._canvas.height;
+      rc.style.width = size.x + "px";
+      rc.style.height = size.y + "px";
+      rc.style.visibility = "";
+    }
     this._ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this._dpr = dpr;
+    if (this._gl) {
+      this._gl.state = "";
+      this.redraw();
+      return;
+    }
     if (this._dpr !== dpr || !this._byKind) {
       this._sprites = {};
       this._byKind = [];
@@ -115,6 +146,8 @@ var EventsLayer = L.Layer.extend({
     this._img = this._ctx.createImageData(this._canvas.width, this._canvas.height);
     this._d32 = new Uint32Array(this._img.data.buffer);
     this._last = new Int32Array(this._canvas.width * this._canvas.height);
+    this._state = this._pixKey = "";
+    this._drawnK = null;
     this.redraw();
   },
 
@@ -122,6 +155,7 @@ var EventsLayer = L.Layer.extend({
      window when any day of it (date_start .. date_end) is: the slice starts at the
      first event whose reach gets to `from`, and each event's last day is checked */
   setRange: function (day, mode, windowDays) {
+    this.dayTo = day;
     this.hi = lowerBound(this.day, day + 1);
     this.from = mode === "window" ? day - windowDays + 1 : -Infinity;
     this.lo = mode === "window" ? lowerBound(this.reach, this.from) : 0;
@@ -147,232 +181,204 @@ var EventsLayer = L.Layer.extend({
 
   redraw: function () {
     var t0 = performance.now();
-    var syntheticShown = false;
-    var count = 0;
-    var i;
-    for (i = this.lo; i < this.hi; i++) {
-      if (this.shown(i)) {
-        count++;
-        if (this.synthetic[i]) syntheticShown = true;
-      }
-    }
-    this.shownCount = count;
-    this.syntheticShown = syntheticShown;
+    this._count();
     if (this._canvas && this._map) this._draw();
     this._page.lastRedrawMs = performance.now() - t0;
     return this._page.lastRedrawMs;
   },
 
+  /* shownCount and syntheticShown: with the links mask, event by event; else per
+     (kind, grading, synthetic) group, by binary search over its first days (and
+     last days, in window mode): events shown = first day <= D minus last day < from */
+  _count: function () {
+    var count = 0;
+    var syntheticShown = false;
+    var i;
+    if (this.mask) {
+      for (i = this.lo; i < this.hi; i++) {
+        if (this.shown(i)) {
+          count++;
+          if (this.synthetic[i]) syntheticShown = true;
+        }
+      }
+    } else {
+      var gr = this._groups();
+      var windowed = this.from !== -Infinity;
+      if (windowed && !gr.last) this._groupLastDays(gr);
+      var ng = this.gradings.length;
+      for (var g = 0; g < gr.n; g++) {
+        var a = gr.starts[g];
+        var b = gr.starts[g + 1];
+        if (a === b) continue;
+        var k = Math.floor(g / (2 * ng));
+        if (!this.kindOn[k] || !this.gradOn[Math.floor(g / 2) % ng]) continue;
+        var c = boundIn(gr.first, a, b, this.dayTo + 1) - a;
+        if (windowed) c -= boundIn(gr.last, a, b, this.from) - a;
+        count += c;
+        if (c > 0 && g % 2) syntheticShown = true;
+      }
+    }
+    this.shownCount = count;
+    this.syntheticShown = syntheticShown;
+  },
+
+  /* the events grouped by (kind, grading, synthetic): first days, sorted, per group */
+  _groups: function () {
+    if (this._gr) return this._gr;
+    var n = this.n;
+    var ng = this.gradings.length;
+    var G = this.kinds.length * ng * 2;
+    var key = new Int32Array(n);
+    var starts = new Int32Array(G + 1);
+    var i;
+    for (i = 0; i < n; i++) {
+      key[i] = (this.kind[i] * ng + this.grading[i]) * 2 + this.synthetic[i];
+      starts[key[i] + 1]++;
+    }
+    for (var g = 0; g < G; g++) starts[g + 1] += starts[g];
+    var fill = starts.slice(0, G);
+    var order = new Int32Array(n);
+    for (i = 0; i < n; i++) order[fill[key[i]]++] = i;
+    var first = new Int32Array(n);
+    for (var j = 0; j < n; j++) first[j] = this.day[order[j]];
+    this._gr = { n: G, starts: starts, order: order, first: first, last: null };
+    return this._gr;
+  },
+
+  /* Events per bin [edges[b], edges[b + 1]) of first day that pass the filters (the
+     chart's counts), by binary search per group: no walk over the events. */
+  binCounts: function (edges) {
+    var nb = Math.max(0, edges.length - 1);
+    var counts = new Float64Array(nb);
+    if (this.mask) {
+      for (var i = 0; i < this.n; i++) {
+        if (!this.passes(i)) continue;
+        var b = lowerBound(edges, this.day[i] + 1) - 1;
+        if (b >= 0 && b < nb) counts[b]++;
+      }
+      return counts;
+    }
+    var gr = this._groups();
+    var ng = this.gradings.length;
+    for (var g = 0; g < gr.n; g++) {
+      var a = gr.starts[g];
+      var z = gr.starts[g + 1];
+      if (a === z || !this.kindOn[Math.floor(g / (2 * ng))] || !this.gradOn[Math.floor(g / 2) % ng]) continue;
+      var prev = boundIn(gr.first, a, z, edges[0]);
+      for (var e = 0; e < nb; e++) {
+        var next = boundIn(gr.first, prev, z, edges[e + 1]);
+        counts[e] += next - prev;
+        prev = next;
+      }
+    }
+    return counts;
+  },
+
+  /* the groups' last days, sorted per group (window mode only; made on first use) */
+  _groupLastDays: function (gr) {
+    var last = new Int32Array(this.n);
+    for (var j = 0; j < this.n; j++) last[j] = this.day[gr.order[j]] + this.span[gr.order[j]];
+    for (var g = 0; g < gr.n; g++) if (gr.starts[g + 1] - gr.starts[g] > 1) last.subarray(gr.starts[g], gr.starts[g + 1]).sort();
+    gr.last = last;
+  },
+
+  /* wait until the last frame is drawn (WebGL draws asynchronously): tests, benchmarks */
+  finish: function () {
+    if (this._gl) this._gl.finish();
+  },
+
+  /* the drawn dots' [r, g, b, a] at container point (x, y), from either renderer */
+  pixelAt: function (x, y) {
+    var px = Math.round(x * this._dpr);
+    var py = Math.round(y * this._dpr);
+    if (this._gl) {
+      var gl = this._gl.gl;
+      var out = new Uint8Array(4);
+      gl.readPixels(px, gl.drawingBufferHeight - 1 - py, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, out);
+      return Array.prototype.slice.call(out);
+    }
+    return Array.prototype.slice.call(this._ctx.getImageData(px, py, 1, 1).data);
+  },
+
+  /* The events in draw order: kind by kind (this.order: the last kind on top), by
+     first day within a kind. perm[j] is the event at place j; starts[o] where the
+     o-th kind of the order begins; day and reach (the latest last day so far within
+     the kind) in that order, so each kind's events in a window are one range. */
+  kindOrder: function () {
+    if (this._ko) return this._ko;
+    var n = this.n;
+    var nk = this.kinds.length;
+    var rank = new Int32Array(nk);
+    var o, i, j;
+    for (o = 0; o < this.order.length; o++) rank[this.order[o]] = o;
+    var starts = new Int32Array(nk + 1);
+    for (i = 0; i < n; i++) starts[rank[this.kind[i]] + 1]++;
+    for (o = 0; o < nk; o++) starts[o + 1] += starts[o];
+    var fill = starts.slice(0, nk);
+    var perm = new Int32Array(n);
+    for (i = 0; i < n; i++) perm[fill[rank[this.kind[i]]]++] = i;
+    var day = new Int32Array(n);
+    var reach = new Int32Array(n);
+    for (o = 0; o < nk; o++) {
+      var far = -2147483648;
+      for (j = starts[o]; j < starts[o + 1]; j++) {
+        i = perm[j];
+        day[j] = this.day[i];
+        far = Math.max(far, this.day[i] + this.span[i]);
+        reach[j] = far;
+      }
+    }
+    this._ko = { perm: perm, starts: starts, day: day, reach: reach };
+    return this._ko;
+  },
+
+  /* [lo, hi) in draw order of the o-th kind's events that can be shown in [from, to] */
+  kindRange: function (o, to, from) {
+    var ko = this.kindOrder();
+    var a = ko.starts[o];
+    var hi = boundIn(ko.day, a, ko.starts[o + 1], to + 1);
+    var lo = from === -Infinity ? a : boundIn(ko.reach, a, hi, from);
+    return [lo, hi];
+  },
+
   _draw: function () {
     var ctx = this._ctx;
     var size = this._map.getSize();
-    ctx.clearRect(0, 0, size.x, size.y);
     var v = this._view();
-    var w = size.x;
-    var h = size.y;
-    var nk = this.kinds.length;
-    var lens = new Int32Array(nk);
-    var bufs = this._bufs;
-    var kind = this.kind;
-    var grading = this.grading;
-    var kindOn = this.kindOn;
-    var gradOn = this.gradOn;
-    var wx = this.wx;
-    var wy = this.wy;
-    var radius = this.radius;
-    var day = this.day;
-    var span = this.span;
-    var from = this.from;
-    var mask = this.mask;
-    var i, k, x, y, r;
-    for (i = this.lo; i < this.hi; i++) {
-      k = kind[i];
-      if (!kindOn[k] || !gradOn[grading[i]] || day[i] + span[i] < from) continue;
-      if (mask && !mask[i]) continue;
-      x = wx[i] * v.scale - v.ox;
-      y = wy[i] * v.scale - v.oy;
-      r = radius[i];
-      if (x < -r || y < -r || x > w + r || y > h + r) continue;
-      bufs[k][lens[k]++] = i;
-    }
-    var colours = this._page.cfg ? this._page.cfg.kindColours : {};
     var zoom = this._map.getZoom();
-    var rings = zoom >= this.ringMinZoom;
-    var dpr = this._dpr;
-    var img = this._img;
-    var d8 = img.data;
-    var d32 = this._d32;
-    var W = img.width;
-    var H = img.height;
-    d32.fill(0);
-    /* the sprite last stamped at each pixel: stamping the same sprite at the same
-       place again changes nothing visible, so dense data costs far less */
-    var last = this._last;
-    last.fill(0);
-    for (var o = 0; o < this.order.length; o++) {
-      k = this.order[o];
-      var buf = bufs[k];
-      var len = lens[k];
-      if (!len) continue;
-      var colour = colours[this.kinds[k]] || "#444";
-      var byRadius = this._byKind[k] || (this._byKind[k] = {});
-      for (var j = 0; j < len; j++) {
-        i = buf[j];
-        var sp = byRadius[radius[i]] || (byRadius[radius[i]] = this._sprite(colour, radius[i]));
-        var px = Math.round((wx[i] * v.scale - v.ox) * dpr);
-        var py = Math.round((wy[i] * v.scale - v.oy) * dpr);
-        if (px >= 0 && py >= 0 && px < W && py < H) {
-          var at = py * W + px;
-          if (last[at] === sp.id) continue;
-          last[at] = sp.id;
-        }
-        var s;
-        var X;
-        var Y;
-        var sdx = sp.sdx;
-        var sdy = sp.sdy;
-        var sw = sp.sword;
-        if (sp.W !== W) this._offsets(sp, W);
-        var inside = px - sp.half >= 0 && py - sp.half >= 0 && px + sp.half < W && py + sp.half < H;
-        if (inside) {
-          var base = py * W + px;
-          var soff = sp.soff;
-          for (s = 0; s < sw.length; s++) d32[base + soff[s]] = sw[s];
-        } else {
-          for (s = 0; s < sw.length; s++) {
-            X = px + sdx[s];
-            Y = py + sdy[s];
-            if (X >= 0 && Y >= 0 && X < W && Y < H) d32[Y * W + X] = sw[s];
-          }
-        }
-        var edx = sp.edx;
-        var edy = sp.edy;
-        var erg = sp.ergba;
-        for (s = 0; s < edx.length; s++) {
-          X = px + edx[s];
-          Y = py + edy[s];
-          if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
-          var q = (Y * W + X) * 4;
-          var a = erg[4 * s + 3];
-          var da = d8[q + 3];
-          if (da === 0) {
-            d8[q] = erg[4 * s];
-            d8[q + 1] = erg[4 * s + 1];
-            d8[q + 2] = erg[4 * s + 2];
-            d8[q + 3] = a;
-          } else {
-            var keep = (da * (255 - a)) / 255;
-            var oa = a + keep;
-            d8[q] = (erg[4 * s] * a + d8[q] * keep) / oa;
-            d8[q + 1] = (erg[4 * s + 1] * a + d8[q + 1] * keep) / oa;
-            d8[q + 2] = (erg[4 * s + 2] * a + d8[q + 2] * keep) / oa;
-            d8[q + 3] = oa;
-          }
-        }
-      }
+    if (this._gl) {
+      ctx.clearRect(0, 0, size.x, size.y);
+      this._gl.draw(v, size.x, size.y, this._dpr);
+      if (zoom >= this.ringMinZoom) this._rings(v, size.x, size.y);
+      return;
     }
-    ctx.putImageData(img, 0, 0);
-    for (o = 0; o < this.order.length; o++) {
-      k = this.order[o];
-      buf = bufs[k];
-      len = lens[k];
-      if (!len) continue;
-      if (rings && len < 5000) {
-        ctx.save();
-        ctx.strokeStyle = colours[this.kinds[k]] || "#444";
-        ctx.setLineDash([4, 3]);
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        for (j = 0; j < len; j++) {
-          i = buf[j];
-          var pm = this.precValues[this.precCodes[i]];
-          if (!pm) continue;
-          var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
-          var rr = pm / mpp;
-          if (rr <= radius[i] + 1 || rr > Math.min(w, h) / 5) continue; /* wider: not legible */
-          x = wx[i] * v.scale - v.ox;
-          y = wy[i] * v.scale - v.oy;
-          ctx.moveTo(x + rr, y);
-          ctx.arc(x, y, rr, 0, 6.283185307179586);
-        }
-        ctx.stroke();
-        ctx.restore();
-      }
+    /* cumulative mode, stepping forward, nothing else changed: stamp only the events
+       the step added onto the last frame (rings, zoomed in, need the full frame) */
+    var state = [v.scale, v.ox, v.oy, size.x, size.y, this._dpr, this.from, this.kindOn.join(""), this.gradOn.join("")].join("|");
+    var fresh = !(
+      this.from === -Infinity &&
+      zoom < this.ringMinZoom &&
+      state === this._state &&
+      this.mask === this._stateMask &&
+      this.dayTo >= this._drawnTo &&
+      this._drawnK &&
+      this._img
+    );
+    var no = this.order.length;
+    var los = new Int32Array(no);
+    var his = new Int32Array(no);
+    for (var o = 0; o < no; o++) {
+      var r = this.kindRange(o, this.dayTo, this.from);
+      los[o] = fresh ? r[0] : Math.max(r[0], this._drawnK[o]);
+      his[o] = r[1];
     }
-  },
-
-  /* A disc per (colour, radius), rasterised once by the canvas API and kept as
-     pixel lists: opaque pixels (one 32-bit store each) and anti-aliased edge
-     pixels (blended). Stamping these into one ImageData is much faster than
-     100k canvas paths or drawImage calls in software rendering. */
-  _sprite: function (colour, r) {
-    var cache = this._sprites || (this._sprites = {});
-    var dpr = this._dpr;
-    var key = colour + "|" + r + "|" + dpr;
-    var sp = cache[key];
-    if (sp) return sp;
-    var size = Math.ceil((2 * r + 2) * dpr) | 1;
-    var half = (size - 1) / 2;
-    var c = document.createElement("canvas");
-    c.width = size;
-    c.height = size;
-    var g = c.getContext("2d", { willReadFrequently: true });
-    g.beginPath();
-    g.arc(half + 0.5, half + 0.5, r * dpr, 0, 6.283185307179586);
-    g.fillStyle = colour;
-    g.fill();
-    g.lineWidth = 0.8 * dpr;
-    g.strokeStyle = "#ffffff";
-    g.stroke();
-    var data = g.getImageData(0, 0, size, size).data;
-    var solid = [];
-    var edge = [];
-    for (var y = 0; y < size; y++) {
-      for (var x = 0; x < size; x++) {
-        var q = (y * size + x) * 4;
-        var a = data[q + 3];
-        if (a === 0) continue;
-        if (a === 255) solid.push(x - half, y - half, data[q], data[q + 1], data[q + 2]);
-        else edge.push(x - half, y - half, data[q], data[q + 1], data[q + 2], a);
-      }
-    }
-    var ns = solid.length / 5;
-    var ne = edge.length / 6;
-    this._spriteCount = (this._spriteCount || 0) + 1;
-    sp = {
-      id: this._spriteCount,
-      half: half,
-      sdx: new Int16Array(ns),
-      sdy: new Int16Array(ns),
-      soff: new Int32Array(ns),
-      sword: new Uint32Array(ns),
-      edx: new Int16Array(ne),
-      edy: new Int16Array(ne),
-      ergba: new Uint8Array(4 * ne),
-    };
-    var word = new Uint32Array(1);
-    var wb = new Uint8Array(word.buffer);
-    for (var i = 0; i < ns; i++) {
-      sp.sdx[i] = solid[5 * i];
-      sp.sdy[i] = solid[5 * i + 1];
-      wb[0] = solid[5 * i + 2];
-      wb[1] = solid[5 * i + 3];
-      wb[2] = solid[5 * i + 4];
-      wb[3] = 255;
-      sp.sword[i] = word[0];
-    }
-    for (i = 0; i < ne; i++) {
-      sp.edx[i] = edge[6 * i];
-      sp.edy[i] = edge[6 * i + 1];
-      for (var ch = 0; ch < 4; ch++) sp.ergba[4 * i + ch] = edge[6 * i + 2 + ch];
-    }
-    cache[key] = sp;
-    return sp;
-  },
-
-  _offsets: function (sp, W) {
-    for (var i = 0; i < sp.sdx.length; i++) sp.soff[i] = sp.sdy[i] * W + sp.sdx[i];
-    sp.W = W;
+    this._state = state;
+    this._stateMask = this.mask;
+    this._drawnTo = this.dayTo;
+    this._drawnK = his;
+    this.lastIncremental = !fresh;
+    if (fresh) ctx.clearRect(0, 0, size.x, size.y);
+    this._stamp(v, size, los, his, fresh);
   },
 
   visibleIds: function () {

@@ -1,0 +1,224 @@
+"""The events layer's two renderers in real headless Chromium: the 2D canvas (pixel stamping)
+and the WebGL points layer draw the same events, count what Python counts, step forward
+by drawing only the new events, and the page falls back to the canvas without WebGL.
+
+Chromium runs with the house flags (``--disable-gpu``): WebGL 2 is SwiftShader there, so
+``GC.webgl = "always"`` forces the WebGL layer that ``"auto"`` keeps for GPUs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from helpers import bare_map_args
+
+from geoconflict.render import KIND_COLOURS, MapOptions, make_map, save_html
+from geoconflict.synthetic import synthetic_events
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NO_WEBGL = """
+const realGetContext = HTMLCanvasElement.prototype.getContext;
+HTMLCanvasElement.prototype.getContext = function (kind, opts) {
+  if (String(kind).startsWith("webgl")) return null;
+  return realGetContext.call(this, kind, opts);
+};
+"""
+
+
+def page_file(tmp: Path, events: gpd.GeoDataFrame, node_modules: Path, **options: Any) -> str:
+    args = bare_map_args(gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), "Scale test")
+    args["territory"] = None
+    m = make_map(events, options=MapOptions(**options), **args)
+    return save_html(m, tmp / "map.html", assets="inline", asset_dir=node_modules).as_uri()
+
+
+@pytest.fixture
+def open_map(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open a page with ``GC.webgl`` set (and WebGL removed, ``webgl=None``)."""
+    contexts: list[Any] = []
+
+    def open_(url: str, webgl: str | None) -> Any:
+        context = browser.new_context(viewport={"width": 900, "height": 700})
+        contexts.append(context)
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        if webgl is None:
+            context.add_init_script(NO_WEBGL + 'window.GC = {webgl: "always"};')
+        else:
+            context.add_init_script(f"window.GC = {{webgl: {webgl!r}}};")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_function("window.geoconflictReady === true", timeout=60_000)
+        page.errors = errors
+        return page
+
+    yield open_
+    for c in contexts:
+        c.close()
+
+
+def spaced_events() -> gpd.GeoDataFrame:
+    """Six events far apart (no dots overlap at zoom 8), on three dates, of three kinds."""
+    ev = synthetic_events(6, seed=3)
+    ev["event_id"] = [f"e{i}" for i in range(6)]
+    ev["date_start"] = pd.to_datetime(
+        ["2017-01-02", "2017-01-02", "2017-01-09", "2017-01-16", "2017-01-16", "2017-01-23"]
+    )
+    ev["date_end"] = ev["date_start"]
+    ev["kind"] = ["strike", "civcas", "ground", "strike", "civcas", "ground"]
+    ev["grading"] = "confirmed"
+    ev["civilians_killed_min"] = pd.array([0] * 6, dtype="Int64")
+    ev["civilians_killed_max"] = pd.array([0] * 6, dtype="Int64")  # the 3 px dot
+    ev["geometry"] = gpd.points_from_xy(
+        [42.6, 42.9, 43.2, 42.6, 42.9, 43.2], [36.0, 36.0, 36.0, 36.5, 36.5, 36.5]
+    )
+    return ev
+
+
+def shown_in_python(events: gpd.GeoDataFrame, day: str, window: int | None = None) -> set[str]:
+    d = pd.Timestamp(day)
+    start = events["date_start"].dt.normalize()
+    end = events["date_end"].fillna(events["date_start"]).dt.normalize()
+    keep = start <= d
+    if window is not None:
+        keep &= end >= d - pd.Timedelta(days=window - 1)
+    return set(events.loc[keep, "event_id"])
+
+
+def drawn(page: Any) -> dict[str, list[int]]:
+    """Each event's pixel at its centre, as the page's renderer drew it."""
+    return page.evaluate(
+        """() => { const ev = window.geoconflict.page.events, out = {};
+          for (let i = 0; i < ev.n; i++) {
+            const p = ev.point(i); out[ev.id(i)] = ev.pixelAt(p.x, p.y); }
+          return out; }"""
+    )
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    return (int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16))
+
+
+@pytest.mark.parametrize("webgl", ["always", "never"])
+def test_each_renderer_draws_exactly_the_events_shown_in_their_colours(
+    tmp_path: Path, node_modules: Path, open_map: Any, webgl: str
+) -> None:
+    events = spaced_events()
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-02"), webgl)
+    assert page.evaluate("window.geoconflict.page.events.renderer") == (
+        "webgl" if webgl == "always" else "canvas"
+    )
+    page.evaluate("GC.pages[0].map.setView([36.25, 42.9], 8, {animate: false})")
+    kinds = dict(zip(events["event_id"], events["kind"], strict=True))
+    for day in ["2017-01-02", "2017-01-09", "2017-01-16", "2017-01-23", "2017-01-05"]:
+        page.evaluate(f"window.geoconflict.setDate('{day}')")
+        pixels = drawn(page)
+        expected = shown_in_python(events, day)
+        assert {i for i, px in pixels.items() if px[3] > 0} == expected, day
+        for i in expected:  # the centre of a dot: its kind's colour, opaque
+            assert pixels[i][3] == 255
+            colour = rgb(KIND_COLOURS[kinds[i]])
+            assert all(abs(a - b) <= 2 for a, b in zip(pixels[i][:3], colour, strict=True))
+    # A filter: only strikes.
+    page.evaluate("window.geoconflict.setDate('2017-01-23')")
+    page.evaluate("window.geoconflict.setFilter({kinds: ['strike']})")
+    pixels = drawn(page)
+    assert {i for i, px in pixels.items() if px[3] > 0} == {"e0", "e3"}
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("webgl", ["always", "never"])
+def test_the_count_is_pythons_at_every_date_in_both_modes(
+    tmp_path: Path, node_modules: Path, open_map: Any, webgl: str
+) -> None:
+    events = synthetic_events(3000, seed=11)
+    page = open_map(page_file(tmp_path, events, node_modules, date="2016-06-01"), webgl)
+    for day in ["2015-01-01", "2016-03-15", "2016-12-31", "2017-07-01", "2017-12-31"]:
+        page.evaluate(f"window.geoconflict.setDate('{day}')")
+        count = page.evaluate("window.geoconflict.page.events.shownCount")
+        assert count == len(shown_in_python(events, day)), day
+        assert sorted(page.evaluate("window.geoconflict.visibleEventIds()")) == sorted(
+            shown_in_python(events, day)
+        )
+    page.evaluate("window.geoconflict.setMode('window', 30)")
+    for day in ["2016-03-15", "2017-07-01"]:
+        page.evaluate(f"window.geoconflict.setDate('{day}')")
+        count = page.evaluate("window.geoconflict.page.events.shownCount")
+        assert count == len(shown_in_python(events, day, window=30)), day
+    # The chart's bins (binCounts): events per first-day bin, with the filters.
+    edges = ["2015-01-01", "2016-01-01", "2016-07-01", "2017-01-01", "2018-01-01"]
+    page.evaluate("window.geoconflict.setFilter({kinds: ['strike', 'ground']})")
+    got = page.evaluate(
+        """edges => Array.from(window.geoconflict.page.events.binCounts(
+             edges.map(GC.parseDay)))""",
+        edges,
+    )
+    picked = events[events["kind"].isin(["strike", "ground"])]
+    cut = pd.cut(picked["date_start"], pd.to_datetime(edges), right=False)
+    assert got == cut.value_counts(sort=False).tolist()
+    # With a kind filter, in window mode: the group counts leave the other kinds out.
+    page.evaluate("window.geoconflict.setFilter({kinds: ['civcas', 'ground']})")
+    day = "2017-07-01"
+    want = shown_in_python(events[events["kind"].isin(["civcas", "ground"])], day, window=30)
+    assert page.evaluate("window.geoconflict.page.events.shownCount") == len(want)
+    assert page.errors == []
+
+
+def test_stepping_forward_stamps_only_the_new_events_and_matches_a_full_redraw(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = spaced_events()
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-02"), "never")
+    page.evaluate("GC.pages[0].map.setView([36.25, 42.9], 8, {animate: false})")
+    page.evaluate("window.geoconflict.setDate('2017-01-09')")
+    assert page.evaluate("window.geoconflict.page.events.lastIncremental") is True
+    page.evaluate("window.geoconflict.setDate('2017-01-16')")
+    assert page.evaluate("window.geoconflict.page.events.lastIncremental") is True
+    frame = "() => Array.from(window.geoconflict.page.events._img.data).join(',')"
+    stepped = page.evaluate(frame)
+    page.evaluate(
+        "(() => { const ev = window.geoconflict.page.events; ev._state = ''; ev.redraw(); })()"
+    )
+    assert page.evaluate("window.geoconflict.page.events.lastIncremental") is False
+    assert page.evaluate(frame) == stepped
+    # Going back, or in window mode, the frame is drawn afresh.
+    page.evaluate("window.geoconflict.setDate('2017-01-02')")
+    assert page.evaluate("window.geoconflict.page.events.lastIncremental") is False
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1"}
+
+
+def test_without_webgl_the_page_draws_on_the_canvas(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = spaced_events()
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-09"), None)
+    assert page.evaluate("window.geoconflict.page.events.renderer") == "canvas"
+    page.evaluate("GC.pages[0].map.setView([36.25, 42.9], 8, {animate: false})")
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1", "e2"}
+    assert page.evaluate("window.geoconflict.page.events.shownCount") == 3
+    assert page.errors == []
+
+
+def test_auto_keeps_the_canvas_on_a_software_rasteriser(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = spaced_events()
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-09"), "auto")
+    renderer = page.evaluate(
+        """() => { const c = document.createElement('canvas').getContext('webgl2');
+          const i = c && c.getExtension('WEBGL_debug_renderer_info');
+          return i ? c.getParameter(i.UNMASKED_RENDERER_WEBGL) : ''; }"""
+    )
+    software = any(s in renderer.lower() for s in ("swiftshader", "llvmpipe", "software"))
+    assert page.evaluate("window.geoconflict.page.events.renderer") == (
+        "canvas" if software or not renderer else "webgl"
+    )
