@@ -33,6 +33,7 @@ FILES: dict[str, str] = {
     "places": "places.csv",
     "gazetteer": "gazetteer.csv",
     "incidents": "incidents.csv",
+    "incidents_unlocated": "incidents_unlocated.csv",
     "strikes": "strikes.csv",
     "strikes_rejects": "strikes_rejects.csv",
     "weapons_monthly": "weapons_monthly.csv",
@@ -186,7 +187,11 @@ def _read(name: str) -> pd.DataFrame:
         import geopandas as gpd
 
         frame = gpd.GeoDataFrame(
-            frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
+            frame,
+            geometry=gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"])).where(
+                frame["lat"].notna()  # a place without a sourced coordinate has no point
+            ),
+            crs="EPSG:4326",
         )
     elif name in ("incidents", "strikes"):
         from geoconflict.events import conform

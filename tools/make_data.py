@@ -153,6 +153,8 @@ def build_territory(areas: gpd.GeoDataFrame, places: pd.DataFrame) -> gpd.GeoDat
                 cores.append(g)
             elif p["core"] == "disc":
                 at = where.loc[p["core_place"]]
+                if pd.isna(at["lat"]):
+                    raise SystemExit(f"zone {p['zone_id']}: its core place has no coordinate")
                 cores.append(disc(float(at["lon"]), float(at["lat"]), p["core_radius_m"]))
             elif p["core"] == "ring":
                 cores.append(ring_core(whole, g, p["cleared_share"]))
@@ -207,35 +209,54 @@ MONTHS = [m.lower() for m in calendar.month_name]
 TOWNS = ("city", "town")
 
 
+#: Columns of the ledger of incidents that could not be located (as strikes_rejects.csv).
+LEDGER = ["row", "field", "value", "reason"]
+
+
 def build_incidents(
     places: pd.DataFrame, areas: gpd.GeoDataFrame, territory: gpd.GeoDataFrame
-) -> pd.DataFrame:
-    """Event ids, dates, Airwars URLs, placement at a named place or zone, and the study area.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Event ids, dates, Airwars URLs, placement at a named place, zone or area, the study area.
 
     A row without coordinates is placed at ``placed_at``: a place of places.csv (with the
-    radius the row gives), or ``zone:<zone_id>``, a point inside that territory zone with
-    the radius that covers the zone.
+    radius the row gives), ``zone:<zone_id>``, a point inside that territory zone, or
+    ``area:<area_id>``, a point inside that study area, each with the radius that covers
+    the zone or area. A row whose place has no sourced coordinate is not placed: it goes
+    to the second table, the ledger (``row``, ``field``, ``value``, ``reason``, then the
+    incident's columns), so located + unlocated == rows read.
     """
     src = read_table("incidents.csv")
     src = numbers(src, ["lat", "lon", "location_precision_m"], "float64")
     src = numbers(src, ["civilians_killed_min", "civilians_killed_max"], "Int64")
     where = places.set_index("place_id")
     zones = territory.set_index("zone_id")
-    rows = []
-    for r in src.to_dict("records"):
+    study = areas.set_index("area_id")
+    rows, unlocated = [], []
+    for record, r in enumerate(src.to_dict("records"), start=1):
         date, code, prec, note = r["date"], r["code"], r["location_precision_m"], r["note"]
         start = pd.Timestamp(date + "-01" if len(date) == 7 else date)
         end = start + pd.offsets.MonthEnd(0) if len(date) == 7 else start
         lat, lon, at_town = r["lat"], r["lon"], False
-        if pd.isna(lat) and str(r["placed_at"]).startswith("zone:"):
-            zone = zones.loc[r["placed_at"].removeprefix("zone:")]
+        placed_at = str(r["placed_at"])
+        if pd.isna(lat) and placed_at.startswith("zone:"):
+            zone = zones.loc[placed_at.removeprefix("zone:")]
             lat, lon, prec = zone_point(zone.geometry)
             note = (
                 f"{note}. No coordinates in the source: placed inside the zone "
                 f"'{zone['name']}' (territory.geojson, schematic) with a {prec / 1000:g} km radius"
             )
+        elif pd.isna(lat) and placed_at.startswith("area:"):
+            area = study.loc[placed_at.removeprefix("area:")]
+            lat, lon, prec = zone_point(area.geometry)
+            note = (
+                f"{note}. No coordinates in the source: placed inside the study area "
+                f"'{area['name']}' (areas.geojson) with a {prec / 1000:g} km radius that covers it"
+            )
+        elif pd.isna(lat) and pd.isna(where.at[placed_at, "lat"]):
+            unlocated.append([record, "placed_at", placed_at, "place without a sourced coordinate"])
+            note = f"{note}. Not located: {where.at[placed_at, 'name']} has no sourced coordinate"
         elif pd.isna(lat):
-            at = where.loc[r["placed_at"]]
+            at = where.loc[placed_at]
             lat, lon, at_town = float(at["lat"]), float(at["lon"]), at["kind"] in TOWNS
             note = (
                 f"{note}. No coordinates in the source: placed at {at['name']}"
@@ -254,7 +275,7 @@ def build_incidents(
                 "place": r["place"],
                 "lat": lat,
                 "lon": lon,
-                "location_precision_m": int(prec),
+                "location_precision_m": prec,
                 "actor": r["actor"],
                 "civilians_killed_min": r["civilians_killed_min"],
                 "civilians_killed_max": r["civilians_killed_max"],
@@ -272,7 +293,14 @@ def build_incidents(
                 "named_area": r["area"] if at_town else None,
             }
         )
-    frame = pd.DataFrame(rows)
+    every = pd.DataFrame(rows)
+    gone = every["lat"].isna().to_numpy()
+    dropped = every[gone].drop(columns=["named_area", "lat", "lon", "location_precision_m"])
+    ledger = pd.concat(
+        [pd.DataFrame(unlocated, columns=LEDGER), dropped.reset_index(drop=True)], axis=1
+    )
+    frame = every[~gone].reset_index(drop=True)
+    frame["location_precision_m"] = frame["location_precision_m"].astype("int64")
     found = area_of(frame["lon"], frame["lat"], areas)
     frame["area_id"] = [
         a if pd.isna(n) else n for n, a in zip(frame["named_area"], found, strict=True)
@@ -280,7 +308,8 @@ def build_incidents(
     frame = frame.drop(columns="named_area")
     for col in ("civilians_killed_min", "civilians_killed_max"):
         frame[col] = frame[col].astype("Int64")
-    return frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
+    return frame, ledger
 
 
 def build_weapons() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -369,7 +398,7 @@ def build_context(
             }
         )
 
-    towns = places[places["kind"].isin(TOWNS)]
+    towns = places[places["kind"].isin(TOWNS) & places["lat"].notna()]
     town_rows = pd.DataFrame(
         {
             "layer": "town",
@@ -474,7 +503,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     territory = build_territory(areas, sourced_places)
     areas = refine_areas(areas, territory)
     places = build_places(sourced_places, areas)
-    incidents = build_incidents(places, areas, territory)
+    incidents, unlocated = build_incidents(places, areas, territory)
     monthly, annual, periods = build_weapons()
     casualties = build_casualty_periods()
     context = build_context(countries, rivers, open_rivers, og.ne_lakes(shared), places, table)
@@ -493,6 +522,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     write_geojson(out / "context.geojson", context, "context")
     write_csv(out / "places.csv", places)
     write_csv(out / "incidents.csv", incidents)
+    write_csv(out / "incidents_unlocated.csv", unlocated)
     write_csv(out / "weapons_monthly.csv", monthly)
     write_csv(out / "weapons_annual.csv", annual)
     write_csv(out / "weapons_periods.csv", periods)
