@@ -180,6 +180,8 @@ EventsLayer.include({
   /* dashed circles of each event's location precision, where wider than its dot */
   _strokeRings: function (v, bufs, lens) {
     var ctx = this._ctx;
+    var size = this._map.getSize();
+    var widest = Math.min(size.x, size.y) / 5; /* wider rings are not legible */
     var colours = this._page.cfg ? this._page.cfg.kindColours : {};
     var radius = this.radius;
     var wx = this.wx;
@@ -202,7 +204,7 @@ EventsLayer.include({
           if (!pm) continue;
           var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
           var rr = pm / mpp;
-          if (rr <= radius[i] + 1 || rr > Math.min(w, h) / 5) continue; /* wider: not legible */
+          if (rr <= radius[i] + 1 || rr > widest) continue;
           x = wx[i] * v.scale - v.ox;
           y = wy[i] * v.scale - v.oy;
           ctx.moveTo(x + rr, y);
