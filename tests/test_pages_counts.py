@@ -117,7 +117,7 @@ def test_headline_counts_the_events_in_view(
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("western-desert-2016-17", 8), ("mosul-2016-17", 15), ("raqqa-2017", 15)],
+    [("western-desert-2016-17", 7), ("mosul-2016-17", 15), ("raqqa-2017", 15)],
 )
 def test_spec_pages_count_only_their_areas_events(
     shipped: dict[str, Shipped], open_shipped: Any, name: str, expected: int

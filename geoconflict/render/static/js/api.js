@@ -2,7 +2,7 @@
    flyTo, on), and card mode: the page laid out as a print or social card (URL flag ?card). */
 var RAD = Math.PI / 180;
 var EARTH_RADIUS_M = 6378137;
-var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+var MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 
 /* area of a GeoJSON ring ([lon, lat] pairs) on the sphere, in square metres */
@@ -112,7 +112,7 @@ function countsInView(page) {
 
 function longDay(day) {
   var d = new Date(day * DAY_MS);
-  return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  return d.getUTCDate() + " " + MONTHS_LONG[d.getUTCMonth()] + " " + d.getUTCFullYear();
 }
 
 function MapApi(page) {
