@@ -6,7 +6,9 @@ pages load nothing from the network; everything else is the spec as shipped.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +68,43 @@ def reader_date(day: Any) -> str:
     """A date as the page writes it for readers: ``20 Sep 2017``."""
     ts = pd.Timestamp(day)
     return f"{ts.day} {ts.strftime('%b')} {ts.year}"
+
+
+def build_all(out: Path, node_modules: Path) -> dict[str, Shipped]:
+    """Every shipped spec's page, built into ``out``."""
+    return {name: build(name, out, node_modules) for name in SPECS}
+
+
+@contextlib.contextmanager
+def page_opener(browser: Any, default_size: tuple[int, int] = DESKTOP) -> Iterator[Any]:
+    """``opener(shipped, size)``: the page open at that viewport after its ready signal.
+
+    Only ``file:`` and ``data:`` requests go through; the others are aborted and listed in
+    the page's ``outside`` attribute. The contexts close when the block ends.
+    """
+    contexts: list[Any] = []
+
+    def opener(page: Shipped, size: tuple[int, int] = default_size) -> Any:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        contexts.append(context)
+        outside: list[str] = []
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        p = context.new_page()
+        p.goto(page.url)
+        p.wait_for_function("window.geoconflictReady === true")
+        p.outside = outside
+        return p
+
+    try:
+        yield opener
+    finally:
+        for c in contexts:
+            c.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shipped_pages import DESKTOP, PHONE, SPECS, Shipped, build, reader_date
+from shipped_pages import DESKTOP, PHONE, SPECS, Shipped, build_all, page_opener, reader_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,28 +24,13 @@ RUN_AXE = (
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Shipped]:
-    out = tmp_path_factory.mktemp("shipped")
-    return {name: build(name, out, node_modules) for name in SPECS}
+    return build_all(tmp_path_factory.mktemp("shipped"), node_modules)
 
 
 @pytest.fixture
 def opened(browser: Any) -> Any:
-    contexts: list[Any] = []
-
-    def opener(page: Shipped, size: tuple[int, int]) -> Any:
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        contexts.append(context)
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
-        )
-        p = context.new_page()
-        p.goto(page.url)
-        p.wait_for_function("window.geoconflictReady === true")
-        return p
-
-    yield opener
-    for c in contexts:
-        c.close()
+    with page_opener(browser) as opener:
+        yield opener
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from shipped_pages import DESKTOP, SPECS, Shipped, build, in_spec_areas, reader_date
+from shipped_pages import (
+    SPECS,
+    Shipped,
+    build_all,
+    in_spec_areas,
+    page_opener,
+    reader_date,
+)
 
 from geoconflict import territory
 
@@ -26,36 +33,13 @@ COUNT_RE = re.compile(r"^(\d+) events? in view · (\d+) in this map$")
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Shipped]:
-    out = tmp_path_factory.mktemp("shipped")
-    return {name: build(name, out, node_modules) for name in SPECS}
+    return build_all(tmp_path_factory.mktemp("shipped"), node_modules)
 
 
 @pytest.fixture
 def open_shipped(browser: Any) -> Any:
-    contexts: list[Any] = []
-
-    def opener(page: Shipped, size: tuple[int, int] = DESKTOP) -> Any:
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        contexts.append(context)
-        outside: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        p = context.new_page()
-        p.goto(page.url)
-        p.wait_for_function("window.geoconflictReady === true")
-        p.outside = outside
-        return p
-
-    yield opener
-    for c in contexts:
-        c.close()
+    with page_opener(browser) as opener:
+        yield opener
 
 
 def shown_counts(p: Any) -> tuple[int, int]:
