@@ -108,3 +108,19 @@ def page_opener(browser: Any, default_size: tuple[int, int] = DESKTOP) -> Iterat
     finally:
         for c in contexts:
             c.close()
+
+
+def open_offline(browser: Any, path: Path) -> Any:
+    """A built page open at 1280×900 after its ready signal, with nothing loaded from
+    outside (``file:`` and ``data:`` only) and no page error raised while it loaded."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort(),
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function("window.geoconflictReady === true")
+    assert errors == [], errors
+    return page

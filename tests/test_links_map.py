@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from shipped_pages import open_offline
 
 from geoconflict import datasets, link
 from geoconflict.build import build_maps, load_spec
@@ -85,17 +86,7 @@ def test_spec_page_links_what_link_match_links(root: Path, strikes_page: Path) -
 
 
 def _open(browser: Any, path: Path) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route(
-        "**/*",
-        lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort(),
-    )
-    page.goto(path.as_uri())
-    page.wait_for_function("window.geoconflictReady === true")
-    assert errors == []
-    return page
+    return open_offline(browser, path)
 
 
 def _choose(page: Any, mode: str) -> list[str]:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from shipped_pages import open_offline
 
 from geoconflict import datasets
 from geoconflict.build import build_maps, load_spec
@@ -301,17 +302,8 @@ def test_make_map_leaves_the_strikes_out_unless_asked() -> None:
 
 
 def _open(browser: Any, path: Path, date: str) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route(
-        "**/*",
-        lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort(),
-    )
-    page.goto(path.as_uri())
-    page.wait_for_function("window.geoconflictReady === true")
+    page = open_offline(browser, path)
     page.evaluate(f"window.geoconflict.setDate('{date}')")
-    assert errors == []
     return page
 
 
