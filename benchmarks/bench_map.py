@@ -178,15 +178,35 @@ def bench_ours(
         write_text(path, page_html)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.route("**/*", lambda r: r.continue_() if _local(r.request.url) else r.abort())
+        # a script error stops the wait at once (the page would never become ready)
+        context.add_init_script(
+            "addEventListener('error', (e) => { window.__benchError = String(e.message); });"
+        )
         if init:
             context.add_init_script(init)
         page = context.new_page()
-        page.goto(path.as_uri(), wait_until="commit", timeout=180_000)
-        page.wait_for_function("window.geoconflictReady === true", timeout=180_000, polling=50)
-        first = page.evaluate("window.geoconflict.timings.readyMs") / 1000
-        rss = renderer_rss_mb()
-        timed = page.evaluate(TIME_JS)
-        context.close()
+        errors: list[str] = []
+        page.on("pageerror", lambda e, sink=errors: sink.append(str(e)))
+        try:
+            page.goto(path.as_uri(), wait_until="commit", timeout=180_000)
+            page.wait_for_function(
+                "window.geoconflictReady === true || window.__benchError",
+                timeout=(180_000 if name == "auto" else 60_000),
+                polling=50,
+            )
+            if errors:
+                raise RuntimeError(errors[0])
+            first = page.evaluate("window.geoconflict.timings.readyMs") / 1000
+            rss = renderer_rss_mb()
+            timed = page.evaluate(TIME_JS)
+        except Exception as exc:  # a variant that cannot run: say why, time the others
+            if name == "auto":
+                raise
+            reason = (errors[0] if errors else str(exc)).splitlines()[0][:120]
+            row[name] = {"error": reason}
+            continue
+        finally:
+            context.close()
         row[name] = {"render_s": first, "rss_mb": rss, **timed}
     return row
 
@@ -323,12 +343,15 @@ def _print(n: int, row: dict[str, Any]) -> None:
         v = ours.get(name)
         if v is None:
             continue
+        if "error" in v:
+            print(f"  {name:8}  did not run: {v['error']}")
+            continue
         print(
             f"  {name:8}{v['renderer']:>14}{v['render_s']:7.2f}s{v['rss_mb']:8.0f}"
             f"{_stats(v['step']):>15}{_stats(v['back']):>15}{_stats(v['drag']):>15}"
             f"{_stats(v['toggle']):>15}{_stats(v['window']):>15}{_p95(v['play']):9.1f}"
         )
-    if "old" in ours and "auto" in ours:
+    if "step" in ours.get("old", {}) and "auto" in ours:
         a, o = ours["auto"], ours["old"]
         ratios = ", ".join(
             f"{k} x{statistics.median(o[k]) / max(statistics.median(a[k]), 1e-3):.1f}"
