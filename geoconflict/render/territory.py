@@ -146,17 +146,22 @@ def is_schematic(*tables: Any) -> bool:
 def claim_for(text: Any, day: int) -> str:
     """The part of a zone's source about the claim of its clearing day (else all of it).
 
+    The page writes the claim's date for readers before it ("as of 24 Jan 2017 — "),
+    so a part that opens with that day's ISO date loses it.
+
     Examples
     --------
     >>> claim_for("2017-06-06 battle begins; cleared share 30% on 2017-06-15: SOHR", 17332)
     'SOHR'
+    >>> claim_for("2017-01-24 east Mosul 'fully liberated' (JOC); zone outline schematic", 17190)
+    "east Mosul 'fully liberated' (JOC)"
     """
     full = claim_source(text)
     iso = str(pd.Timestamp(day, unit="D").date())
     parts = [p for p in full.split("; ") if iso in p]
     if not parts:
         return full
-    return "; ".join(_SHARE_PREFIX.sub("", p) for p in parts)
+    return "; ".join(_SHARE_PREFIX.sub("", p).removeprefix(iso + " ") for p in parts)
 
 
 #: The prefix the shipped Raqqa rings' sources give their claim.
