@@ -1,4 +1,4 @@
-"""The four shipped map pages (``maps/*.toml``) built offline for the page tests.
+"""The five shipped map pages (``maps/*.toml``) built offline for the page tests.
 
 Each spec is rendered with the vector context basemap (``basemap = "none"``), so the
 pages load nothing from the network; everything else is the spec as shipped.
@@ -21,7 +21,13 @@ from geoconflict.build import pipeline
 from geoconflict.build.spec import MapSpec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = ("air-campaign-overview", "mosul-2016-17", "raqqa-2017", "western-desert-2016-17")
+SPECS = (
+    "air-campaign-overview",
+    "mosul-2016-17",
+    "raqqa-2017",
+    "western-desert-2016-17",
+    "strikes-2014-16",
+)
 DESKTOP = (1400, 900)
 PHONE = (390, 844)
 

@@ -58,6 +58,11 @@ def expected_counts(p: Any, page: Shipped, kinds: set[str] | None = None) -> tup
     day = pd.Timestamp(p.evaluate("window.geoconflict.getDate()"))
     ev = in_spec_areas(page)
     ev = ev[(ev["day"] <= day).to_numpy()]
+    mode = p.evaluate("window.geoconflict.page.mode")
+    if mode == "window":  # shown while any of its days is in the window's last days
+        days = p.evaluate("window.geoconflict.page.windowDays")
+        last = ev["date_end"].fillna(ev["date_start"]).dt.normalize()
+        ev = ev[(last > day - pd.Timedelta(days=days)).to_numpy()]
     if kinds is not None:
         ev = ev[ev["kind"].isin(kinds).to_numpy()]
     lon = ev.geometry.x.round(5)

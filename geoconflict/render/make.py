@@ -361,11 +361,14 @@ def make_map(
         "statusColours": STATUS_COLOURS,
         "statusLabels": STATUS_LABELS,
         "weapons": series,
+        # the share timeline describes the zones: only when they open on the map
         "shares": share_steps(
             zones,
             list(areas["area_id"]) if areas_named and areas is not None else None,
             names=areas,
-        ),
+        )
+        if opts.layers.territory
+        else [],
         "schematic": is_schematic(zones, areas),
     }
     Controls(config).add_to(m)

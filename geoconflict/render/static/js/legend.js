@@ -48,6 +48,8 @@ function buildLegend(page) {
       });
       page.filterInputs.kinds[k] = input;
     });
+    /* the page's own layers (declared strikes, links) come next, before the filters */
+    var layerKeys = el("div", "gc-layer-keys", null, body);
     el("div", "gc-legend-head", "Grading: how well the report is sourced", body);
     var grid = el("div", "gc-gradings", null, body);
     ev.gradings.forEach(function (g, i) {
@@ -78,16 +80,23 @@ function buildLegend(page) {
     });
   }
   if (page.layers.territory) {
-    el("div", "gc-legend-head", "Territory at the slider date", body);
+    /* the zones' key only while the zones are on the map (the layer control toggles them) */
+    var zoneKey = el("div", "gc-territory-key", null, body);
+    el("div", "gc-legend-head", "Territory at the slider date", zoneKey);
     ["isis", "contested", "cleared"].forEach(function (s) {
-      var row = el("div", "gc-check", null, body);
+      var row = el("div", "gc-check", null, zoneKey);
       var sw = el("span", "gc-swatch", null, row);
       sw.style.background = cfg.statusColours[s];
       el("span", null, cfg.statusLabels[s], row);
     });
+    var showKey = function () {
+      zoneKey.hidden = !page.map.hasLayer(page.layers.territory);
+    };
+    page.map.on("layeradd layerremove", showKey);
+    showKey();
   }
   ["strikes", "links"].forEach(function (k) {
-    if (page.layers[k] && page.layers[k].legend) page.layers[k].legend(body);
+    if (page.layers[k] && page.layers[k].legend) page.layers[k].legend(layerKeys || body);
   });
   return box;
 }

@@ -165,7 +165,8 @@ FACTORIES.links = function (data, page) {
       if (!shownEnds[j] && group.hasLayer(ends[j])) group.removeLayer(ends[j]);
     }
     group.shownCount = count;
-    if (group.countLabel) group.countLabel.textContent = count + " links shown";
+    if (group.countLabel) group.countLabel.textContent = plural(count, "link") + " shown";
+    if (group.summaryCount) group.summaryCount.textContent = " · " + plural(count, "link") + " shown";
   };
   group.setMode = function (mode) {
     group.mode = mode === "with" || mode === "without" ? mode : "all";
@@ -181,8 +182,13 @@ FACTORIES.links = function (data, page) {
     return out;
   };
   control("topright", function () {
-    var box = el("div", "gc-links-box leaflet-bar");
-    el("div", "gc-legend-head", data.title || "Links to declared strikes", box);
+    /* a box that folds to its summary line on small screens (the count stays in it) */
+    var outer = el("div", "gc-links-box leaflet-bar");
+    var det = el("details", "gc-links-details", null, outer);
+    if (page.map.getSize().x >= 640) det.open = true;
+    var sum = el("summary", "gc-legend-summary gc-links-summary", data.title || "Links to declared strikes", det);
+    group.summaryCount = el("span", "gc-links-summary-count", "", sum);
+    var box = el("div", "gc-links-body", null, det);
     [
       ["all", "all incidents"],
       ["with", "only with a declared strike"],
@@ -203,7 +209,7 @@ FACTORIES.links = function (data, page) {
     el("span", "gc-swatch gc-link-swatch", null, sw);
     group.countLabel = el("span", "gc-links-count", "", sw);
     if (data.note) el("div", "gc-legend-note gc-links-note", data.note, box);
-    return box;
+    return outer;
   }).addTo(page.map);
   group.legend = function (body) {
     var row = el("div", "gc-check gc-links-key", null, body);
