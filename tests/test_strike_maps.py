@@ -313,6 +313,32 @@ def _window(strikes: pd.DataFrame, lo: str, hi: str) -> dict[tuple[int, int], in
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_hidden_zones_have_no_share_timeline_and_their_key_follows_the_layer(
+    browser: Any, built: Path
+) -> None:
+    # The strikes page opens with the territory layer off (layers.territory = false):
+    # no share of cleared territory is stated, and the zones' key shows only while the
+    # reader has the zones on the map.
+    page = open_offline(browser, built / "strikes-2014-16.html")
+    try:
+        assert page.evaluate("window.geoconflict.page.cfg.shares") == []
+        assert page.locator(".gc-share").count() == 0
+        assert page.evaluate("window.geoconflict.getDate()") == "2016-03-19"  # time.date
+        key = ".gc-territory-key"
+        assert page.evaluate(f"document.querySelector('{key}').hidden") is True
+        page.evaluate("(() => { const p = window.geoconflict.page;"
+                      " p.layers.territory.addTo(p.map); })()")  # fmt: skip
+        assert page.evaluate(f"document.querySelector('{key}').hidden") is False
+        assert "Territory at the slider date" in page.inner_text(".gc-legend")
+        # the links box: its count in the summary line when folded
+        summary = page.inner_text(".gc-links-summary")
+        assert summary.startswith("Links to declared strikes")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_page_draws_the_strikes_of_the_slider_window(
     browser: Any, built: Path, tmp_path: Path
 ) -> None:
