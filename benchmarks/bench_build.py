@@ -76,8 +76,19 @@ def write_inputs(folder: Path, n_events: int, n_specs: int) -> Path:
     return maps
 
 
+#: CPU seconds (user + system, the build and its workers) of each build run, by its
+#: arguments: the work a build does, which load on the machine changes far less than
+#: its wall time.
+CPU: dict[str, list[float]] = {}
+
+
 def build(maps: Path, out: Path, *extra: str, fresh: bool = True) -> float:
-    """Run the build command; returns wall seconds. Fails loudly if the build fails."""
+    """Run the build command; returns wall seconds (its CPU seconds go to :data:`CPU`).
+
+    Fails loudly if the build fails.
+    """
+    import resource
+
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out), "-q"]
@@ -85,9 +96,13 @@ def build(maps: Path, out: Path, *extra: str, fresh: bool = True) -> float:
     asset_dir = ROOT / "node_modules"
     if asset_dir.is_dir():
         cmd += ["--asset-dir", str(asset_dir)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    CPU.setdefault(" ".join(extra) + ("" if fresh else " (no change)"), []).append(cpu)
     if done.returncode != 0:
         sys.exit(f"build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     print(f"  {' '.join(extra):<12} {seconds:7.2f} s   {done.stdout.strip()}")
@@ -209,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
         f"--jobs 2 vs --jobs 1: {speedup:.2f}x faster  (target >= 1.6x);"
         f" all runs: --jobs 1 {', '.join(f'{t:.2f}' for t in serial)} s,"
         f" --jobs 2 {', '.join(f'{t:.2f}' for t in parallel)} s"
+    )
+    work1, work2 = min(CPU["--jobs 1"]), min(CPU["--jobs 2"])
+    print(
+        f"  work (CPU seconds, best of {args.repeat}): --jobs 1 {work1:.2f}, --jobs 2 {work2:.2f}:"
+        f" the parallel build does {(work2 / work1 - 1) * 100:.0f}% more work (the workers'"
+        f" own imports and reads); on two free cores it could be at best"
+        f" {2 * work1 / work2:.2f}x faster (load changes this far less than wall times)"
     )
     ceiling = max(scaling)
     print(

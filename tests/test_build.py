@@ -384,6 +384,26 @@ def test_importing_the_build_and_parsing_specs_stays_light(root: Path) -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_preload_reads_the_shipped_tables_the_specs_draw_on(root: Path) -> None:
+    # After preload, the parent holds every shipped table the specs need, so forked
+    # workers inherit them: reading a file again would fail here.
+    import subprocess
+    import sys
+
+    code = (
+        "import geoconflict.build.pool as pool, geoconflict.datasets as d; "
+        "from geoconflict.build.fingerprint import shipped_tables; "
+        "from geoconflict.build.spec import load_spec; "
+        f"specs = [load_spec({str(root / 'maps' / 'air-campaign-overview.toml')!r})]; "
+        "pool.preload(specs); "
+        "d.path = None; "  # no file is looked up again
+        "print([len(d.load(n)) > 0 for n in sorted(shipped_tables(specs[0]))])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # areas, context, incidents, places, rivers, strikes, territory, weapons_monthly
+    assert out.stdout.strip() == str([True] * 8)
+
+
 def test_two_specs_with_the_same_name_are_refused(tmp_path: Path) -> None:
     maps = _maps(tmp_path)
     other = _write(tmp_path / "more" / "alpha.toml", 'title = "A2"\n[outputs]\nhtml = "a2.html"\n')

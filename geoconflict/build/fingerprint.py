@@ -122,6 +122,17 @@ def datasets_used(spec: MapSpec) -> list[str]:
     >>> datasets_used(MapSpec(name="m", path=Path("m.toml"), title="M", areas="none"))
     ['incidents.csv', 'places.csv', 'rivers.geojson', 'territory.geojson']
     """
+    return sorted(datasets.path(name).name for name in shipped_tables(spec))
+
+
+def shipped_tables(spec: MapSpec) -> set[str]:
+    """The names of the shipped tables (:func:`geoconflict.datasets.load`) a spec's page draws on.
+
+    Examples
+    --------
+    >>> sorted(shipped_tables(MapSpec(name="m", path=Path("m.toml"), title="M", areas="none")))
+    ['incidents', 'places', 'rivers', 'territory']
+    """
     layers = spec.layers
     used = {"places"} if layers.places or layers.protected else set()
     if not spec.inputs:
@@ -134,7 +145,7 @@ def datasets_used(spec: MapSpec) -> list[str]:
         used.add("context")
     if spec.page.chart == "weapons":
         used.add("weapons_monthly")
-    return sorted(datasets.path(name).name for name in used)
+    return used
 
 
 class Fingerprints:

@@ -17,6 +17,7 @@ and what they staged is deleted.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import pickle
@@ -27,6 +28,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from geoconflict.build import worker
+from geoconflict.build.fingerprint import shipped_tables
 from geoconflict.build.pipeline import Reader, file_inputs, input_cache, preread, shared_inputs
 from geoconflict.build.spec import MapSpec
 from geoconflict.build.worker import Job, JobResult, error_message, failed_result
@@ -43,9 +45,15 @@ if TYPE_CHECKING:
 #: ``make_job(spec, slot)``: the job that builds a spec.
 MakeJob: TypeAlias = Callable[[MapSpec, "int | None"], Job]
 
-#: Imported once in the parent, so forked workers start warm.
+#: What a page-rendering process imports: once in the parent, so forked workers start
+#: warm. Besides the renderer, the modules its layers import on first use (the readers,
+#: Arrow, the vector-file reader, the MGRS grid), so the list is the whole cost.
 PRELOAD = (
     "geopandas",
+    "pyarrow",
+    "pyogrio",
+    "geoconflict.sources",
+    "geoconflict.grid",
     "geoconflict.build.pipeline",
     "geoconflict.render.make",
     "geoconflict.render.page",
@@ -68,10 +76,27 @@ def mp_context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def preload() -> None:
-    """Import the heavy stages once in the parent, so forked workers start warm."""
+def preload(specs: Iterable[MapSpec] = ()) -> None:
+    """Import the heavy stages once in the parent, so forked workers start warm.
+
+    Then load the shipped tables ``specs`` draw on (each is read once per process
+    and cached), and the page's own script: workers forked after this inherit them
+    instead of each reading them again.
+    """
     for name in PRELOAD:
         importlib.import_module(name)
+    from geoconflict import areas, datasets
+    from geoconflict.render.page import own_tags
+
+    # Every page draws the vector context (the fallback when tiles cannot load).
+    names = set().union({"context"}, *(shipped_tables(spec) for spec in specs))
+    # A table that cannot be read is reported by each spec that needs it, not here.
+    with contextlib.suppress(Exception):
+        for name in sorted(names):
+            datasets.load(name)
+        if "areas" in names:
+            areas.load()
+        own_tags()
 
 
 def cost(inputs: list[dict[str, Any]]) -> int:
@@ -192,7 +217,12 @@ def _schedule(
         rest = todo
     # The renderer's imports (folium, branca, Jinja templates) run in a thread
     # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
-    warm = threading.Thread(target=preload, name="geoconflict-imports", daemon=True)
+    warm = threading.Thread(
+        target=preload,
+        args=([spec for spec, _meta in todo],),
+        name="geoconflict-imports",
+        daemon=True,
+    )
     warm.start()
     bar = Progress(len(todo), progress if n_jobs == 1 else False)
     try:
@@ -337,6 +367,10 @@ def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
         initargs=(os.getpid(), max(1, cpu_count() // n_jobs), stop, started),
     )
     pool = Pool(executor, stop, started, others)
+    # The workers fork at the first submit. Frozen, what they inherit is left alone by
+    # their garbage collector: a full collection neither walks nor writes to it (so
+    # copies none of the parent's memory). This process unfreezes it once they forked.
+    gc.freeze()
     try:
         for slot, (spec, meta) in enumerate(todo):
             if pool.unsent:
@@ -350,6 +384,8 @@ def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
     except BaseException:
         pool.abort()
         raise
+    finally:
+        gc.unfreeze()
     return pool
 
 
