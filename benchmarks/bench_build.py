@@ -245,12 +245,16 @@ def main(argv: list[str] | None = None) -> int:
         "  (target >= 90%)"
     )
     bare = min(startup_bare() for _ in range(3))
-    for args in (("--help",), ("mgrs", "--help")):
+    for args in (("--help",), ("mgrs", "--help"), ("mgrs", "38SLF1234567890")):
         best = min(startup(*args) for _ in range(3))
         print(
             f"geoconflict {' '.join(args)}: {best:.2f} s (best of 3; target <= 0.3 s;"
             f" a bare interpreter starts in {bare:.2f} s)"
         )
+    print(
+        "  (converting a reference imports the MGRS grid, geoconflict.grid.decode, which"
+        f" imports numpy and pandas: pandas alone takes {costs['pandas']:.2f} s)"
+    )
     share = best_nochange / best_parallel
     print(f"no-change rebuild: {share * 100:.1f}% of a full --jobs 2 build  (target <= 5%)")
     own = max(0.0, best_nochange - min(start))
