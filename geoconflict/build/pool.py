@@ -76,15 +76,17 @@ def mp_context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def preload(specs: Iterable[MapSpec] = ()) -> None:
+def preload(specs: Iterable[MapSpec] | None = None) -> None:
     """Import the heavy stages once in the parent, so forked workers start warm.
 
-    Then load the shipped tables ``specs`` draw on (each is read once per process
-    and cached), and the page's own script: workers forked after this inherit them
-    instead of each reading them again.
+    Given ``specs`` (the specs workers forked after this will build), also load the
+    shipped tables they draw on (each is read once per process and cached) and the
+    page's own script: the workers inherit them instead of each reading them again.
     """
     for name in PRELOAD:
         importlib.import_module(name)
+    if specs is None:  # nothing will fork: this process reads them when it needs them
+        return
     from geoconflict import areas, datasets
     from geoconflict.render.page import own_tags
 
@@ -219,7 +221,7 @@ def _schedule(
     # while this one reads the inputs: Arrow, numpy and GEOS release the GIL.
     warm = threading.Thread(
         target=preload,
-        args=([spec for spec, _meta in todo],),
+        args=([spec for spec, _meta in todo] if ctx is not None else None,),
         name="geoconflict-imports",
         daemon=True,
     )
