@@ -154,15 +154,16 @@ def startup_bare() -> float:
     return time.perf_counter() - t0
 
 
-def imports() -> float:
-    """Wall seconds of a fresh process that imports what every page-rendering process needs.
+def imports(modules: tuple[str, ...] | None = None) -> float:
+    """Wall seconds of a fresh process that imports what every page-rendering process needs
+    (or only ``modules``, to show what each part costs).
 
     No schedule can split this between workers: each needs it done before its
     first page. It bounds the ``--jobs 2`` speed-up (see :func:`amdahl`).
     """
     from geoconflict.build.pool import PRELOAD  # what the build imports before forking
 
-    code = "import " + ", ".join(PRELOAD)
+    code = "import " + ", ".join(modules or PRELOAD)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     return time.perf_counter() - t0
@@ -245,6 +246,13 @@ def main(argv: list[str] | None = None) -> int:
         "  (target >= 90%)"
     )
     bare = min(startup_bare() for _ in range(3))
+    costs = {m: min(imports((m,)) for _ in range(3)) for m in ("pandas", "geopandas", "folium")}
+    print(
+        f"  of the renderer's imports, alone (best of 3): pandas {costs['pandas']:.2f} s,"
+        f" geopandas {costs['geopandas']:.2f} s, folium {costs['folium']:.2f} s (each with"
+        f" the interpreter's {bare:.2f} s): selecting and encoding events needs pandas, so"
+        " no page-rendering process starts in less than pandas does"
+    )
     for args in (("--help",), ("mgrs", "--help"), ("mgrs", "38SLF1234567890")):
         best = min(startup(*args) for _ in range(3))
         print(
