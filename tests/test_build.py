@@ -672,11 +672,21 @@ def test_ctrl_c_during_a_commit_waits_for_the_commit(tmp_path: Path) -> None:
 
 def _png_or_die(tmp_html: Path, tmp_png: Path, spec: MapSpec, output: object = None) -> None:
     """A stand-in PNG step whose worker is killed (as by the OOM killer): always for
-    spec 'dies', the first time only for spec 'flaky' (a marker file remembers)."""
+    spec 'dies', the first time only for spec 'flaky' (a marker file remembers).
+
+    'dies' waits (a few seconds at most) until 'flaky' has been tried: a pool broken by
+    'dies' before 'flaky' reached its own death would charge 'flaky' with a death that
+    was not its own, and its one real death, alone, would then be its second."""
     import os
     import signal
+    import time
 
     marker = spec.path.with_suffix(".tried")
+    if spec.name == "dies":
+        flaky = spec.path.with_name("flaky.tried")
+        deadline = time.monotonic() + 10
+        while not flaky.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
     if spec.name == "dies" or (spec.name == "flaky" and not marker.exists()):
         marker.touch()
         os.kill(os.getpid(), signal.SIGKILL)
