@@ -74,6 +74,8 @@ EventsLayer.include({
     var count = this._kf.length * (slots.marks + slots.left);
     if (!this._store || this._store.px !== W * H || this._store.count !== count) {
       var buf = new ArrayBuffer(count * 5 * W * H);
+      /* touched now, with the first frame, not page by page on the first moves */
+      new Uint8Array(buf).fill(1);
       this._store = { px: W * H, count: count, free: [] };
       for (var i = 0; i < count; i++)
         this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
@@ -186,12 +188,13 @@ EventsLayer.include({
     return out;
   },
 
-  /* how many kind frames are kept: about 200 MB of them (5 bytes a pixel), one frame
-     left per kind and checkpoints (marks: how many per kind) */
+  /* how many kind frames are kept: at most about 200 MB of them (5 bytes a pixel),
+     one frame left per kind and checkpoints (marks: how many per kind, one per 20,000
+     events up to 16: small data draws afresh fast enough) */
   _poolSize: function () {
     var nk = Math.max(1, this.order.length);
     var all = Math.floor(200e6 / (5 * this._W * this._H));
-    return { marks: Math.max(2, Math.min(16, Math.floor(all / nk) - 1)), left: 1 };
+    return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 1, Math.ceil(this.n / 20000))), left: 1 };
   },
 
   _poolFind: function (o, state, mask, to) {
