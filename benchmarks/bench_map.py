@@ -12,8 +12,8 @@ Same synthetic events, same run, same machine. For each size it measures
   not rendered): one-week steps forward and back, a drag jumping ~3 months at a
   time with the whole region in view, filter toggles, window-mode steps, each in ms
   until its frame is drawn, and the p95 gap between frames while playing at 16/s;
-  for the page as shipped, with WebGL forced on, and with the old time layer
-  (``events.js`` at :data:`BASELINE_REV`), in the same run;
+  for the page as shipped, with WebGL forced on, and with the time layer before
+  (the page's scripts at :data:`BASELINE_REV` where they differ), in the same run;
 - memory: resident MB of the Chromium renderer processes with the page open.
 
 The alternatives are skipped above 100k events (explore takes minutes and
@@ -39,14 +39,15 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 ALT_MAX_EVENTS = 100_000
-#: The commit whose events.js is "the old path" (the branch point of issue 17's work).
-BASELINE_REV = "87a3fb0"
+#: The commit whose page scripts are "before" (the start of the kept-frames work for
+#: issue 17: one canvas, a fresh draw on every step back or filter toggle).
+BASELINE_REV = "51b904c"
 #: The variants of our page timed in each run: the page as shipped ("auto" picks the
-#: renderer), WebGL forced on (SwiftShader here), and the old time layer.
+#: renderer), WebGL forced on (SwiftShader here), and the page's time layer before.
 VARIANTS = {
     "auto": None,
     "webgl": 'window.GC = {webgl: "always"};',
-    "old": None,
+    "before": None,
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -75,7 +76,7 @@ TIME_JS = """async () => {
   const iso = (d) => new Date(d * 864e5).toISOString().slice(0, 10);
   function time(f) { const t = performance.now(); f(); fin(); return performance.now() - t; }
   const week0 = Date.parse('2017-01-06') / 864e5, jump0 = Date.parse('2014-09-01') / 864e5;
-  const out = {renderer: ev.renderer || 'canvas (old)'};
+  const out = {renderer: ev.renderer || 'canvas'};
   g.setDate(iso(week0 - 7));
   const go = (d) => () => g.setDate(iso(d));
   out.step = []; for (let k = 0; k < 25; k++) out.step.push(time(go(week0 + 7 * k)));
@@ -126,21 +127,22 @@ def renderer_rss_mb() -> float:
 
 
 def baseline_script(rev: str) -> str | None:
-    """The page script with ``events.js`` as it was at git ``rev`` (the old time layer)."""
+    """The page script with each of its parts as it was at git ``rev`` (the time layer before)."""
     import subprocess
 
-    from geoconflict.render.page import page_script, static_text
+    from geoconflict.render.page import PAGE_SCRIPTS, page_script, static_text
 
-    try:
-        old = subprocess.run(
-            ["git", "show", f"{rev}:geoconflict/render/static/js/events.js"],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    # (glpoints.js stays in the page, unused by the old layer; stamp.js goes)
-    script = page_script().replace(static_text("js/stamp.js"), "")
-    return script.replace(static_text("js/events.js"), old)
+    script = page_script()
+    for name in PAGE_SCRIPTS:
+        try:
+            old = subprocess.run(
+                ["git", "show", f"{rev}:geoconflict/render/static/js/{name}.js"],
+                cwd=ROOT, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        script = script.replace(static_text(f"js/{name}.js"), old)
+    return script
 
 
 def bench_ours(
@@ -169,7 +171,7 @@ def bench_ours(
     ours = page_script().replace("</script", "<\\/script")
     for name, init in variants.items():
         page_html = html
-        if name == "old":
+        if name == "before":
             old = baseline_script(BASELINE_REV)
             if old is None:
                 continue
@@ -277,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--webgl-max", type=int, default=1_000_000, help="time forced WebGL up to this size"
     )
+    parser.add_argument(
+        "--ours-only", action="store_true", help="skip explore() and TimestampedGeoJson"
+    )
     args = parser.parse_args(argv)
     if not (NODE_MODULES / "leaflet/dist/leaflet.js").exists():
         print("node_modules missing: run `npm ci` first", file=sys.stderr)
@@ -292,13 +297,14 @@ def main(argv: list[str] | None = None) -> int:
         # Warm up (imports, first browser page) so no contender pays one-time costs below.
         warm = synthetic_events(200, seed=1)
         bench_ours(warm, browser, Path(tmpdir), {"auto": None})
+        explore_ok = not args.ours_only
         try:
-            bench_explore(warm, browser, Path(tmpdir))
-            explore_ok = True
+            if explore_ok:
+                bench_explore(warm, browser, Path(tmpdir))
+                bench_timestamped(warm)
         except ImportError as exc:  # explore() needs matplotlib and mapclassify
             print(f"explore() skipped: {exc}")
             explore_ok = False
-        bench_timestamped(warm)
         for n in args.sizes:
             events = synthetic_events(n, seed=42)
             tmp = Path(tmpdir)
@@ -306,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             if n > args.webgl_max:
                 variants.pop("webgl")
             row: dict[str, Any] = {"ours": bench_ours(events, browser, tmp, variants)}
-            if n <= ALT_MAX_EVENTS:
+            if n <= ALT_MAX_EVENTS and not args.ours_only:
                 if explore_ok:
                     row["explore"] = bench_explore(events, browser, tmp)
                 row["timestamped"] = bench_timestamped(events)
@@ -351,13 +357,18 @@ def _print(n: int, row: dict[str, Any]) -> None:
             f"{_stats(v['step']):>15}{_stats(v['back']):>15}{_stats(v['drag']):>15}"
             f"{_stats(v['toggle']):>15}{_stats(v['window']):>15}{_p95(v['play']):9.1f}"
         )
-    if "step" in ours.get("old", {}) and "auto" in ours:
-        a, o = ours["auto"], ours["old"]
+    if "step" in ours.get("before", {}) and "auto" in ours:
+        a, o = ours["auto"], ours["before"]
         ratios = ", ".join(
             f"{k} x{statistics.median(o[k]) / max(statistics.median(a[k]), 1e-3):.1f}"
             for k in ("step", "back", "drag", "toggle", "window")
         )
-        print(f"  old / auto (median): {ratios}")
+        print(f"  before ({BASELINE_REV}) / now, median: {ratios}")
+        ratios = ", ".join(
+            f"{k} x{max(o[k]) / max(max(a[k]), 1e-3):.1f}"
+            for k in ("step", "back", "drag", "toggle", "window")
+        )
+        print(f"  before / now, max: {ratios}; play p95 x{_p95(o['play']) / _p95(a['play']):.1f}")
     for name in ("explore", "timestamped"):
         r = row.get(name)
         if r is None:

@@ -566,8 +566,7 @@ def test_uncertainty_ring_only_when_zoomed_in(
     def alpha_at(dx: float) -> int:
         return p.js(
             """dx => { const pg = GC.pages[0], ev = pg.events, pt = ev.point(0);
-              const c = ev._canvas.getContext('2d');
-              return c.getImageData(Math.round(pt.x + dx), Math.round(pt.y), 1, 1).data[3]; }""",
+              return ev.pixelAt(Math.round(pt.x + dx), Math.round(pt.y))[3]; }""",
             dx,
         )
 

@@ -173,6 +173,16 @@ def test_the_count_is_pythons_at_every_date_in_both_modes(
     assert page.errors == []
 
 
+#: The kind canvases' frames (a hidden one: "off"), as one string.
+FRAME = """() => window.geoconflict.page.events._kf.map((f) =>
+  f.canvas.style.display === "none" ? "off" : Array.from(f.img.data).join(",")).join("|")"""
+FRESH = "(() => { const ev = window.geoconflict.page.events; ev.dropFrames(); ev.redraw(); })()"
+
+
+def last_from(page: Any) -> str:
+    return page.evaluate("window.geoconflict.page.events.lastFrom")
+
+
 def test_stepping_forward_stamps_only_the_new_events_and_matches_a_full_redraw(
     tmp_path: Path, node_modules: Path, open_map: Any
 ) -> None:
@@ -182,18 +192,113 @@ def test_stepping_forward_stamps_only_the_new_events_and_matches_a_full_redraw(
     page.evaluate("window.geoconflict.setDate('2017-01-09')")
     assert page.evaluate("window.geoconflict.page.events.lastIncremental") is True
     page.evaluate("window.geoconflict.setDate('2017-01-16')")
-    assert page.evaluate("window.geoconflict.page.events.lastIncremental") is True
-    frame = "() => Array.from(window.geoconflict.page.events._img.data).join(',')"
-    stepped = page.evaluate(frame)
-    page.evaluate(
-        "(() => { const ev = window.geoconflict.page.events; ev._state = ''; ev.redraw(); })()"
-    )
+    assert last_from(page) == "incremental"
+    stepped = page.evaluate(FRAME)
+    page.evaluate(FRESH)
+    assert last_from(page) == "fresh"
     assert page.evaluate("window.geoconflict.page.events.lastIncremental") is False
-    assert page.evaluate(frame) == stepped
-    # Going back, or in window mode, the frame is drawn afresh.
+    assert page.evaluate(FRAME) == stepped
+    # Going back: from a kept frame (a checkpoint), the same pixels as a fresh draw.
+    page.evaluate("window.geoconflict.setDate('2017-01-23')")
+    page.evaluate("window.geoconflict.setDate('2017-01-16')")
+    assert last_from(page) == "checkpoint"
+    assert page.evaluate(FRAME) == stepped
+    page.evaluate("window.geoconflict.setDate('2017-01-09')")
+    back = page.evaluate(FRAME)
+    page.evaluate(FRESH)
+    assert page.evaluate(FRAME) == back
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1", "e2"}
     page.evaluate("window.geoconflict.setDate('2017-01-02')")
-    assert page.evaluate("window.geoconflict.page.events.lastIncremental") is False
     assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1"}
+    # In window mode, the frame is drawn afresh.
+    page.evaluate("window.geoconflict.setMode('window', 7)")
+    page.evaluate("window.geoconflict.setDate('2017-01-16')")
+    assert last_from(page) == "fresh"
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e3", "e4"}
+
+
+def test_a_filter_toggled_off_and_on_gives_back_the_same_frame(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = spaced_events()
+    events["grading"] = ["confirmed", "fair", "confirmed", "fair", "confirmed", "fair"]
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-23"), "never")
+    page.evaluate("GC.pages[0].map.setView([36.25, 42.9], 8, {animate: false})")
+    before = page.evaluate(FRAME)
+    every = page.evaluate("window.geoconflict.page.events.kinds")
+    grades = page.evaluate("window.geoconflict.page.events.gradings")
+    # A kind: its canvas is hidden, nothing is redrawn, and the other kinds stay.
+    drop = "k => window.geoconflict.setFilter({kinds: k.filter((x) => x !== 'civcas')})"
+    page.evaluate(drop, every)
+    assert last_from(page) == "incremental"
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e2", "e3", "e5"}
+    page.evaluate("k => window.geoconflict.setFilter({kinds: k})", every)
+    assert page.evaluate(FRAME) == before
+    # A grading: drawn afresh without it, and back from the frame kept when it went.
+    page.evaluate("window.geoconflict.setFilter({gradings: ['confirmed']})")
+    assert last_from(page) == "fresh"
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e2", "e4"}
+    page.evaluate("g => window.geoconflict.setFilter({gradings: g})", grades)
+    assert last_from(page) == "checkpoint"
+    assert page.evaluate(FRAME) == before
+    # Stepping on with a kind off, then turning it on: its frame catches up.
+    page.evaluate("window.geoconflict.setDate('2017-01-09')")
+    page.evaluate("window.geoconflict.setFilter({kinds: ['strike']})")
+    page.evaluate("window.geoconflict.setDate('2017-01-23')")
+    page.evaluate("k => window.geoconflict.setFilter({kinds: k})", every)
+    assert page.evaluate(FRAME) == before
+    assert page.errors == []
+
+
+#: An independent count of the events the map shows inside its bounds: every event's
+#: first and last day, kind and grading against the page's date, mode and filters.
+COUNT_JS = """() => { const pg = window.geoconflict.page, ev = pg.events, b = pg.map.getBounds();
+  const s = b.getSouth() * 1e5, n = b.getNorth() * 1e5;
+  const w = b.getWest() * 1e5, e = b.getEast() * 1e5;
+  const from = pg.mode === "window" ? pg.day - pg.windowDays + 1 : -Infinity;
+  let c = 0;
+  for (let i = 0; i < ev.n; i++) {
+    if (ev.day[i] > pg.day || ev.day[i] + ev.span[i] < from) continue;
+    if (!ev.kindOn[ev.kind[i]] || !ev.gradOn[ev.grading[i]]) continue;
+    if (ev.lat[i] >= s && ev.lat[i] <= n && ev.lon[i] >= w && ev.lon[i] <= e) c++;
+  }
+  return [ev.countInView(), c, ev.coversAll(b)]; }"""
+
+
+def test_the_count_in_view_is_exact_after_steps_pans_zooms_and_filters(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = synthetic_events(4000, seed=5)
+    page = open_map(page_file(tmp_path, events, node_modules, date="2016-06-01"), "never")
+    seen_all = seen_part = 0
+    moves = [
+        "window.geoconflict.setDate('2016-09-01')",
+        "window.geoconflict.setDate('2015-02-01')",
+        "GC.pages[0].map.setView([36.3, 43.1], 9, {animate: false})",
+        "window.geoconflict.setDate('2016-09-01')",
+        "window.geoconflict.setDate('2016-08-25')",
+        "window.geoconflict.setDate('2017-12-31')",
+        "GC.pages[0].map.panBy([200, -120], {animate: false})",
+        "window.geoconflict.setDate('2016-01-01')",
+        "window.geoconflict.setFilter({kinds: ['strike', 'civcas']})",
+        "window.geoconflict.setDate('2016-03-01')",
+        "window.geoconflict.setMode('window', 30)",
+        "window.geoconflict.setDate('2016-04-01')",
+        "window.geoconflict.setMode('cumulative')",
+        "GC.pages[0].map.setZoom(5, {animate: false})",
+        "window.geoconflict.setDate('2017-03-01')",
+        "window.geoconflict.setDate('2015-03-01')",
+    ]
+    for move in moves:
+        page.evaluate(move)
+        got, want, covers = page.evaluate(COUNT_JS)
+        assert got == want, move
+        seen_all += covers
+        seen_part += not covers
+        text = page.evaluate("document.querySelector('.gc-count').textContent")
+        assert text.startswith(f"{want} event"), (move, text)
+    assert seen_all and seen_part  # both ways of counting were met
+    assert page.errors == []
 
 
 def test_without_webgl_the_page_draws_on_the_canvas(

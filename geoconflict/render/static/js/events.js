@@ -22,7 +22,13 @@ var EventsLayer = L.Layer.extend({
     var lon = (this.lon = GC.ints(data.lon));
     this.wx = new Float64Array(n);
     this.wy = new Float64Array(n);
+    /* [south, north, west, east] of all events (1e-5 degrees): a view holding it holds every event */
+    var bb = (this.bbox = [Infinity, -Infinity, Infinity, -Infinity]);
     for (var i = 0; i < n; i++) {
+      bb[0] = Math.min(bb[0], lat[i]);
+      bb[1] = Math.max(bb[1], lat[i]);
+      bb[2] = Math.min(bb[2], lon[i]);
+      bb[3] = Math.max(bb[3], lon[i]);
       var s = Math.sin((lat[i] * 1e-5 * Math.PI) / 180);
       s = Math.max(Math.min(s, 0.9999999), -0.9999999);
       this.wx[i] = (lon[i] * 1e-5 + 180) / 360;
@@ -85,10 +91,10 @@ var EventsLayer = L.Layer.extend({
       this._ringCanvas = L.DomUtil.create("canvas", "gc-events-rings", map.getPane("gcEvents"));
       this._ctx = this._ringCanvas.getContext("2d");
     } else {
-      /* a canvas that tried WebGL and failed may refuse a 2D context: start afresh */
+      /* a canvas that tried WebGL and failed may refuse a 2D context: start afresh,
+         with one 2D canvas per kind (stamp.js) */
       L.DomUtil.remove(this._canvas);
-      this._canvas = L.DomUtil.create("canvas", "gc-events-canvas", map.getPane("gcEvents"));
-      this._ctx = this._canvas.getContext("2d");
+      this._kindCanvases(map.getPane("gcEvents"));
     }
     map.on("moveend resize viewreset", this._reset, this);
     map.on("zoomstart", this._hide, this);
@@ -102,12 +108,18 @@ var EventsLayer = L.Layer.extend({
     map.off("click", this._onClick, this);
     L.DomUtil.remove(this._canvas);
     if (this._ringCanvas) L.DomUtil.remove(this._ringCanvas);
-    this._canvas = this._ringCanvas = this._gl = null;
+    (this._kf || []).forEach(function (f) {
+      L.DomUtil.remove(f.canvas);
+    });
+    this._canvas = this._ringCanvas = this._gl = this._kf = null;
   },
 
   _hide: function () {
     if (this._canvas) this._canvas.style.visibility = "hidden";
     if (this._ringCanvas) this._ringCanvas.style.visibility = "hidden";
+    (this._kf || []).forEach(function (f) {
+      f.canvas.style.visibility = "hidden";
+    });
   },
 
   _reset: function () {
@@ -142,12 +154,8 @@ var EventsLayer = L.Layer.extend({
       this._sprites = {};
       this._byKind = [];
     }
-    this._dpr = dpr;
-    this._img = this._ctx.createImageData(this._canvas.width, this._canvas.height);
-    this._d32 = new Uint32Array(this._img.data.buffer);
-    this._last = new Int32Array(this._canvas.width * this._canvas.height);
-    this._state = this._pixKey = "";
-    this._drawnK = null;
+    this._resetKinds(topLeft, size, dpr);
+    this._pixKey = "";
     this.redraw();
   },
 
@@ -282,6 +290,14 @@ var EventsLayer = L.Layer.extend({
     gr.last = last;
   },
 
+  /* forget the kept frames (the next frame is drawn afresh): tests, benchmarks */
+  dropFrames: function () {
+    this._pool = [];
+    (this._kf || []).forEach(function (f) {
+      f.state = "";
+    });
+  },
+
   /* wait until the last frame is drawn (WebGL draws asynchronously): tests, benchmarks */
   finish: function () {
     if (this._gl) this._gl.finish();
@@ -297,7 +313,7 @@ var EventsLayer = L.Layer.extend({
       gl.readPixels(px, gl.drawingBufferHeight - 1 - py, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, out);
       return Array.prototype.slice.call(out);
     }
-    return Array.prototype.slice.call(this._ctx.getImageData(px, py, 1, 1).data);
+    return this._kindPixel(px, py);
   },
 
   /* The events in draw order: kind by kind (this.order: the last kind on top), by
@@ -319,6 +335,11 @@ var EventsLayer = L.Layer.extend({
     for (i = 0; i < n; i++) perm[fill[rank[this.kind[i]]]++] = i;
     var day = new Int32Array(n);
     var reach = new Int32Array(n);
+    /* and, for the canvas's passes over many events, in draw order too: each event's
+       grading, last day and dot size (2 r + 1 px) */
+    var grad = new Uint8Array(n);
+    var lastDay = new Int32Array(n);
+    var size = new Uint8Array(n);
     for (o = 0; o < nk; o++) {
       var far = -2147483648;
       for (j = starts[o]; j < starts[o + 1]; j++) {
@@ -326,9 +347,12 @@ var EventsLayer = L.Layer.extend({
         day[j] = this.day[i];
         far = Math.max(far, this.day[i] + this.span[i]);
         reach[j] = far;
+        grad[j] = this.grading[i];
+        lastDay[j] = this.day[i] + this.span[i];
+        size[j] = 2 * this.radius[i] + 1;
       }
     }
-    this._ko = { perm: perm, starts: starts, day: day, reach: reach };
+    this._ko = { perm: perm, starts: starts, day: day, reach: reach, grad: grad, lastDay: lastDay, size: size };
     return this._ko;
   },
 
@@ -342,43 +366,16 @@ var EventsLayer = L.Layer.extend({
   },
 
   _draw: function () {
-    var ctx = this._ctx;
     var size = this._map.getSize();
     var v = this._view();
     var zoom = this._map.getZoom();
     if (this._gl) {
-      ctx.clearRect(0, 0, size.x, size.y);
+      this._ctx.clearRect(0, 0, size.x, size.y);
       this._gl.draw(v, size.x, size.y, this._dpr);
       if (zoom >= this.ringMinZoom) this._rings(v, size.x, size.y);
       return;
     }
-    /* cumulative mode, stepping forward, nothing else changed: stamp only the events
-       the step added onto the last frame (rings, zoomed in, need the full frame) */
-    var state = [v.scale, v.ox, v.oy, size.x, size.y, this._dpr, this.from, this.kindOn.join(""), this.gradOn.join("")].join("|");
-    var fresh = !(
-      this.from === -Infinity &&
-      zoom < this.ringMinZoom &&
-      state === this._state &&
-      this.mask === this._stateMask &&
-      this.dayTo >= this._drawnTo &&
-      this._drawnK &&
-      this._img
-    );
-    var no = this.order.length;
-    var los = new Int32Array(no);
-    var his = new Int32Array(no);
-    for (var o = 0; o < no; o++) {
-      var r = this.kindRange(o, this.dayTo, this.from);
-      los[o] = fresh ? r[0] : Math.max(r[0], this._drawnK[o]);
-      his[o] = r[1];
-    }
-    this._state = state;
-    this._stateMask = this.mask;
-    this._drawnTo = this.dayTo;
-    this._drawnK = his;
-    this.lastIncremental = !fresh;
-    if (fresh) ctx.clearRect(0, 0, size.x, size.y);
-    this._stamp(v, size, los, his, fresh);
+    this._drawCanvas(v, size);
   },
 
   visibleIds: function () {
@@ -405,8 +402,49 @@ var EventsLayer = L.Layer.extend({
     return out;
   },
 
+  /* whether `bounds` (an L.LatLngBounds) holds every event, by the test inView makes */
+  coversAll: function (b) {
+    var bb = this.bbox;
+    return !this.n || (b.getSouth() * 1e5 <= bb[0] && b.getNorth() * 1e5 >= bb[1] && b.getWest() * 1e5 <= bb[2] && b.getEast() * 1e5 >= bb[3]);
+  },
+
+  /* inView(bounds).length without the list, and without a walk over every event per
+     move: a view holding all events counts what the map shows (per group, by binary
+     search); in cumulative mode the last count for the same view and filters is
+     carried forward or back over the events between its date and this one */
   countInView: function (bounds) {
-    return this.inView(bounds).length;
+    if (!bounds && !this._map) return 0;
+    var b = bounds || this._map.getBounds();
+    if (!this.mask && this.coversAll(b)) {
+      this._count();
+      return this.shownCount;
+    }
+    var s = b.getSouth() * 1e5;
+    var n = b.getNorth() * 1e5;
+    var w = b.getWest() * 1e5;
+    var e = b.getEast() * 1e5;
+    var key = [s, n, w, e, this.kindOn.join(""), this.gradOn.join("")].join("|");
+    var last = this._viewCount;
+    var lat = this.lat;
+    var lon = this.lon;
+    var self = this;
+    function walk(a, z) {
+      for (var c = 0, i = a; i < z; i++) {
+        var la = lat[i];
+        var lo = lon[i];
+        if (la >= s && la <= n && lo >= w && lo <= e && self.shown(i)) c++;
+      }
+      return c;
+    }
+    var count;
+    var cumulative = this.from === -Infinity;
+    if (cumulative && last && last.key === key && last.mask === this.mask && Math.abs(this.hi - last.hi) < this.hi) {
+      count = this.hi >= last.hi ? last.count + walk(last.hi, this.hi) : last.count - walk(this.hi, last.hi);
+    } else {
+      count = walk(this.lo, this.hi);
+    }
+    this._viewCount = cumulative ? { key: key, mask: this.mask, hi: this.hi, count: count } : null;
+    return count;
   },
 
   indexOf: function (id) {

@@ -12,8 +12,8 @@ EventsLayer.include({
     var n = this.n;
     var pix = this._pix && this._pix.length === n ? this._pix : (this._pix = new Int32Array(n));
     var perm = this.kindOrder().perm;
-    var W = this._img.width;
-    var H = this._img.height;
+    var W = this._W;
+    var H = this._H;
     var wx = this.wx;
     var wy = this.wy;
     var radius = this.radius;
@@ -34,130 +34,344 @@ EventsLayer.include({
     return pix;
   },
 
-  /* Stamp the shown events of the ranges [los[o], his[o]) (draw order, one per kind)
-     into the frame's pixels, kind by kind, the last kind on top; fresh: into a
-     cleared frame. Going from the top down first, a dot hidden by a later dot of its
-     size or larger centred on the same pixel is left out, so dense data stamps far
-     fewer sprites (zoomed in, every dot is kept: each has its precision ring). */
-  _stamp: function (v, size, los, his, fresh) {
-    var ctx = this._ctx;
-    var nk = this.kinds.length;
-    var lens = new Int32Array(nk);
-    var bufs = this._bufs;
-    var perm = this.kindOrder().perm;
-    var grading = this.grading;
-    var kindOn = this.kindOn;
+  /* One 2D canvas per kind, stacked in the draw order (the last kind on top): the
+     browser composites them, so a kind filter only shows or hides its canvas, and
+     each kind's frame depends on its own events alone. */
+  _kindCanvases: function (pane) {
+    this._kf = [];
+    for (var o = 0; o < Math.max(1, this.order.length); o++) {
+      var c = L.DomUtil.create("canvas", "gc-events-canvas", pane);
+      this._kf.push({ canvas: c, ctx: c.getContext("2d"), state: "" });
+    }
+    this._canvas = this._kf[0].canvas;
+    this._ctx = this._kf[0].ctx;
+  },
+
+  /* after a view change: the kind canvases sized for the map, their frames empty */
+  _resetKinds: function (topLeft, size, dpr) {
+    var W = this._canvas.width;
+    var H = this._canvas.height;
+    this._kf.forEach(function (f) {
+      var c = f.canvas;
+      L.DomUtil.setPosition(c, topLeft);
+      c.width = W;
+      c.height = H;
+      c.style.width = size.x + "px";
+      c.style.height = size.y + "px";
+      c.style.visibility = "";
+      f.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      f.img = f.ctx.createImageData(W, H);
+      f.d32 = new Uint32Array(f.img.data.buffer);
+      f.last = new Uint8Array(W * H);
+      f.state = "";
+    });
+    this._W = W;
+    this._H = H;
+    this._pool = [];
+    /* the kept frames' store, made once for this frame size (one allocation: many
+       large ones on the way would each cost a garbage collection) */
+    var slots = this._poolSize();
+    var count = this._kf.length * (slots.marks + slots.left);
+    if (!this._store || this._store.px !== W * H || this._store.count !== count) {
+      var buf = new ArrayBuffer(count * 5 * W * H);
+      /* touched now, with the first frame, not page by page on the first moves */
+      new Uint8Array(buf).fill(1);
+      this._store = { px: W * H, count: count, free: [] };
+      for (var i = 0; i < count; i++)
+        this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
+    }
+    this._store.free = this._store.free.concat(this._store.used || []);
+    this._store.used = [];
+  },
+
+  /* [r, g, b, a] at device pixel (px, py): the shown kinds' canvases composited
+     (source over) in the draw order, as the browser shows them */
+  _kindPixel: function (px, py) {
+    var out = [0, 0, 0, 0];
+    for (var o = 0; o < this._kf.length; o++) {
+      var f = this._kf[o];
+      if (f.canvas.style.display === "none") continue;
+      var p = f.ctx.getImageData(px, py, 1, 1).data;
+      var a = p[3] / 255;
+      var b = (out[3] / 255) * (1 - a);
+      var oa = a + b;
+      if (oa > 0) for (var ch = 0; ch < 3; ch++) out[ch] = Math.round((p[ch] * a + out[ch] * b) / oa);
+      out[3] = Math.round(oa * 255);
+    }
+    return out;
+  },
+
+  /* The canvas frames at the slider date, kind by kind. In cumulative mode (zoomed
+     out, where no rings are drawn) a kind's frame is carried forward: only its events
+     after the frame it starts from are stamped, that frame being its last one (a step
+     forward, nothing else changed) or a kept frame of the same view and filters at or
+     before the date (a step back, a drag back, a filter set back): the frames at a few
+     event-count marks (checkpoints), and the last frame left. Else it is drawn
+     afresh. lastFrom says how: "incremental", "checkpoint" or "fresh" (any kind). */
+  _drawCanvas: function (v, size) {
+    var zoom = this._map.getZoom();
+    var state = [v.scale, v.ox, v.oy, size.x, size.y, this._dpr, this.from, this.gradOn.join("")].join("|");
+    var cumulative = this.from === -Infinity && zoom < this.ringMinZoom;
+    var how = {};
+    for (var o = 0; o < this.order.length; o++) {
+      var on = this.kindOn[this.order[o]];
+      this._kf[o].canvas.style.display = on ? "" : "none";
+      if (!on) continue;
+      var r = this.kindRange(o, this.dayTo, this.from);
+      how[this._drawKind(v, size, o, state, cumulative, r[0], r[1])] = true;
+    }
+    this.lastFrom = how.fresh ? "fresh" : how.checkpoint ? "checkpoint" : "incremental";
+    this.lastIncremental = this.lastFrom !== "fresh";
+  },
+
+  _drawKind: function (v, size, o, state, cumulative, lo, hi) {
+    var f = this._kf[o];
+    var onFrame = cumulative && f.cum && f.state === state && f.mask === this.mask && this.dayTo >= f.to;
+    var kept = cumulative ? this._keptFrame(o, state, this.dayTo) : null;
+    var start = null;
+    var how = "fresh";
+    if (onFrame && !(kept && kept.to > f.to)) {
+      start = { to: f.to, hi: f.hi };
+      how = "incremental";
+    } else {
+      /* (a move back in time keeps no frame: the checkpoints serve it) */
+      if (!onFrame && f.state !== state) this._keepLeft(o);
+      if (kept) {
+        f.d32.set(kept.d32);
+        f.last.set(kept.last);
+        kept.used = this._poolClock = (this._poolClock || 0) + 1;
+        start = kept;
+        how = "checkpoint";
+      }
+    }
+    var cur = start ? start.hi : lo;
+    var fresh = !start;
+    var dirty = how !== "incremental";
+    if (cumulative) {
+      /* the checkpoints this draw passes (a fresh draw keeps only the last of them) */
+      var marks = this._marks();
+      var pass = [];
+      for (var m = 0; m < marks.length; m++) {
+        var t = marks[m];
+        if (t <= this.dayTo && !(start && t <= start.to) && !this._poolFind(o, state, this.mask, t)) pass.push(t);
+      }
+      if (fresh) pass = pass.slice(-1);
+      for (m = 0; m < pass.length; m++) {
+        var at = this.kindRange(o, pass[m], -Infinity)[1];
+        this._stamp(v, size, o, cur, at, fresh, false);
+        fresh = false;
+        dirty = true;
+        cur = at;
+        this._poolAdd("mark", o, state, this.mask, pass[m], at);
+      }
+    }
+    f.state = state;
+    f.mask = this.mask;
+    f.to = this.dayTo;
+    f.hi = hi;
+    f.cum = cumulative;
+    if (dirty || hi > cur) this._stamp(v, size, o, cur, hi, fresh, true);
+    return how;
+  },
+
+  /* the days of the checkpoints: every n / (K + 1) events by first day */
+  _marks: function () {
+    var K = this._poolSize().marks;
+    if (this._marksFor === K) return this._markDays;
+    var out = [];
+    for (var k = 1; k <= K; k++) {
+      var t = this.day[Math.floor((k * this.n) / (K + 1))];
+      if (t !== undefined && (!out.length || t > out[out.length - 1])) out.push(t);
+    }
+    this._marksFor = K;
+    this._markDays = out;
+    return out;
+  },
+
+  /* how many kind frames are kept: at most about 200 MB of them (5 bytes a pixel),
+     one frame left per kind and checkpoints (marks: how many per kind, one per 20,000
+     events up to 16: small data draws afresh fast enough) */
+  _poolSize: function () {
+    var nk = Math.max(1, this.order.length);
+    var all = Math.floor(200e6 / (5 * this._W * this._H));
+    return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 1, Math.ceil(this.n / 20000))), left: 1 };
+  },
+
+  _poolFind: function (o, state, mask, to) {
+    for (var i = 0; i < this._pool.length; i++) {
+      var f = this._pool[i];
+      if (f.o === o && f.state === state && f.mask === mask && f.to === to) return f;
+    }
+    return null;
+  },
+
+  /* the kept frame of kind o, this view and filters, latest at or before day `to` */
+  _keptFrame: function (o, state, to) {
+    var best = null;
+    for (var i = 0; i < this._pool.length; i++) {
+      var f = this._pool[i];
+      if (f.o === o && f.state === state && f.mask === this.mask && f.to <= to && (!best || f.to > best.to)) best = f;
+    }
+    return best;
+  },
+
+  /* keep kind o's frame as it is left (cumulative frames only) */
+  _keepLeft: function (o) {
+    var f = this._kf[o];
+    if (!f.cum || !f.state || this._poolFind(o, f.state, f.mask, f.to)) return;
+    this._poolAdd("left", o, f.state, f.mask, f.to, f.hi);
+  },
+
+  /* copy kind o's frame into the pool (the least recently used kept frame of that
+     sort and kind gives way, its buffers reused) */
+  _poolAdd: function (sort, o, state, mask, to, hi) {
+    var kf = this._kf[o];
+    var cap = this._poolSize()[sort];
+    var mine = this._pool.filter(function (p) {
+      return p.sort === sort && p.o === o;
+    });
+    var f;
+    if (mine.length >= cap) {
+      f = mine.reduce(function (a, b) {
+        return a.used <= b.used ? a : b;
+      });
+    } else {
+      f = this._store.free.pop();
+      this._store.used.push(f);
+      this._pool.push(f);
+    }
+    f.sort = sort;
+    f.o = o;
+    f.state = state;
+    f.mask = mask;
+    f.to = to;
+    f.hi = hi;
+    f.used = this._poolClock = (this._poolClock || 0) + 1;
+    f.d32.set(kf.d32);
+    f.last.set(kf.last);
+  },
+
+  /* Stamp the o-th kind's shown events [lo, hi) (draw order) into its frame's pixels;
+     fresh: into a cleared frame; put: then onto its canvas. Going from the top down
+     first, a dot hidden by a later dot of its size or larger centred on the same pixel
+     is left out, so dense data stamps far fewer sprites (zoomed in, every dot is kept:
+     each has its precision ring). That pass reads the draw-order columns (kindOrder)
+     in order. */
+  _stamp: function (v, size, o, lo, hi, fresh, put) {
+    var kf = this._kf[o];
+    var k = this.order[o];
+    var ko = this.kindOrder();
+    var perm = ko.perm;
+    var kgrad = ko.grad;
+    var klast = ko.lastDay;
+    var ksize = ko.size;
     var gradOn = this.gradOn;
     var wx = this.wx;
     var wy = this.wy;
-    var radius = this.radius;
-    var day = this.day;
-    var span = this.span;
     var from = this.from;
     var mask = this.mask;
     var pix = this._pixels(v, size.x, size.y);
     var colours = this._page.cfg ? this._page.cfg.kindColours : {};
     var rings = this._map.getZoom() >= this.ringMinZoom;
     var dpr = this._dpr;
-    var img = this._img;
+    var img = kf.img;
     var d8 = img.data;
-    var d32 = this._d32;
+    var d32 = kf.d32;
     var W = img.width;
     var H = img.height;
-    /* the sprite last stamped at each pixel: stamping the same sprite at the same
-       place again changes nothing visible */
-    var last = this._last;
+    /* the dot size (2 r + 1: within a kind, the sprite) last stamped at each pixel:
+       stamping the same sprite at the same place again changes nothing visible */
+    var last = kf.last;
     if (fresh) {
       d32.fill(0);
       last.fill(0);
     }
+    /* the largest dot (2 r + 1) centred at each pixel so far in this pass, cleared
+       again after it (only where set) */
     var cover = this._cover && this._cover.length === W * H ? this._cover : (this._cover = new Uint8Array(W * H));
-    cover.fill(0);
-    var o, k, i, j, buf, len;
-    for (o = this.order.length - 1; o >= 0; o--) {
-      k = this.order[o];
-      if (!kindOn[k]) continue;
-      buf = bufs[k];
-      len = 0;
-      for (j = his[o] - 1; j >= los[o]; j--) {
-        var at0 = pix[j];
-        if (at0 === -2) continue;
+    var buf = this._bufs[k];
+    var len = 0;
+    var i, j, b;
+    for (j = hi - 1; j >= lo; j--) {
+      var at0 = pix[j];
+      if (at0 === -2 || !gradOn[kgrad[j]] || klast[j] < from) continue;
+      if (mask && !mask[perm[j]]) continue;
+      if (at0 >= 0 && !rings) {
+        var size2 = ksize[j];
+        if (cover[at0] >= size2) continue;
+        cover[at0] = size2;
+      }
+      buf[len++] = j;
+    }
+    for (b = 0; b < len; b++) if (pix[buf[b]] >= 0) cover[pix[buf[b]]] = 0;
+    var colour = colours[this.kinds[k]] || "#444";
+    var byRadius = this._byKind[k] || (this._byKind[k] = {});
+    for (b = len - 1; b >= 0; b--) {
+      j = buf[b];
+      var rad = (ksize[j] - 1) / 2;
+      var sp = byRadius[rad] || (byRadius[rad] = this._sprite(colour, rad));
+      var px, py;
+      var at = pix[j];
+      if (at >= 0) {
+        px = at % W;
+        py = (at - px) / W;
+        if (last[at] === ksize[j]) continue;
+        last[at] = ksize[j];
+      } else {
         i = perm[j];
-        if (!gradOn[grading[i]] || day[i] + span[i] < from) continue;
-        if (mask && !mask[i]) continue;
-        if (at0 >= 0 && !rings) {
-          var size2 = 2 * radius[i] + 1;
-          if (cover[at0] >= size2) continue;
-          cover[at0] = size2;
-        }
-        buf[len++] = i;
+        px = Math.round((wx[i] * v.scale - v.ox) * dpr);
+        py = Math.round((wy[i] * v.scale - v.oy) * dpr);
       }
-      lens[k] = len;
-    }
-    for (o = 0; o < this.order.length; o++) {
-      k = this.order[o];
-      buf = bufs[k];
-      len = lens[k];
-      if (!len) continue;
-      var colour = colours[this.kinds[k]] || "#444";
-      var byRadius = this._byKind[k] || (this._byKind[k] = {});
-      for (j = len - 1; j >= 0; j--) {
-        i = buf[j];
-        var sp = byRadius[radius[i]] || (byRadius[radius[i]] = this._sprite(colour, radius[i]));
-        var px = Math.round((wx[i] * v.scale - v.ox) * dpr);
-        var py = Math.round((wy[i] * v.scale - v.oy) * dpr);
-        if (px >= 0 && py >= 0 && px < W && py < H) {
-          var at = py * W + px;
-          if (last[at] === sp.id) continue;
-          last[at] = sp.id;
+      var s;
+      var X;
+      var Y;
+      var sdx = sp.sdx;
+      var sdy = sp.sdy;
+      var sw = sp.sword;
+      if (sp.W !== W) this._offsets(sp, W);
+      var inside = px - sp.half >= 0 && py - sp.half >= 0 && px + sp.half < W && py + sp.half < H;
+      if (inside) {
+        var base = py * W + px;
+        var soff = sp.soff;
+        for (s = 0; s < sw.length; s++) d32[base + soff[s]] = sw[s];
+      } else {
+        for (s = 0; s < sw.length; s++) {
+          X = px + sdx[s];
+          Y = py + sdy[s];
+          if (X >= 0 && Y >= 0 && X < W && Y < H) d32[Y * W + X] = sw[s];
         }
-        var s;
-        var X;
-        var Y;
-        var sdx = sp.sdx;
-        var sdy = sp.sdy;
-        var sw = sp.sword;
-        if (sp.W !== W) this._offsets(sp, W);
-        var inside = px - sp.half >= 0 && py - sp.half >= 0 && px + sp.half < W && py + sp.half < H;
-        if (inside) {
-          var base = py * W + px;
-          var soff = sp.soff;
-          for (s = 0; s < sw.length; s++) d32[base + soff[s]] = sw[s];
+      }
+      var edx = sp.edx;
+      var edy = sp.edy;
+      var erg = sp.ergba;
+      for (s = 0; s < edx.length; s++) {
+        X = px + edx[s];
+        Y = py + edy[s];
+        if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
+        var q = (Y * W + X) * 4;
+        var ea = erg[4 * s + 3];
+        var da = d8[q + 3];
+        if (da === 0) {
+          d8[q] = erg[4 * s];
+          d8[q + 1] = erg[4 * s + 1];
+          d8[q + 2] = erg[4 * s + 2];
+          d8[q + 3] = ea;
         } else {
-          for (s = 0; s < sw.length; s++) {
-            X = px + sdx[s];
-            Y = py + sdy[s];
-            if (X >= 0 && Y >= 0 && X < W && Y < H) d32[Y * W + X] = sw[s];
-          }
-        }
-        var edx = sp.edx;
-        var edy = sp.edy;
-        var erg = sp.ergba;
-        for (s = 0; s < edx.length; s++) {
-          X = px + edx[s];
-          Y = py + edy[s];
-          if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
-          var q = (Y * W + X) * 4;
-          var ea = erg[4 * s + 3];
-          var da = d8[q + 3];
-          if (da === 0) {
-            d8[q] = erg[4 * s];
-            d8[q + 1] = erg[4 * s + 1];
-            d8[q + 2] = erg[4 * s + 2];
-            d8[q + 3] = ea;
-          } else {
-            var keep = (da * (255 - ea)) / 255;
-            var oa = ea + keep;
-            d8[q] = (erg[4 * s] * ea + d8[q] * keep) / oa;
-            d8[q + 1] = (erg[4 * s + 1] * ea + d8[q + 1] * keep) / oa;
-            d8[q + 2] = (erg[4 * s + 2] * ea + d8[q + 2] * keep) / oa;
-            d8[q + 3] = oa;
-          }
+          var keep = (da * (255 - ea)) / 255;
+          var oa = ea + keep;
+          d8[q] = (erg[4 * s] * ea + d8[q] * keep) / oa;
+          d8[q + 1] = (erg[4 * s + 1] * ea + d8[q + 1] * keep) / oa;
+          d8[q + 2] = (erg[4 * s + 2] * ea + d8[q + 2] * keep) / oa;
+          d8[q + 3] = oa;
         }
       }
     }
-    ctx.putImageData(img, 0, 0);
-    if (rings) this._strokeRings(v, bufs, lens);
+    if (!put) return;
+    kf.ctx.putImageData(img, 0, 0);
+    if (!rings) return;
+    /* the rings want the events themselves */
+    for (b = 0; b < len; b++) buf[b] = perm[buf[b]];
+    this._strokeRings(v, k, buf, len, kf.ctx);
   },
 
   /* WebGL mode, zoomed in: the events in view, by kind, for their precision rings */
@@ -174,46 +388,38 @@ EventsLayer.include({
       var k = this.kind[i];
       bufs[k][lens[k]++] = i;
     }
-    this._strokeRings(v, bufs, lens);
+    for (var o = 0; o < this.order.length; o++) this._strokeRings(v, this.order[o], bufs[this.order[o]], lens[this.order[o]], this._ctx);
   },
 
-  /* dashed circles of each event's location precision, where wider than its dot */
-  _strokeRings: function (v, bufs, lens) {
-    var ctx = this._ctx;
+  /* dashed circles of each event's location precision, where wider than its dot:
+     the events buf[0 .. len) of kind k, on ctx */
+  _strokeRings: function (v, k, buf, len, ctx) {
+    if (!len || len >= 5000) return;
     var size = this._map.getSize();
     var widest = Math.min(size.x, size.y) / 5; /* wider rings are not legible */
     var colours = this._page.cfg ? this._page.cfg.kindColours : {};
     var radius = this.radius;
     var wx = this.wx;
     var wy = this.wy;
-    var k, buf, len, j, i, x, y;
-    for (var o = 0; o < this.order.length; o++) {
-      k = this.order[o];
-      buf = bufs[k];
-      len = lens[k];
-      if (!len) continue;
-      if (len < 5000) {
-        ctx.save();
-        ctx.strokeStyle = colours[this.kinds[k]] || "#444";
-        ctx.setLineDash([4, 3]);
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        for (j = 0; j < len; j++) {
-          i = buf[j];
-          var pm = this.precValues[this.precCodes[i]];
-          if (!pm) continue;
-          var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
-          var rr = pm / mpp;
-          if (rr <= radius[i] + 1 || rr > widest) continue;
-          x = wx[i] * v.scale - v.ox;
-          y = wy[i] * v.scale - v.oy;
-          ctx.moveTo(x + rr, y);
-          ctx.arc(x, y, rr, 0, 6.283185307179586);
-        }
-        ctx.stroke();
-        ctx.restore();
-      }
+    ctx.save();
+    ctx.strokeStyle = colours[this.kinds[k]] || "#444";
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (var j = 0; j < len; j++) {
+      var i = buf[j];
+      var pm = this.precValues[this.precCodes[i]];
+      if (!pm) continue;
+      var mpp = (40075016.686 * Math.cos((this.lat[i] * 1e-5 * Math.PI) / 180)) / v.scale;
+      var rr = pm / mpp;
+      if (rr <= radius[i] + 1 || rr > widest) continue;
+      var x = wx[i] * v.scale - v.ox;
+      var y = wy[i] * v.scale - v.oy;
+      ctx.moveTo(x + rr, y);
+      ctx.arc(x, y, rr, 0, 6.283185307179586);
     }
+    ctx.stroke();
+    ctx.restore();
   },
 
   /* A disc per (colour, radius), rasterised once by the canvas API and kept as
@@ -253,9 +459,7 @@ EventsLayer.include({
     }
     var ns = solid.length / 5;
     var ne = edge.length / 6;
-    this._spriteCount = (this._spriteCount || 0) + 1;
     sp = {
-      id: this._spriteCount,
       half: half,
       sdx: new Int16Array(ns),
       sdy: new Int16Array(ns),
