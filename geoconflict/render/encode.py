@@ -160,8 +160,56 @@ def arrow_text(values: Any) -> Any:
         return pa.array(text, type=pa.string(), from_pandas=True)
 
 
-def pack_text(values: pd.Series | np.ndarray | list[Any]) -> dict[str, Any]:
+def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary-encode a text column taken in ``order``: codes and distinct values.
+
+    The values (missing as None) are numbered by first appearance in the taken
+    order, as encoding the reordered column would number them; but the column is
+    encoded where it is and only its integer codes are reordered, which is several
+    times cheaper than reordering strings.
+
+    Parameters
+    ----------
+    values : array-like of str
+        Anything :func:`arrow_text` takes.
+    order : array of int, optional
+        Positions to take (a permutation or a subset); default: all, in order.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        One per taken row: the index of its value in ``distinct``.
+    distinct : list
+        The values that occur in the taken rows.
+
+    Examples
+    --------
+    >>> codes, distinct = text_codes(["a", None, "b", "a"], order=np.array([2, 0, 3, 1]))
+    >>> codes.tolist(), distinct
+    ([0, 1, 1, 2], ['b', 'a', None])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(arrow_text(values), null_encoding="encode")
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype("int64")
+    if order is None:
+        return codes, enc.dictionary.to_pylist()
+    codes = codes[order]
+    n, k = len(codes), len(enc.dictionary)
+    first = np.full(k, n, dtype="int64")
+    np.minimum.at(first, codes, np.arange(n, dtype="int64"))
+    seen = np.flatnonzero(first < n)
+    ranked = seen[np.argsort(first[seen], kind="stable")]  # old codes, first seen first
+    renumber = np.zeros(k, dtype="int64")
+    renumber[ranked] = np.arange(len(ranked), dtype="int64")
+    return renumber[codes], enc.dictionary.take(pa.array(ranked)).to_pylist()
+
+
+def pack_text(values: Any, order: np.ndarray | None = None) -> dict[str, Any]:
     """Dictionary-encode a text column: distinct values (missing as null) and codes.
+
+    With ``order``, the column taken in that order (see :func:`text_codes`).
 
     Examples
     --------
@@ -169,26 +217,29 @@ def pack_text(values: pd.Series | np.ndarray | list[Any]) -> dict[str, Any]:
     {'c': 'a'}
     >>> pack_text(["b", None, "b"])
     {'k': {'t': 'u1', 'b': 'AAEA'}, 'v': ['b', None]}
+    >>> pack_text(["b", None, "b"], order=np.array([1, 0, 2]))
+    {'k': {'t': 'u1', 'b': 'AAEB'}, 'v': [None, 'b']}
     """
-    import pyarrow.compute as pc
-
-    arr = arrow_text(values)
-    if len(arr) == 0:
+    codes, distinct = text_codes(values, order)
+    if len(codes) == 0:
         return {"c": None}
-    enc = pc.dictionary_encode(arr, null_encoding="encode")
-    distinct = enc.dictionary.to_pylist()
     if len(distinct) == 1:
         return {"c": distinct[0]}
-    return {"k": pack_ints(enc.indices.to_numpy(zero_copy_only=False)), "v": distinct}
+    return {"k": pack_ints(codes), "v": distinct}
 
 
-def pack_ids(values: pd.Series) -> dict[str, Any]:
+def pack_ids(values: Any, order: np.ndarray | None = None) -> dict[str, Any]:
     """Pack event ids: ``prefix`` + integers when they all have that shape, else text.
+
+    With ``order``, the ids taken in that order (the prefix is read from the first
+    taken id, as it would be from the reordered column).
 
     Examples
     --------
     >>> pack_ids(pd.Series(["syn-1", "syn-2"]))
     {'p': 'syn-', 'n': {'t': 'u1', 'b': 'AQI='}}
+    >>> pack_ids(pd.Series(["syn-1", "syn-2"]), order=np.array([1, 0]))
+    {'p': 'syn-', 'n': {'t': 'u1', 'b': 'AgE='}}
     >>> pack_ids(pd.Series(["a1", "a01"]))
     {'s': ['a1', 'a01']}
     """
@@ -198,22 +249,24 @@ def pack_ids(values: pd.Series) -> dict[str, Any]:
     import pyarrow.compute as pc
 
     arr = arrow_text(values)
-    first = arr[0].as_py() if len(arr) and arr.null_count == 0 else None
+    idx = np.arange(len(arr), dtype="int64") if order is None else np.asarray(order, dtype="int64")
+    first = arr[int(idx[0])].as_py() if len(idx) else None
     match = re.match(r"^(.*?)(0|[1-9][0-9]{0,8})$", first or "")
     if match:
         prefix = match.group(1)
         rest = pc.utf8_slice_codeunits(arr, len(prefix))
         lengths = pc.utf8_length(rest)
-        ok = (
-            pc.all(pc.starts_with(arr, prefix)).as_py()
-            and pc.all(pc.match_substring_regex(rest, r"^[0-9]+$")).as_py()
-            and pc.max(lengths).as_py() <= 9
-            and not pc.any(pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))).as_py()
-        )
-        if ok:
-            nums = pc.cast(rest, pa.int64()).to_numpy(zero_copy_only=False)
+        shaped = pc.and_(pc.starts_with(arr, prefix), pc.match_substring_regex(rest, r"^[0-9]+$"))
+        shaped = pc.and_(shaped, pc.less_equal(lengths, 9))
+        padded = pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))
+        ok = pc.fill_null(pc.and_not(shaped, padded), False).to_numpy(zero_copy_only=False)
+        if ok.all():  # every id has the shape: convert once, then reorder the integers
+            nums = pc.cast(rest, pa.int64()).to_numpy(zero_copy_only=False)[idx]
             return {"p": prefix, "n": pack_ints(nums)}
-    return {"s": arr.to_pylist()}
+        if ok[idx].all():  # the kept ones have it
+            nums = pc.cast(rest.take(pa.array(idx)), pa.int64()).to_numpy(zero_copy_only=False)
+            return {"p": prefix, "n": pack_ints(nums)}
+    return {"s": (arr if order is None else arr.take(pa.array(idx))).to_pylist()}
 
 
 def _rounded(geom: Any, digits: int) -> Any:

@@ -1,0 +1,145 @@
+"""Encoding a column where it is and reordering only its codes gives what encoding the
+reordered column gives (the page's bytes do not change), and the fast helpers of the page
+build agree with the plain ways they replace."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geoconflict.render.encode import pack_ids, pack_text, text_codes, unpack_ints
+from geoconflict.render.events import date_order, encode_events
+from geoconflict.render.ids import replace_random_ids, split_data_blocks
+from geoconflict.synthetic import synthetic_events
+
+TEXT = st.one_of(st.none(), st.sampled_from(["a", "b", "Mosul", "الموصل", ""]))
+
+
+def _taken(values: list[str | None], order: list[int]) -> pd.Series:
+    return pd.Series([values[i] for i in order], dtype=object)
+
+
+@given(st.lists(TEXT, max_size=30), st.data())
+def test_text_codes_in_an_order_match_encoding_the_reordered_column(
+    values: list[str | None], data: st.DataObject
+) -> None:
+    order = data.draw(st.permutations(range(len(values))))
+    keep = data.draw(st.integers(0, len(values)))
+    order = order[:keep]  # a subset, as when rows are skipped or out of the date range
+    codes, distinct = text_codes(pd.Series(values, dtype=object), np.array(order, dtype="int64"))
+    taken = pa.array(_taken(values, order), type=pa.string())
+    enc = pc.dictionary_encode(taken, null_encoding="encode")
+    assert distinct == enc.dictionary.to_pylist()
+    assert codes.tolist() == enc.indices.to_pylist()
+    assert [distinct[c] for c in codes] == [values[i] for i in order]
+    assert pack_text(pd.Series(values, dtype=object), np.array(order, dtype="int64")) == pack_text(
+        _taken(values, order)
+    )
+
+
+def test_text_codes_number_values_by_first_appearance_in_the_order() -> None:
+    values = pd.Series(["Raqqa", None, "Mosul", "Raqqa", "Anah"], dtype=object)
+    codes, distinct = text_codes(values, np.array([4, 2, 0, 3, 1]))
+    assert distinct == ["Anah", "Mosul", "Raqqa", None]
+    assert codes.tolist() == [0, 1, 2, 2, 3]
+    codes, distinct = text_codes(values, np.array([3, 1]))  # values not taken are left out
+    assert (codes.tolist(), distinct) == ([0, 1], ["Raqqa", None])
+
+
+IDS = st.lists(
+    st.one_of(
+        st.builds(lambda n: f"syn-{n}", st.integers(0, 2 * 10**9)),
+        st.sampled_from(["syn-07", "x1", "syn-", "CI5", None]),
+    ),
+    max_size=12,
+)
+
+
+@given(IDS, st.data())
+def test_ids_packed_in_an_order_match_packing_the_reordered_ids(
+    ids: list[str | None], data: st.DataObject
+) -> None:
+    order = data.draw(st.permutations(range(len(ids))))[: data.draw(st.integers(0, len(ids)))]
+    packed = pack_ids(pd.Series(ids, dtype=object), np.array(order, dtype="int64"))
+    assert packed == pack_ids(_taken(ids, order))
+
+
+def test_ids_of_the_kept_rows_decide_the_shape() -> None:
+    ids = pd.Series(["CI5", "CI05", "CI17"], dtype=object)  # CI05 is not an integer id
+    assert pack_ids(ids, np.array([2, 0])) == {"p": "CI", "n": pack_ints_of([17, 5])}
+    assert pack_ids(ids, np.array([1, 2])) == {"s": ["CI05", "CI17"]}
+
+
+def pack_ints_of(values: list[int]) -> dict[str, object]:
+    from geoconflict.render.encode import pack_ints
+
+    return pack_ints(np.array(values))
+
+
+@given(st.lists(st.integers(-40_000, 80_000), max_size=40), st.booleans())
+def test_date_order_is_the_stable_sort(days: list[int], narrow: bool) -> None:
+    arr = np.array(days, dtype="int64")
+    if narrow and len(arr):
+        arr = arr % 1000 + 16_000  # within 65,536 days: the radix path
+    expected = np.argsort(arr.astype("float64"), kind="stable")
+    assert date_order(arr).tolist() == expected.tolist()
+
+
+def test_encoded_events_decode_to_the_table_in_date_order() -> None:
+    ev = synthetic_events(400, seed=5)
+    ev.loc[3, "notes"] = None
+    ev.loc[7, "kind"] = "no such kind"
+    payload, skipped = encode_events(ev, start="2015-01-01")
+    kept = ev[ev["date_start"] >= "2015-01-01"].sort_values("date_start", kind="stable")
+    assert payload["n"] == len(kept) and len(skipped) == 0
+    nums = unpack_ints(payload["id"]["n"])
+    assert [payload["id"]["p"] + str(v) for v in nums] == kept["event_id"].tolist()
+    kinds = [payload["kinds"][k] for k in unpack_ints(payload["kind"])]
+    expected = [k if k in payload["kinds"] else "other" for k in kept["kind"]]
+    assert kinds == expected
+    notes = payload["text"]["notes"]
+    decoded = (
+        [notes["v"][k] for k in unpack_ints(notes["k"])]
+        if "k" in notes
+        else [notes["c"]] * len(kept)
+    )
+    assert decoded == [None if pd.isna(v) else v for v in kept["notes"]]
+
+
+_OLD_BLOCK = re.compile(r'(<script type="application/json"[^>]*>.*?</script>)', re.S)
+
+HTML_BITS = st.lists(
+    st.sampled_from(
+        [
+            '<script type="application/json" id="a">',
+            '<script type="application/json"',
+            "</script>",
+            "<script>",
+            ">",
+            "x_" + "ab" * 16,
+            "[1,2]",
+            "\n",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@given(HTML_BITS)
+def test_split_data_blocks_cuts_where_the_regex_did(bits: list[str]) -> None:
+    html = "".join(bits)
+    assert split_data_blocks(html) == _OLD_BLOCK.split(html)
+
+
+def test_random_ids_inside_data_blocks_are_kept() -> None:
+    rid = "0123456789abcdef" * 2
+    html = f'var m_{rid};<script type="application/json" id="d">["x_{rid}"]</script>m_{rid}'
+    assert replace_random_ids(html) == (
+        f'var m_gr0000;<script type="application/json" id="d">["x_{rid}"]</script>m_gr0000'
+    )
