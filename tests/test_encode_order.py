@@ -13,7 +13,16 @@ import pyarrow.compute as pc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoconflict.render.encode import pack_ids, pack_text, text_codes, unpack_ints
+from geoconflict.render.encode import (
+    Base64,
+    one_text,
+    pack_ids,
+    pack_ints,
+    pack_text,
+    text_codes,
+    to_json,
+    unpack_ints,
+)
 from geoconflict.render.events import date_order, encode_events
 from geoconflict.render.ids import replace_random_ids, split_data_blocks
 from geoconflict.synthetic import synthetic_events
@@ -72,14 +81,8 @@ def test_ids_packed_in_an_order_match_packing_the_reordered_ids(
 
 def test_ids_of_the_kept_rows_decide_the_shape() -> None:
     ids = pd.Series(["CI5", "CI05", "CI17"], dtype=object)  # CI05 is not an integer id
-    assert pack_ids(ids, np.array([2, 0])) == {"p": "CI", "n": pack_ints_of([17, 5])}
+    assert pack_ids(ids, np.array([2, 0])) == {"p": "CI", "n": pack_ints(np.array([17, 5]))}
     assert pack_ids(ids, np.array([1, 2])) == {"s": ["CI05", "CI17"]}
-
-
-def pack_ints_of(values: list[int]) -> dict[str, object]:
-    from geoconflict.render.encode import pack_ints
-
-    return pack_ints(np.array(values))
 
 
 @given(st.lists(st.integers(-40_000, 80_000), max_size=40), st.booleans())
@@ -143,3 +146,63 @@ def test_random_ids_inside_data_blocks_are_kept() -> None:
     assert replace_random_ids(html) == (
         f'var m_gr0000;<script type="application/json" id="d">["x_{rid}"]</script>m_gr0000'
     )
+
+
+def _plain_json(obj: object) -> str:
+    """What to_json gave before Base64 values were copied in verbatim."""
+    import json
+
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(ch, esc)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    # a "Base64" holding markup or quotes is escaped as any text (control characters are
+    # its caller's to keep out: pack_ints only makes it from b64encode)
+    st.builds(Base64, st.text(st.characters(min_codepoint=32), max_size=8)),
+    st.builds(Base64, st.sampled_from(["AQID", "", "QUJD+/==", "AAAB"])),
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+def test_to_json_writes_what_json_dumps_and_the_escapes_write(obj: object) -> None:
+    assert to_json(obj) == _plain_json(obj)
+
+
+def test_packed_columns_are_base64_and_come_out_unescaped() -> None:
+    packed = pack_ints(np.arange(300))
+    assert type(packed["b"]) is Base64
+    assert to_json({"k": packed}) == '{"k":{"b":"' + packed["b"] + '","t":"u2"}}'
+
+
+def test_one_text_finds_a_column_of_one_value_only() -> None:
+    assert one_text(pd.Series(["synthetic"] * 5, dtype=object)) == "synthetic"
+    assert one_text(np.array([np.str_("day"), "day"], dtype=object)) == "day"
+    assert one_text(pd.Series(["a"] * 70 + ["b"], dtype=object)) is None  # past the first look
+    for other in (None, np.nan, pd.NA, 1):
+        assert one_text(pd.Series(["a", other], dtype=object)) is None
+    assert one_text(pd.Series([1, 1], dtype=object)) is None  # numbers: text of their own
+    assert one_text(pd.Series([], dtype=object)) is None
+    assert one_text(pd.Series(["a", "a"], dtype="str")) is None  # Arrow-backed: left as it is
+
+
+def test_a_column_of_one_value_packs_as_before() -> None:
+    values = pd.Series(["ACLED"] * 4, dtype=object)
+    assert pack_text(values, np.array([3, 1])) == {"c": "ACLED"}
+    assert pack_text(values, np.array([], dtype="int64")) == {"c": None}
+    codes, distinct = text_codes(values, np.array([2, 0, 1]))
+    assert (codes.tolist(), distinct) == ([0, 0, 0], ["ACLED"])
+    assert text_codes(values, np.array([], dtype="int64"))[1] == []

@@ -39,14 +39,29 @@ def _width(lo: int, hi: int, widths: tuple[tuple[str, int, int], ...]) -> str | 
     return None
 
 
-def to_json(obj: Any) -> str:
-    """Deterministic JSON (sorted keys, no spaces, no NaN), safe inside a ``<script>`` block.
+class Base64(str):
+    """Base64 text (what :func:`pack_ints` stores): :func:`to_json` writes it as it is.
+
+    Its alphabet (``A-Z a-z 0-9 + / =``) needs no JSON or HTML escaping, so the
+    megabytes of a large column skip the JSON encoder and the escaping passes (a
+    value that is not ASCII or holds a quote, backslash, ``<``, ``>`` or ``&`` is
+    escaped as any text, so it cannot end its string or the page's block; control
+    characters are not looked for). It is a ``str`` in every other way.
 
     Examples
     --------
-    >>> to_json({"b": "</script><x>", "a": 1})
-    '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cx\\\\u003e"}'
+    >>> Base64("AQID") == "AQID", to_json({"b": Base64("AQID")})
+    (True, '{"b":"AQID"}')
     """
+
+    __slots__ = ()
+
+
+#: What a Base64 value must not hold to be copied in as it is (``isascii`` is checked too).
+_NEEDS_ESCAPE = ('"', "\\", "<", ">", "&")
+
+
+def _dumps(obj: Any) -> str:
     text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
@@ -57,6 +72,37 @@ def to_json(obj: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def _write(obj: Any, out: list[str]) -> None:
+    """Append the JSON of ``obj`` to ``out``: dicts key by key, :class:`Base64` verbatim."""
+    if type(obj) is Base64 and obj.isascii() and not any(c in obj for c in _NEEDS_ESCAPE):
+        out += ('"', obj, '"')
+    elif isinstance(obj, dict) and obj and all(type(k) is str for k in obj):
+        out.append("{")
+        for i, key in enumerate(sorted(obj)):
+            out += ("," if i else "", _dumps(key), ":")
+            _write(obj[key], out)
+        out.append("}")
+    else:  # lists and scalars in one call (a Base64 inside a list is escaped as text)
+        out.append(_dumps(obj))
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic JSON (sorted keys, no spaces, no NaN), safe inside a ``<script>`` block.
+
+    The same text as ``json.dumps(obj, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False, allow_nan=False)`` with ``<``, ``>``, ``&``, U+2028 and
+    U+2029 escaped; :class:`Base64` values in dicts are copied in without that work.
+
+    Examples
+    --------
+    >>> to_json({"b": "</script><x>", "a": 1})
+    '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cx\\\\u003e"}'
+    """
+    out: list[str] = []
+    _write(obj, out)
+    return "".join(out)
 
 
 def data_block(element_id: str, obj: Any) -> str:
@@ -128,7 +174,7 @@ def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) 
         raw = arr.astype("<u4").view("u1").reshape(-1, 4)[:, :3].tobytes()
     else:
         raw = arr.astype("<" + name).tobytes()
-    out: dict[str, Any] = {"t": name, "b": base64.b64encode(raw).decode("ascii")}
+    out: dict[str, Any] = {"t": name, "b": Base64(base64.b64encode(raw).decode("ascii"))}
     if delta:
         out["d"] = 1
     if base:
@@ -158,6 +204,35 @@ def arrow_text(values: Any) -> Any:
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         text = series.astype(object).where(series.isna(), series.astype(str))
         return pa.array(text, type=pa.string(), from_pandas=True)
+
+
+def one_text(values: Any) -> str | None:
+    """The text every value of an object column is (None: not one text, or not a column).
+
+    One comparison pass over the column, a first look at a few values skipping it
+    when they differ: a column with one value (a dataset name, a source) needs no
+    conversion to Arrow and no hashing.
+
+    Examples
+    --------
+    >>> one_text(pd.Series(["acled"] * 3, dtype=object))
+    'acled'
+    >>> one_text(pd.Series(["acled", None], dtype=object)) is None
+    True
+    """
+    if isinstance(values, pd.Series) and values.dtype == object:
+        values = values.to_numpy()  # (an Arrow-backed column is not made Python objects)
+    arr = values
+    if not isinstance(arr, np.ndarray) or arr.dtype != object or not len(arr):
+        return None
+    first = arr[0]
+    if not isinstance(first, str):
+        return None
+    try:  # (pd.NA compares as NA, which has no truth value)
+        same = bool((arr[:64] == first).all()) and bool((arr == first).all())
+    except (TypeError, ValueError):
+        return None
+    return str(first) if same else None
 
 
 def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray, list[Any]]:
@@ -191,6 +266,10 @@ def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    same = one_text(values)
+    if same is not None:
+        n = len(values) if order is None else len(order)
+        return np.zeros(n, dtype="int64"), [same] if n else []
     enc = pc.dictionary_encode(arrow_text(values), null_encoding="encode")
     codes = enc.indices.to_numpy(zero_copy_only=False).astype("int64")
     if order is None:
