@@ -22,8 +22,9 @@ from geoconflict.render.encode import (
     text_codes,
     to_json,
     unpack_ints,
+    vocab_codes,
 )
-from geoconflict.render.events import date_order, encode_events
+from geoconflict.render.events import date_order, encode_events, point_xy
 from geoconflict.render.ids import replace_random_ids, split_data_blocks
 from geoconflict.synthetic import synthetic_events
 
@@ -206,3 +207,47 @@ def test_a_column_of_one_value_packs_as_before() -> None:
     codes, distinct = text_codes(values, np.array([2, 0, 1]))
     assert (codes.tolist(), distinct) == ([0, 0, 0], ["ACLED"])
     assert text_codes(values, np.array([], dtype="int64"))[1] == []
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["strike", "civcas", "ground", "other", "STRIKE", "", "x"]),
+            st.none(),
+            st.just(np.nan),
+            st.just(3),
+        ),
+        max_size=20,
+    )
+)
+def test_vocab_codes_match_arrow_index_in(values: list[object]) -> None:
+    from geoconflict.events import KINDS
+
+    series = pd.Series(values, dtype=object)
+    found = pc.index_in(
+        pa.array([None if v is None or v is np.nan else str(v) for v in values], pa.string()),
+        value_set=pa.array(list(KINDS)),
+    )
+    expected = pc.fill_null(found, KINDS.index("other")).to_pylist()
+    assert vocab_codes(series, KINDS, "other").tolist() == expected
+
+
+def test_vocab_codes_with_pd_na_and_arrow_columns() -> None:
+    allowed = ("day", "week", "month", "year")
+    for values in (
+        pd.Series(["week", pd.NA, "year"], dtype=object),  # NA cannot be compared: Arrow path
+        pd.Series(["week", None, "year"], dtype="str"),
+    ):
+        assert vocab_codes(values, allowed, "day").tolist() == [1, 0, 3]
+
+
+def test_point_xy_reads_points_and_centres_other_shapes() -> None:
+    import shapely
+
+    points = np.array([shapely.Point(43.1, 36.3), shapely.Point(39.0, 35.9)])
+    x, y = point_xy(points)
+    assert (x.tolist(), y.tolist()) == ([43.1, 39.0], [36.3, 35.9])
+    mixed = np.array([shapely.Point(1, 2), shapely.LineString([(0, 0), (4, 0)]), None])
+    x, y = point_xy(mixed)
+    assert x[:2].tolist() == [1.0, 2.0] and y[:2].tolist() == [2.0, 0.0]
+    assert np.isnan(x[2]) and np.isnan(y[2])

@@ -235,6 +235,51 @@ def one_text(values: Any) -> str | None:
     return str(first) if same else None
 
 
+def _all_missing(values: Any) -> bool:
+    """Whether an object column (Series or array) holds only missing values (a first look
+    at a few values skips the full pass when they are not)."""
+    arr = values.to_numpy() if isinstance(values, pd.Series) and values.dtype == object else values
+    if not isinstance(arr, np.ndarray) or arr.dtype != object or not len(arr):
+        return False
+    return bool(pd.isna(arr[:64]).all()) and bool(pd.isna(arr).all())
+
+
+def vocab_codes(values: Any, allowed: tuple[str, ...], default: str) -> np.ndarray:
+    """Index in ``allowed`` of each value; missing or unknown values get ``default``'s.
+
+    An object column is matched with one comparison pass per allowed word, and only
+    the values that match none go through Arrow (as a whole column of another kind
+    does): a vocabulary column needs no conversion of its strings.
+
+    Examples
+    --------
+    >>> vocab_codes(pd.Series(["b", None, "zz", "a"], dtype=object), ("a", "b", "c"), "c").tolist()
+    [1, 2, 2, 0]
+    """
+    fallback = allowed.index(default)
+    if isinstance(values, pd.Series) and values.dtype == object:
+        arr = values.to_numpy()
+        codes = np.full(len(arr), -1, dtype="int64")
+        try:  # (pd.NA compares as NA, which has no truth value: Arrow then)
+            for i, word in enumerate(allowed):
+                codes[arr == word] = i
+        except (TypeError, ValueError):
+            return _index_in(values, allowed, fallback)
+        rest = np.flatnonzero(codes < 0)
+        if len(rest):
+            codes[rest] = _index_in(arr[rest], allowed, fallback)
+        return codes
+    return _index_in(values, allowed, fallback)
+
+
+def _index_in(values: Any, allowed: tuple[str, ...], fallback: int) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    idx = pc.index_in(arrow_text(values), value_set=pa.array(list(allowed), type=pa.string()))
+    return pc.fill_null(idx, fallback).to_numpy(zero_copy_only=False).astype("int64")
+
+
 def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray, list[Any]]:
     """Dictionary-encode a text column taken in ``order``: codes and distinct values.
 
@@ -267,7 +312,7 @@ def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray
     import pyarrow.compute as pc
 
     same = one_text(values)
-    if same is not None:
+    if same is not None or _all_missing(values):
         n = len(values) if order is None else len(order)
         return np.zeros(n, dtype="int64"), [same] if n else []
     enc = pc.dictionary_encode(arrow_text(values), null_encoding="encode")
@@ -335,7 +380,7 @@ def pack_ids(values: Any, order: np.ndarray | None = None) -> dict[str, Any]:
         prefix = match.group(1)
         rest = pc.utf8_slice_codeunits(arr, len(prefix))
         lengths = pc.utf8_length(rest)
-        shaped = pc.and_(pc.starts_with(arr, prefix), pc.match_substring_regex(rest, r"^[0-9]+$"))
+        shaped = pc.and_(pc.starts_with(arr, prefix), pc.ascii_is_decimal(rest))
         shaped = pc.and_(shaped, pc.less_equal(lengths, 9))
         padded = pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))
         ok = pc.fill_null(pc.and_not(shaped, padded), False).to_numpy(zero_copy_only=False)

@@ -13,13 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from geoconflict.dates import to_naive_utc
 from geoconflict.events import DATE_PRECISIONS, GRADINGS, KINDS, REJECT_COLUMNS
-from geoconflict.render.encode import pack_ids, pack_ints, pack_text, text_codes
+from geoconflict.render.encode import pack_ids, pack_ints, pack_text, vocab_codes
 from geoconflict.render.page import DataLayer
 
 #: Text columns carried to the popup, if present.
@@ -46,12 +44,34 @@ def _codes(
     values: pd.Series, allowed: tuple[str, ...], default: str, order: np.ndarray
 ) -> np.ndarray:
     """Index in ``allowed`` of each value taken in ``order``; missing or unknown: ``default``'s."""
-    codes, distinct = text_codes(values)
-    found = pc.index_in(
-        pa.array(distinct, type=pa.string()), value_set=pa.array(list(allowed), type=pa.string())
-    )
-    lookup = pc.fill_null(found, allowed.index(default)).to_numpy(zero_copy_only=False)
-    return lookup.astype("int64")[codes[order]]
+    return vocab_codes(values, allowed, default)[order]
+
+
+def point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of each geometry: a point's own, another geometry's centroid; NaN if missing.
+
+    A column of non-empty points is read in one pass (``shapely.get_coordinates``).
+
+    Examples
+    --------
+    >>> x, y = point_xy(np.array([shapely.Point(43.1, 36.3), None, shapely.box(0, 0, 2, 2)]))
+    >>> x.tolist(), y.tolist()
+    ([43.1, nan, 1.0], [36.3, nan, 1.0])
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    kind = shapely.get_type_id(geoms)  # -1 where missing
+    point = shapely.GeometryType.POINT
+    if len(geoms) and bool((kind == point).all()):
+        xy = shapely.get_coordinates(geoms)
+        if len(xy) == len(geoms):  # (an empty point has no coordinates)
+            return xy[:, 0].copy(), xy[:, 1].copy()
+    lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
+    other = (kind != -1) & (kind != point)
+    if other.any():
+        cent = shapely.centroid(geoms[other])
+        lon[other] = shapely.get_x(cent)
+        lat[other] = shapely.get_y(cent)
+    return lon, lat
 
 
 def date_order(days: np.ndarray) -> np.ndarray:
@@ -110,15 +130,7 @@ def encode_events(
     n_all = len(events)
     day = to_days(events["date_start"]) if "date_start" in events else np.full(n_all, np.nan)
     geoms = np.asarray(events.geometry.values) if n_all else np.array([], dtype=object)
-    lon = shapely.get_x(geoms) if n_all else np.array([])
-    lat = shapely.get_y(geoms) if n_all else np.array([])
-    not_point = ~shapely.is_missing(geoms) & (
-        shapely.get_type_id(geoms) != shapely.GeometryType.POINT
-    )
-    if not_point.any():
-        cent = shapely.centroid(geoms[not_point])
-        lon[not_point] = shapely.get_x(cent)
-        lat[not_point] = shapely.get_y(cent)
+    lon, lat = point_xy(geoms)
     bad_day = np.isnan(day)
     bad_loc = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
     ids = events["event_id"] if "event_id" in events else pd.Series(np.arange(n_all)).astype(str)
