@@ -251,3 +251,17 @@ def test_point_xy_reads_points_and_centres_other_shapes() -> None:
     x, y = point_xy(mixed)
     assert x[:2].tolist() == [1.0, 2.0] and y[:2].tolist() == [2.0, 0.0]
     assert np.isnan(x[2]) and np.isnan(y[2])
+
+
+def test_an_arrow_column_in_chunks_packs_in_an_order() -> None:
+    """A pandas str column made by concat is chunked in Arrow; it packs as one array."""
+    chunked = pd.concat(
+        [pd.Series(["Mosul", None], dtype="str"), pd.Series(["Raqqa", "Mosul"], dtype="str")],
+        ignore_index=True,
+    )
+    assert pack_text(chunked, np.array([2, 0, 1, 3])) == {
+        "k": pack_ints(np.array([0, 1, 2, 1])),
+        "v": ["Raqqa", "Mosul", None],
+    }
+    codes, distinct = text_codes(chunked)
+    assert (codes.tolist(), distinct) == ([0, 1, 2, 0], ["Mosul", None, "Raqqa"])

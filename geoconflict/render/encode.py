@@ -185,7 +185,8 @@ def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) 
 def arrow_text(values: Any) -> Any:
     """A column as a pyarrow string array (missing as null), without a Python loop per value.
 
-    A pyarrow string array is returned as it is.
+    A pyarrow string array is returned as it is; a chunked one (an Arrow-backed
+    pandas column made by concatenation) comes back in one chunk.
 
     Examples
     --------
@@ -200,10 +201,11 @@ def arrow_text(values: Any) -> Any:
         return values
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     try:
-        return pa.array(series, type=pa.string(), from_pandas=True)
+        arr = pa.array(series, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         text = series.astype(object).where(series.isna(), series.astype(str))
-        return pa.array(text, type=pa.string(), from_pandas=True)
+        arr = pa.array(text, type=pa.string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def one_text(values: Any) -> str | None:
