@@ -235,7 +235,7 @@ def test_vocab_codes_match_arrow_index_in(values: list[object]) -> None:
 def test_vocab_codes_with_pd_na_and_arrow_columns() -> None:
     allowed = ("day", "week", "month", "year")
     for values in (
-        pd.Series(["week", pd.NA, "year"], dtype=object),  # NA cannot be compared: Arrow path
+        pd.Series(["week", pd.NA, "year"], dtype=object),
         pd.Series(["week", None, "year"], dtype="str"),
     ):
         assert vocab_codes(values, allowed, "day").tolist() == [1, 0, 3]

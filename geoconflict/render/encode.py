@@ -249,37 +249,24 @@ def _all_missing(values: Any) -> bool:
 def vocab_codes(values: Any, allowed: tuple[str, ...], default: str) -> np.ndarray:
     """Index in ``allowed`` of each value; missing or unknown values get ``default``'s.
 
-    An object column is matched with one comparison pass per allowed word, and only
-    the values that match none go through Arrow (as a whole column of another kind
-    does): a vocabulary column needs no conversion of its strings.
+    The column is dictionary-encoded (:func:`text_codes`) and only its distinct
+    values are looked up.
 
     Examples
     --------
     >>> vocab_codes(pd.Series(["b", None, "zz", "a"], dtype=object), ("a", "b", "c"), "c").tolist()
     [1, 2, 2, 0]
     """
-    fallback = allowed.index(default)
-    if isinstance(values, pd.Series) and values.dtype == object:
-        arr = values.to_numpy()
-        codes = np.full(len(arr), -1, dtype="int64")
-        try:  # (pd.NA compares as NA, which has no truth value: Arrow then)
-            for i, word in enumerate(allowed):
-                codes[arr == word] = i
-        except (TypeError, ValueError):
-            return _index_in(values, allowed, fallback)
-        rest = np.flatnonzero(codes < 0)
-        if len(rest):
-            codes[rest] = _index_in(arr[rest], allowed, fallback)
-        return codes
-    return _index_in(values, allowed, fallback)
-
-
-def _index_in(values: Any, allowed: tuple[str, ...], fallback: int) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    idx = pc.index_in(arrow_text(values), value_set=pa.array(list(allowed), type=pa.string()))
-    return pc.fill_null(idx, fallback).to_numpy(zero_copy_only=False).astype("int64")
+    codes, distinct = text_codes(values)
+    found = pc.index_in(
+        arrow_text(pd.Series(distinct, dtype=object)),
+        value_set=pa.array(list(allowed), type=pa.string()),
+    )
+    lookup = pc.fill_null(found, allowed.index(default)).to_numpy(zero_copy_only=False)
+    return lookup.astype("int64")[codes]
 
 
 def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray, list[Any]]:

@@ -50,8 +50,6 @@ def _codes(
 def point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """x and y of each geometry: a point's own, another geometry's centroid; NaN if missing.
 
-    A column of non-empty points is read in one pass (``shapely.get_coordinates``).
-
     Examples
     --------
     >>> x, y = point_xy(np.array([shapely.Point(43.1, 36.3), None, shapely.box(0, 0, 2, 2)]))
@@ -59,14 +57,9 @@ def point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([43.1, nan, 1.0], [36.3, nan, 1.0])
     """
     geoms = np.asarray(geoms, dtype=object)
-    kind = shapely.get_type_id(geoms)  # -1 where missing
-    point = shapely.GeometryType.POINT
-    if len(geoms) and bool((kind == point).all()):
-        xy = shapely.get_coordinates(geoms)
-        if len(xy) == len(geoms):  # (an empty point has no coordinates)
-            return xy[:, 0].copy(), xy[:, 1].copy()
     lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
-    other = (kind != -1) & (kind != point)
+    kind = shapely.get_type_id(geoms)  # -1 where missing
+    other = (kind != -1) & (kind != shapely.GeometryType.POINT)
     if other.any():
         cent = shapely.centroid(geoms[other])
         lon[other] = shapely.get_x(cent)
