@@ -22,7 +22,8 @@ ratio is printed; the two pages' SHA-256 say whether the bytes are the same.
 Run::
 
     nice python benchmarks/bench_page_build.py --sizes 1000000 2500000 --before main
-    nice python benchmarks/bench_page_build.py --sizes 100000 --profile   # cProfile top
+    nice python benchmarks/bench_page_build.py --sizes 100000 --repeat 1   # a quick look
+    nice python benchmarks/bench_page_build.py --sizes 100000 --profile    # cProfile top
 """
 
 from __future__ import annotations
