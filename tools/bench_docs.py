@@ -40,6 +40,7 @@ QUICK: dict[str, list[str]] = {
     "grid": ["--n", "200000"],
     "link": ["--left", "20000", "--right", "200000"],
     "map": ["--sizes", "10000", "100000"],
+    "page_build": ["--sizes", "100000", "--repeat", "1"],
     "png": ["--events", "20000", "--specs", "4"],
     "read": ["--rows", "200000"],
     "scale": ["--n", "4000000"],

@@ -39,14 +39,29 @@ def _width(lo: int, hi: int, widths: tuple[tuple[str, int, int], ...]) -> str | 
     return None
 
 
-def to_json(obj: Any) -> str:
-    """Deterministic JSON (sorted keys, no spaces, no NaN), safe inside a ``<script>`` block.
+class Base64(str):
+    """Base64 text (what :func:`pack_ints` stores): :func:`to_json` writes it as it is.
+
+    Its alphabet (``A-Z a-z 0-9 + / =``) needs no JSON or HTML escaping, so the
+    megabytes of a large column skip the JSON encoder and the escaping passes (a
+    value that is not ASCII or holds a quote, backslash, ``<``, ``>`` or ``&`` is
+    escaped as any text, so it cannot end its string or the page's block; control
+    characters are not looked for). It is a ``str`` in every other way.
 
     Examples
     --------
-    >>> to_json({"b": "</script><x>", "a": 1})
-    '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cx\\\\u003e"}'
+    >>> Base64("AQID") == "AQID", to_json({"b": Base64("AQID")})
+    (True, '{"b":"AQID"}')
     """
+
+    __slots__ = ()
+
+
+#: What a Base64 value must not hold to be copied in as it is (``isascii`` is checked too).
+_NEEDS_ESCAPE = ('"', "\\", "<", ">", "&")
+
+
+def _dumps(obj: Any) -> str:
     text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
@@ -57,6 +72,37 @@ def to_json(obj: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def _write(obj: Any, out: list[str]) -> None:
+    """Append the JSON of ``obj`` to ``out``: dicts key by key, :class:`Base64` verbatim."""
+    if type(obj) is Base64 and obj.isascii() and not any(c in obj for c in _NEEDS_ESCAPE):
+        out += ('"', obj, '"')
+    elif isinstance(obj, dict) and obj and all(type(k) is str for k in obj):
+        out.append("{")
+        for i, key in enumerate(sorted(obj)):
+            out += ("," if i else "", _dumps(key), ":")
+            _write(obj[key], out)
+        out.append("}")
+    else:  # lists and scalars in one call (a Base64 inside a list is escaped as text)
+        out.append(_dumps(obj))
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic JSON (sorted keys, no spaces, no NaN), safe inside a ``<script>`` block.
+
+    The same text as ``json.dumps(obj, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False, allow_nan=False)`` with ``<``, ``>``, ``&``, U+2028 and
+    U+2029 escaped; :class:`Base64` values in dicts are copied in without that work.
+
+    Examples
+    --------
+    >>> to_json({"b": "</script><x>", "a": 1})
+    '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cx\\\\u003e"}'
+    """
+    out: list[str] = []
+    _write(obj, out)
+    return "".join(out)
 
 
 def data_block(element_id: str, obj: Any) -> str:
@@ -128,7 +174,7 @@ def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) 
         raw = arr.astype("<u4").view("u1").reshape(-1, 4)[:, :3].tobytes()
     else:
         raw = arr.astype("<" + name).tobytes()
-    out: dict[str, Any] = {"t": name, "b": base64.b64encode(raw).decode("ascii")}
+    out: dict[str, Any] = {"t": name, "b": Base64(base64.b64encode(raw).decode("ascii"))}
     if delta:
         out["d"] = 1
     if base:
@@ -139,7 +185,8 @@ def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) 
 def arrow_text(values: Any) -> Any:
     """A column as a pyarrow string array (missing as null), without a Python loop per value.
 
-    A pyarrow string array is returned as it is.
+    A pyarrow string array is returned as it is; a chunked one (an Arrow-backed
+    pandas column made by concatenation) comes back in one chunk.
 
     Examples
     --------
@@ -154,14 +201,128 @@ def arrow_text(values: Any) -> Any:
         return values
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     try:
-        return pa.array(series, type=pa.string(), from_pandas=True)
+        arr = pa.array(series, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         text = series.astype(object).where(series.isna(), series.astype(str))
-        return pa.array(text, type=pa.string(), from_pandas=True)
+        arr = pa.array(text, type=pa.string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def pack_text(values: pd.Series | np.ndarray | list[Any]) -> dict[str, Any]:
+def one_text(values: Any) -> str | None:
+    """The text every value of an object column is (None: not one text, or not a column).
+
+    One comparison pass over the column, a first look at a few values skipping it
+    when they differ: a column with one value (a dataset name, a source) needs no
+    conversion to Arrow and no hashing.
+
+    Examples
+    --------
+    >>> one_text(pd.Series(["acled"] * 3, dtype=object))
+    'acled'
+    >>> one_text(pd.Series(["acled", None], dtype=object)) is None
+    True
+    """
+    if isinstance(values, pd.Series) and values.dtype == object:
+        values = values.to_numpy()  # (an Arrow-backed column is not made Python objects)
+    arr = values
+    if not isinstance(arr, np.ndarray) or arr.dtype != object or not len(arr):
+        return None
+    first = arr[0]
+    if not isinstance(first, str):
+        return None
+    try:  # (pd.NA compares as NA, which has no truth value)
+        same = bool((arr[:64] == first).all()) and bool((arr == first).all())
+    except (TypeError, ValueError):
+        return None
+    return str(first) if same else None
+
+
+def _all_missing(values: Any) -> bool:
+    """Whether an object column (Series or array) holds only missing values (a first look
+    at a few values skips the full pass when they are not)."""
+    arr = values.to_numpy() if isinstance(values, pd.Series) and values.dtype == object else values
+    if not isinstance(arr, np.ndarray) or arr.dtype != object or not len(arr):
+        return False
+    return bool(pd.isna(arr[:64]).all()) and bool(pd.isna(arr).all())
+
+
+def vocab_codes(values: Any, allowed: tuple[str, ...], default: str) -> np.ndarray:
+    """Index in ``allowed`` of each value; missing or unknown values get ``default``'s.
+
+    The column is dictionary-encoded (:func:`text_codes`) and only its distinct
+    values are looked up.
+
+    Examples
+    --------
+    >>> vocab_codes(pd.Series(["b", None, "zz", "a"], dtype=object), ("a", "b", "c"), "c").tolist()
+    [1, 2, 2, 0]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, distinct = text_codes(values)
+    found = pc.index_in(
+        arrow_text(pd.Series(distinct, dtype=object)),
+        value_set=pa.array(list(allowed), type=pa.string()),
+    )
+    lookup = pc.fill_null(found, allowed.index(default)).to_numpy(zero_copy_only=False)
+    return lookup.astype("int64")[codes]
+
+
+def text_codes(values: Any, order: np.ndarray | None = None) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary-encode a text column taken in ``order``: codes and distinct values.
+
+    The values (missing as None) are numbered by first appearance in the taken
+    order, as encoding the reordered column would number them; but the column is
+    encoded where it is and only its integer codes are reordered, which is several
+    times cheaper than reordering strings.
+
+    Parameters
+    ----------
+    values : array-like of str
+        Anything :func:`arrow_text` takes.
+    order : array of int, optional
+        Positions to take (a permutation or a subset); default: all, in order.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        One per taken row: the index of its value in ``distinct``.
+    distinct : list
+        The values that occur in the taken rows.
+
+    Examples
+    --------
+    >>> codes, distinct = text_codes(["a", None, "b", "a"], order=np.array([2, 0, 3, 1]))
+    >>> codes.tolist(), distinct
+    ([0, 1, 1, 2], ['b', 'a', None])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    same = one_text(values)
+    if same is not None or _all_missing(values):
+        n = len(values) if order is None else len(order)
+        return np.zeros(n, dtype="int64"), [same] if n else []
+    enc = pc.dictionary_encode(arrow_text(values), null_encoding="encode")
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype("int64")
+    if order is None:
+        return codes, enc.dictionary.to_pylist()
+    codes = codes[order]
+    n, k = len(codes), len(enc.dictionary)
+    first = np.full(k, n, dtype="int64")
+    np.minimum.at(first, codes, np.arange(n, dtype="int64"))
+    seen = np.flatnonzero(first < n)
+    ranked = seen[np.argsort(first[seen], kind="stable")]  # old codes, first seen first
+    renumber = np.zeros(k, dtype="int64")
+    renumber[ranked] = np.arange(len(ranked), dtype="int64")
+    return renumber[codes], enc.dictionary.take(pa.array(ranked)).to_pylist()
+
+
+def pack_text(values: Any, order: np.ndarray | None = None) -> dict[str, Any]:
     """Dictionary-encode a text column: distinct values (missing as null) and codes.
+
+    With ``order``, the column taken in that order (see :func:`text_codes`).
 
     Examples
     --------
@@ -169,26 +330,29 @@ def pack_text(values: pd.Series | np.ndarray | list[Any]) -> dict[str, Any]:
     {'c': 'a'}
     >>> pack_text(["b", None, "b"])
     {'k': {'t': 'u1', 'b': 'AAEA'}, 'v': ['b', None]}
+    >>> pack_text(["b", None, "b"], order=np.array([1, 0, 2]))
+    {'k': {'t': 'u1', 'b': 'AAEB'}, 'v': [None, 'b']}
     """
-    import pyarrow.compute as pc
-
-    arr = arrow_text(values)
-    if len(arr) == 0:
+    codes, distinct = text_codes(values, order)
+    if len(codes) == 0:
         return {"c": None}
-    enc = pc.dictionary_encode(arr, null_encoding="encode")
-    distinct = enc.dictionary.to_pylist()
     if len(distinct) == 1:
         return {"c": distinct[0]}
-    return {"k": pack_ints(enc.indices.to_numpy(zero_copy_only=False)), "v": distinct}
+    return {"k": pack_ints(codes), "v": distinct}
 
 
-def pack_ids(values: pd.Series) -> dict[str, Any]:
+def pack_ids(values: Any, order: np.ndarray | None = None) -> dict[str, Any]:
     """Pack event ids: ``prefix`` + integers when they all have that shape, else text.
+
+    With ``order``, the ids taken in that order (the prefix is read from the first
+    taken id, as it would be from the reordered column).
 
     Examples
     --------
     >>> pack_ids(pd.Series(["syn-1", "syn-2"]))
     {'p': 'syn-', 'n': {'t': 'u1', 'b': 'AQI='}}
+    >>> pack_ids(pd.Series(["syn-1", "syn-2"]), order=np.array([1, 0]))
+    {'p': 'syn-', 'n': {'t': 'u1', 'b': 'AgE='}}
     >>> pack_ids(pd.Series(["a1", "a01"]))
     {'s': ['a1', 'a01']}
     """
@@ -198,22 +362,24 @@ def pack_ids(values: pd.Series) -> dict[str, Any]:
     import pyarrow.compute as pc
 
     arr = arrow_text(values)
-    first = arr[0].as_py() if len(arr) and arr.null_count == 0 else None
+    idx = np.arange(len(arr), dtype="int64") if order is None else np.asarray(order, dtype="int64")
+    first = arr[int(idx[0])].as_py() if len(idx) else None
     match = re.match(r"^(.*?)(0|[1-9][0-9]{0,8})$", first or "")
     if match:
         prefix = match.group(1)
         rest = pc.utf8_slice_codeunits(arr, len(prefix))
         lengths = pc.utf8_length(rest)
-        ok = (
-            pc.all(pc.starts_with(arr, prefix)).as_py()
-            and pc.all(pc.match_substring_regex(rest, r"^[0-9]+$")).as_py()
-            and pc.max(lengths).as_py() <= 9
-            and not pc.any(pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))).as_py()
-        )
-        if ok:
-            nums = pc.cast(rest, pa.int64()).to_numpy(zero_copy_only=False)
+        shaped = pc.and_(pc.starts_with(arr, prefix), pc.ascii_is_decimal(rest))
+        shaped = pc.and_(shaped, pc.less_equal(lengths, 9))
+        padded = pc.and_(pc.starts_with(rest, "0"), pc.greater(lengths, 1))
+        ok = pc.fill_null(pc.and_not(shaped, padded), False).to_numpy(zero_copy_only=False)
+        if ok.all():  # every id has the shape: convert once, then reorder the integers
+            nums = pc.cast(rest, pa.int64()).to_numpy(zero_copy_only=False)[idx]
             return {"p": prefix, "n": pack_ints(nums)}
-    return {"s": arr.to_pylist()}
+        if ok[idx].all():  # the kept ones have it
+            nums = pc.cast(rest.take(pa.array(idx)), pa.int64()).to_numpy(zero_copy_only=False)
+            return {"p": prefix, "n": pack_ints(nums)}
+    return {"s": (arr if order is None else arr.take(pa.array(idx))).to_pylist()}
 
 
 def _rounded(geom: Any, digits: int) -> Any:

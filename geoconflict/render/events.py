@@ -13,13 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from geoconflict.dates import to_naive_utc
 from geoconflict.events import DATE_PRECISIONS, GRADINGS, KINDS, REJECT_COLUMNS
-from geoconflict.render.encode import arrow_text, pack_ids, pack_ints, pack_text
+from geoconflict.render.encode import pack_ids, pack_ints, pack_text, vocab_codes
 from geoconflict.render.page import DataLayer
 
 #: Text columns carried to the popup, if present.
@@ -42,13 +40,45 @@ def to_days(values: Any) -> np.ndarray:
     return out
 
 
-def _codes(values: pd.Series, allowed: tuple[str, ...], default: str) -> np.ndarray:
-    """Index of each value in ``allowed``; missing or unknown values get ``default``'s."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _codes(
+    values: pd.Series, allowed: tuple[str, ...], default: str, order: np.ndarray
+) -> np.ndarray:
+    """Index in ``allowed`` of each value taken in ``order``; missing or unknown: ``default``'s."""
+    return vocab_codes(values, allowed, default)[order]
 
-    idx = pc.index_in(arrow_text(values), value_set=pa.array(list(allowed), type=pa.string()))
-    return pc.fill_null(idx, allowed.index(default)).to_numpy(zero_copy_only=False).astype("int64")
+
+def point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of each geometry: a point's own, another geometry's centroid; NaN if missing.
+
+    Examples
+    --------
+    >>> x, y = point_xy(np.array([shapely.Point(43.1, 36.3), None, shapely.box(0, 0, 2, 2)]))
+    >>> x.tolist(), y.tolist()
+    ([43.1, nan, 1.0], [36.3, nan, 1.0])
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
+    kind = shapely.get_type_id(geoms)  # -1 where missing
+    other = (kind != -1) & (kind != shapely.GeometryType.POINT)
+    if other.any():
+        cent = shapely.centroid(geoms[other])
+        lon[other] = shapely.get_x(cent)
+        lat[other] = shapely.get_y(cent)
+    return lon, lat
+
+
+def date_order(days: np.ndarray) -> np.ndarray:
+    """The stable sort order of whole day numbers (a radix sort when they span < 65,536 days).
+
+    Examples
+    --------
+    >>> date_order(np.array([17003, 17001, 17003, 16999])).tolist()
+    [3, 1, 0, 2]
+    """
+    days = np.asarray(days, dtype="int64")
+    if len(days) and int(days.max()) - int(days.min()) < 2**16:
+        return np.argsort((days - days.min()).astype("uint16"), kind="stable")
+    return np.argsort(days, kind="stable")
 
 
 def _int_column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -93,15 +123,7 @@ def encode_events(
     n_all = len(events)
     day = to_days(events["date_start"]) if "date_start" in events else np.full(n_all, np.nan)
     geoms = np.asarray(events.geometry.values) if n_all else np.array([], dtype=object)
-    lon = shapely.get_x(geoms) if n_all else np.array([])
-    lat = shapely.get_y(geoms) if n_all else np.array([])
-    not_point = ~shapely.is_missing(geoms) & (
-        shapely.get_type_id(geoms) != shapely.GeometryType.POINT
-    )
-    if not_point.any():
-        cent = shapely.centroid(geoms[not_point])
-        lon[not_point] = shapely.get_x(cent)
-        lat[not_point] = shapely.get_y(cent)
+    lon, lat = point_xy(geoms)
     bad_day = np.isnan(day)
     bad_loc = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
     ids = events["event_id"] if "event_id" in events else pd.Series(np.arange(n_all)).astype(str)
@@ -132,7 +154,7 @@ def encode_events(
     if end is not None:
         keep &= day <= to_days([end])[0]
     idx = np.flatnonzero(keep)
-    order = idx[np.argsort(day[idx], kind="stable")]
+    order = idx[date_order(day[idx])]
     d = day[order].astype("int64")
     if "date_end" in events:
         d_end = to_days(events["date_end"])[order]
@@ -148,30 +170,27 @@ def encode_events(
     )
     prec_m = np.where(np.isfinite(prec), np.clip(np.round(prec), 0, 2**31 - 1), 0).astype("int64")
     prec_codes, prec_values = pd.factorize(prec_m, sort=True)
-    # Text goes to Arrow before it is put in date order: converting scattered Python
-    # strings after the reordering is several times slower than taking Arrow arrays.
-    take = pa.array(order, type=pa.int64())
-
-    def text(name: str) -> Any:
-        return pc.take(arrow_text(_col(events, name)), take)
-
+    # Text is dictionary-encoded where it is and only the integer codes are put in
+    # date order: reordering the strings themselves costs several times more.
     payload: dict[str, Any] = {
         "n": len(d),
-        "id": pack_ids(pc.take(arrow_text(ids), take)),
+        "id": pack_ids(ids, order),
         "day": pack_ints(d, delta=True, offset=True),
         "dayEnd": pack_ints(span),
         "lat": pack_ints(np.round(lat[order] * 1e5).astype("int64"), offset=True),
         "lon": pack_ints(np.round(lon[order] * 1e5).astype("int64"), offset=True),
-        "kind": pack_ints(_codes(text("kind"), KINDS, "other")),
+        "kind": pack_ints(_codes(_col(events, "kind"), KINDS, "other", order)),
         "kinds": list(KINDS),
-        "grading": pack_ints(_codes(text("grading"), GRADINGS, "unknown")),
+        "grading": pack_ints(_codes(_col(events, "grading"), GRADINGS, "unknown", order)),
         "gradings": list(GRADINGS),
-        "datePrecision": pack_ints(_codes(text("date_precision"), DATE_PRECISIONS, "day")),
+        "datePrecision": pack_ints(
+            _codes(_col(events, "date_precision"), DATE_PRECISIONS, "day", order)
+        ),
         "datePrecisions": list(DATE_PRECISIONS),
         "cmin": pack_ints(_int_column(events, "civilians_killed_min")[order]),
         "cmax": pack_ints(_int_column(events, "civilians_killed_max")[order]),
         "precM": {"k": pack_ints(prec_codes), "v": [int(v) for v in prec_values]},
-        "text": {name: pack_text(text(name)) for name in TEXT_COLUMNS},
+        "text": {name: pack_text(_col(events, name), order) for name in TEXT_COLUMNS},
     }
     return payload, skipped
 
