@@ -323,11 +323,13 @@ DRAW_HOOK = """(() => {
   };
   const done = () => {
     d.queued = false;
-    const k = d.inst; d.inst = 0; d.max = Math.max(d.max, k);
+    const k = d.inst; d.inst = 0;
+    if (k > d.max) { d.max = k; console.debug('alt-max ' + k); }
     d.log.push([performance.now(), k]); if (d.log.length > 64) d.log.shift();
     if (k < d.need) return;
     d.gl.finish();
     d.frames.push(performance.now());
+    if (d.frames.length === 1) console.debug('alt-drawn ' + d.frames[0]);
     if (!d.ticking) { d.ticking = true; d.prev = null; requestAnimationFrame(tick); }
   };
   const wrap = (name, at) => {
@@ -408,6 +410,16 @@ def time_page(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    seen: dict[str, float] = {}  # the hook's "alt-drawn t" / "alt-max k" console lines
+
+    def console(message: Any) -> None:
+        key, _, value = message.text.partition(" ")
+        if key == "alt-drawn":
+            seen.setdefault("drawn", float(value))
+        elif key == "alt-max":
+            seen["max"] = float(value)
+
+    page.on("console", console)
     row: dict[str, Any] = {}
     try:
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
@@ -416,9 +428,15 @@ def time_page(
                 "window.__draws.settled.length > 0", timeout=timeout_s * 1000, polling=100
             )
         except Exception:  # the tool did not draw in time: say so, time nothing else
-            row["first_s"] = None
+            # (from the console: an evaluate would wait for a page that is still busy)
+            drawn = seen.get("drawn")
+            row["first_s"], row["drawn_s"] = None, drawn and drawn / 1000
             row["error"] = f"no draw in {timeout_s:.0f} s"
-            row["max_instances"] = page.evaluate("window.__draws.max")
+            if drawn:
+                row["error"] = f"drawn at {drawn / 1000:.0f} s, not settled in {timeout_s:.0f} s"
+            row["max_instances"] = most = int(seen.get("max", 0))
+            if not drawn:
+                row["error"] += f" (at most {most:,} of {need:,} points in a frame)"
             row["rss_mb"] = rss()
         else:
             row["first_s"] = page.evaluate("window.__draws.settled[0][0]") / 1000
