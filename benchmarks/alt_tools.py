@@ -46,6 +46,8 @@ NODE_MODULES = ALT / "node_modules"
 SETUP_HINT = "sh benchmarks/alt/setup.sh"
 TOOLS = ("lonboard", "kepler.gl")
 TIMEOUT_S = 120
+#: A move not settled in this long is given up (and counted as over it).
+MOVE_TIMEOUT_S = 30
 #: The columns each tool gets (the ones bench_map's explore() row gets too).
 COLUMNS = ["event_id", "kind", "date_start", "civilians_killed_max", "geometry"]
 #: The npm CDNs the generated pages name; each maps to ``/npm/`` on the local server.
@@ -442,7 +444,12 @@ def time_page(
             row["first_s"] = page.evaluate("window.__draws.settled[0][0]") / 1000
             row["drawn_s"] = page.evaluate("window.__draws.frames[0]") / 1000
             row["rss_mb"] = rss()
-            arg = {"tool": tool, "moves": moves(first_day), "timeoutMs": 30_000, "budgetMs": 60_000}
+            arg = {
+                "tool": tool,
+                "moves": moves(first_day),
+                "timeoutMs": MOVE_TIMEOUT_S * 1000,
+                "budgetMs": 60_000,
+            }
             row.update(page.evaluate(MOVE_JS, arg))
     finally:
         context.close()
@@ -500,11 +507,12 @@ def bench_alternatives(
 
 
 def _ms(values: Any) -> str:
-    timed = [v for v in values or [] if v is not None]
+    timed = sorted(v for v in values or [] if v is not None)
+    late = len(values or []) - len(timed)
+    over = f"{late} over {MOVE_TIMEOUT_S} s" if late else ""
     if not timed:
-        return "-"
-    timed.sort()
-    return f"{timed[len(timed) // 2]:.0f} / {timed[-1]:.0f} ({len(timed)})"
+        return over or "-"
+    return f"{timed[len(timed) // 2]:.0f} / {timed[-1]:.0f} ({len(timed)}) {over}".strip()
 
 
 def _median(values: Any) -> float | None:
@@ -528,18 +536,25 @@ def print_rows(alt: dict[str, dict[str, Any]], ours: dict[str, Any]) -> None:
         "drag": auto.get("drag"),
     }
     print("  against lonboard and kepler.gl: moves in ms until their frame, median / max (n)")
-    print(f"  {'tool':10}{'build s':>8}{'page MB':>9}{'first':>9}{'rss MB':>8}  {'step':<20}drag")
+    print("  (first: until the page has settled; drawn: its draw calls done, WebGL tools only)")
+    print(
+        f"  {'tool':10}{'build s':>8}{'page MB':>9}{'first':>9}{'drawn':>9}{'rss MB':>8}"
+        f"  {'step':<24}drag"
+    )
     for name, r in [("ours", mine), *alt.items()]:
         if "first_s" not in r:
             print(f"  {name:10}did not run: {r.get('error', '?')}")
             continue
         first = f"{r['first_s']:8.2f}s" if r["first_s"] is not None else f"{'-':>9}"
-        moves = f"{_ms(r.get('step')):<20}{_ms(r.get('drag'))}"
+        drawn = f"{r['drawn_s']:8.2f}s" if r.get("drawn_s") is not None else f"{'-':>9}"
+        moves = f"{_ms(r.get('step')):<24}{_ms(r.get('drag'))}"
         if r["first_s"] is None:
             moves = r.get("error", "")
         elif "step" not in r:
             moves = f"no time control ({r.get('error', 'none found')})"
-        print(f"  {name:10}{r['build_s']:8.2f}{r['mb']:9.1f}{first}{r['rss_mb']:8.0f}  {moves}")
+        print(
+            f"  {name:10}{r['build_s']:8.2f}{r['mb']:9.1f}{first}{drawn}{r['rss_mb']:8.0f}  {moves}"
+        )
     for name, r in alt.items():
         if "first_s" not in r:
             continue

@@ -193,7 +193,7 @@ def test_print_rows_prints_ratios_against_ours(capsys: pytest.CaptureFixture[str
     rows = {
         "lonboard": {
             "build_s": 4.0, "mb": 25.0, "first_s": 8.0, "rss_mb": 1000.0,
-            "step": [300.0, 200.0, 100.0], "drag": [None, 4000.0],
+            "step": [300.0, 200.0, 100.0], "drag": [None, 4000.0], "drawn_s": 1.5,
         },
         "kepler.gl": {
             "build_s": 3.0, "mb": 40.0, "first_s": None, "rss_mb": 750.0,
@@ -209,7 +209,9 @@ def test_print_rows_prints_ratios_against_ours(capsys: pytest.CaptureFixture[str
     )
     assert "kepler.gl / ours: size x4.0, build x1.5, no draw in 120 s, memory x1.5" in out
     assert "broken    did not run: build_x.py failed: boom" in out
-    assert re.search(r"lonboard .* 200 / 300 \(3\)\s+4000 / 4000 \(1\)", out)
+    assert re.search(
+        r"lonboard .* 8.00s    1.50s .* 200 / 300 \(3\)\s+4000 / 4000 \(1\) 1 over 30 s", out
+    )
 
 
 @needs_alt
