@@ -12,7 +12,7 @@ the caller's Chromium, whose context aborts every request that is not local:
   sums the instances of each frame, then ``gl.finish()``; settled when two
   animation frames come within 100 ms), or "no draw in 120 s";
 - memory: resident MB of the renderer processes with the page drawn;
-- the time control, driven from JS as a person would drive it in the page:
+- the time control, driven from JS through the state each page's own control changes:
   kepler.gl's time-range filter through its redux store (``setFilter``), lonboard's
   ``filter_range`` (DataFilterExtension) through the layer's widget model; each
   move is timed the same way, until a frame that drew every point has settled: week
