@@ -282,7 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ours-only", action="store_true", help="skip explore() and TimestampedGeoJson"
     )
+    parser.add_argument("--alt", action="store_true", help="also time lonboard and kepler.gl")
     args = parser.parse_args(argv)
+    if args.alt:  # benchmarks/alt_tools.py; its environment: benchmarks/alt/setup.sh
+        import alt_tools
+
+        if alt_tools.missing():
+            print(f"--alt skipped: {alt_tools.missing()}")
+            args.alt = False
     if not (NODE_MODULES / "leaflet/dist/leaflet.js").exists():
         print("node_modules missing: run `npm ci` first", file=sys.stderr)
         return 2
@@ -316,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
                 if explore_ok:
                     row["explore"] = bench_explore(events, browser, tmp)
                 row["timestamped"] = bench_timestamped(events)
+            if args.alt:
+                rss = renderer_rss_mb
+                row["alt"] = alt_tools.bench_alternatives(events, browser, local=_local, rss=rss)
             results[n] = row
             _print(n, row)
         browser.close()
@@ -383,6 +393,10 @@ def _print(n: int, row: dict[str, Any]) -> None:
         else:
             ratios.append("not rendered" if name == "timestamped" else "render timed out")
         print(f"{name:14}  {r['mb']:.1f} MB; {name} / ours: " + ", ".join(ratios))
+    if "alt" in row:
+        import alt_tools
+
+        alt_tools.print_rows(row["alt"], ours)
 
 
 if __name__ == "__main__":
