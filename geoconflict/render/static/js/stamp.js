@@ -135,7 +135,7 @@ EventsLayer.include({
       how = "incremental";
     } else {
       /* (a move back in time keeps no frame: the checkpoints serve it) */
-      if (!onFrame && f.state !== state) this._keepLeft(o);
+      if (!onFrame && f.state !== state) this._keepLeft(o, kept);
       if (kept) {
         f.d32.set(kept.d32);
         f.last.set(kept.last);
@@ -162,7 +162,7 @@ EventsLayer.include({
         fresh = false;
         dirty = true;
         cur = at;
-        this._poolAdd("mark", o, state, this.mask, pass[m], at);
+        this._poolAdd("marks", o, state, this.mask, pass[m], at);
       }
     }
     f.state = state;
@@ -189,12 +189,12 @@ EventsLayer.include({
   },
 
   /* how many kind frames are kept: at most about 200 MB of them (5 bytes a pixel),
-     one frame left per kind and checkpoints (marks: how many per kind, one per 20,000
+     two frames left per kind (a filter set and set back) and checkpoints (marks: how many per kind, one per 20,000
      events up to 16: small data draws afresh fast enough) */
   _poolSize: function () {
     var nk = Math.max(1, this.order.length);
     var all = Math.floor(200e6 / (5 * this._W * this._H));
-    return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 1, Math.ceil(this.n / 20000))), left: 1 };
+    return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 2, Math.ceil(this.n / 20000))), left: 2 };
   },
 
   _poolFind: function (o, state, mask, to) {
@@ -215,16 +215,17 @@ EventsLayer.include({
     return best;
   },
 
-  /* keep kind o's frame as it is left (cumulative frames only) */
-  _keepLeft: function (o) {
+  /* keep kind o's frame as it is left (cumulative frames only), never in the place of
+     `keep` (the kept frame about to be drawn from) */
+  _keepLeft: function (o, keep) {
     var f = this._kf[o];
     if (!f.cum || !f.state || this._poolFind(o, f.state, f.mask, f.to)) return;
-    this._poolAdd("left", o, f.state, f.mask, f.to, f.hi);
+    this._poolAdd("left", o, f.state, f.mask, f.to, f.hi, keep);
   },
 
   /* copy kind o's frame into the pool (the least recently used kept frame of that
-     sort and kind gives way, its buffers reused) */
-  _poolAdd: function (sort, o, state, mask, to, hi) {
+     sort and kind gives way, its buffers reused; never `keep`: then nothing is kept) */
+  _poolAdd: function (sort, o, state, mask, to, hi, keep) {
     var kf = this._kf[o];
     var cap = this._poolSize()[sort];
     var mine = this._pool.filter(function (p) {
@@ -232,11 +233,16 @@ EventsLayer.include({
     });
     var f;
     if (mine.length >= cap) {
+      mine = mine.filter(function (p) {
+        return p !== keep;
+      });
+      if (!mine.length) return;
       f = mine.reduce(function (a, b) {
         return a.used <= b.used ? a : b;
       });
     } else {
       f = this._store.free.pop();
+      if (!f) return; /* the store is spent: this frame is not kept (drawn afresh if needed) */
       this._store.used.push(f);
       this._pool.push(f);
     }
