@@ -68,20 +68,34 @@ EventsLayer.include({
     this._W = W;
     this._H = H;
     this._pool = [];
-    /* the kept frames' store, made once for this frame size (one allocation: many
-       large ones on the way would each cost a garbage collection) */
+    if (this._store && this._store.px === W * H) {
+      this._store.free = this._store.free.concat(this._store.used);
+      this._store.used = [];
+    }
+    /* the kept frames' store is made just after this frame is on screen (its one large
+       allocation would hold back the first draw); until then no frame is kept */
+    var layer = this;
+    clearTimeout(this._storeTimer);
+    this._storeTimer = setTimeout(function () {
+      layer._makeStore();
+    }, 0);
+  },
+
+  /* the kept frames' store, made once for this frame size (one allocation: many large
+     ones on the way would each cost a garbage collection), touched as it is made, not
+     page by page on the first moves */
+  _makeStore: function () {
+    var W = this._W;
+    var H = this._H;
     var slots = this._poolSize();
     var count = this._kf.length * (slots.marks + slots.left);
-    if (!this._store || this._store.px !== W * H || this._store.count !== count) {
-      var buf = new ArrayBuffer(count * 5 * W * H);
-      /* touched now, with the first frame, not page by page on the first moves */
-      new Uint8Array(buf).fill(1);
-      this._store = { px: W * H, count: count, free: [] };
-      for (var i = 0; i < count; i++)
-        this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
-    }
-    this._store.free = this._store.free.concat(this._store.used || []);
-    this._store.used = [];
+    if (this._store && this._store.px === W * H && this._store.count === count) return;
+    var buf = new ArrayBuffer(count * 5 * W * H);
+    new Uint8Array(buf).fill(1);
+    this._store = { px: W * H, count: count, free: [], used: [] };
+    for (var i = 0; i < count; i++)
+      this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
+    this._pool = [];
   },
 
   /* [r, g, b, a] at device pixel (px, py): the shown kinds' canvases composited
@@ -226,6 +240,7 @@ EventsLayer.include({
   /* copy kind o's frame into the pool (the least recently used kept frame of that
      sort and kind gives way, its buffers reused; never `keep`: then nothing is kept) */
   _poolAdd: function (sort, o, state, mask, to, hi, keep) {
+    if (!this._store || this._store.px !== this._W * this._H) return; /* not made yet */
     var kf = this._kf[o];
     var cap = this._poolSize()[sort];
     var mine = this._pool.filter(function (p) {
