@@ -79,10 +79,11 @@ def worker(n: int, out_dir: Path, profile: bool) -> dict[str, Any]:
     """Build the page for ``n`` events in this process; the stage seconds and page facts."""
     import importlib
 
+    from bench_map import bench_page  # the same page as the map benchmark's
     from branca.element import Figure
 
     from geoconflict._io import write_text
-    from geoconflict.render import MapOptions, make_map, to_html
+    from geoconflict.render import to_html
     from geoconflict.synthetic import synthetic_events
 
     events = synthetic_events(n, seed=42)
@@ -99,16 +100,7 @@ def worker(n: int, out_dir: Path, profile: bool) -> dict[str, Any]:
         prof = cProfile.Profile(time.process_time)  # CPU time: steadier on a shared machine
         prof.enable()
     c0, t0 = time.process_time(), time.perf_counter()
-    m = make_map(
-        events,
-        areas=None,
-        territory="default",
-        places=None,
-        rivers=None,
-        basemap="none",
-        context=None,
-        options=MapOptions(step="week", date="2017-06-30"),
-    )
+    m = bench_page(events)
     t1 = time.perf_counter()
     html = to_html(m, assets="inline", asset_dir=NODE_MODULES)
     t2, c2 = time.perf_counter(), time.process_time()
