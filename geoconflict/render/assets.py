@@ -38,7 +38,6 @@ import re
 import shutil
 import tarfile
 import tempfile
-import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,6 +213,8 @@ def fetch_package(
     leaf = package.rsplit("/", 1)[-1]
     url = f"{base}/{package}/-/{leaf}-{version}.tgz"
     try:
+        import urllib.request  # only when a file is fetched (40 ms of imports)
+
         with urllib.request.urlopen(url, timeout=timeout_s) as resp:
             data = resp.read()
     except Exception as exc:

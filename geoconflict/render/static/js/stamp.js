@@ -72,18 +72,14 @@ EventsLayer.include({
       this._store.free = this._store.free.concat(this._store.used);
       this._store.used = [];
     }
-    /* the kept frames' store is made just after this frame is on screen (its one large
-       allocation would hold back the first draw); until then no frame is kept */
-    var layer = this;
-    clearTimeout(this._storeTimer);
-    this._storeTimer = setTimeout(function () {
-      layer._makeStore();
-    }, 0);
+    this._makeStore();
   },
 
   /* the kept frames' store, made once for this frame size (one allocation: many large
-     ones on the way would each cost a garbage collection), touched as it is made, not
-     page by page on the first moves */
+     ones on the way would each cost a garbage collection). It is not written to here:
+     the system gives its memory a page at a time as frames are first kept (a few
+     milliseconds over the first moves), where filling it now would hold back the
+     first draw (0.3 s at 100,000 events) */
   _makeStore: function () {
     var W = this._W;
     var H = this._H;
@@ -91,7 +87,6 @@ EventsLayer.include({
     var count = this._kf.length * (slots.marks + slots.left);
     if (this._store && this._store.px === W * H && this._store.count === count) return;
     var buf = new ArrayBuffer(count * 5 * W * H);
-    new Uint8Array(buf).fill(1);
     this._store = { px: W * H, count: count, free: [], used: [] };
     for (var i = 0; i < count; i++)
       this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
@@ -240,7 +235,6 @@ EventsLayer.include({
   /* copy kind o's frame into the pool (the least recently used kept frame of that
      sort and kind gives way, its buffers reused; never `keep`: then nothing is kept) */
   _poolAdd: function (sort, o, state, mask, to, hi, keep) {
-    if (!this._store || this._store.px !== this._W * this._H) return; /* not made yet */
     var kf = this._kf[o];
     var cap = this._poolSize()[sort];
     var mine = this._pool.filter(function (p) {
