@@ -51,7 +51,6 @@ VARIANTS = {
     "webgl": 'window.GC = {webgl: "always"};',
     "before": None,
 }
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def _local(url: str) -> bool:
@@ -307,12 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
+    from geoconflict.build.png import CHROMIUM_ARGS  # the package's own flags
     from geoconflict.synthetic import synthetic_events
 
     results: dict[int, dict[str, Any]] = {}
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmpdir:
         exe = shutil.which("chromium")
-        browser = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=exe, headless=True, args=list(CHROMIUM_ARGS))
         # Warm up (imports, first browser page) so no contender pays one-time costs below.
         warm = synthetic_events(200, seed=1)
         bench_ours(warm, browser, Path(tmpdir), {"auto": None})

@@ -11,15 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: The flags every page test starts Chromium with (no background traffic off the machine).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+#: The flags every page test starts Chromium with: the package's own (one home).
+from geoconflict.build.png import CHROMIUM_ARGS  # noqa: E402
 
 
 @pytest.fixture(scope="session")

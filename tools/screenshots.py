@@ -21,14 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def build_pages(out: Path, node_modules: Path) -> dict[str, Path]:
@@ -54,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--node-modules", type=Path, default=ROOT / "node_modules")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
+
+    from geoconflict.build.png import CHROMIUM_ARGS  # the package's own flags
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
