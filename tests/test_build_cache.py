@@ -199,3 +199,57 @@ def test_a_build_keeps_only_shared_files_and_only_until_their_last_reader(
         assert cache == {}
     assert [line.split()[1] for line in _reads(log)] == ["shared.csv", "alone.csv"]
     assert sorted(last.events["event_id"]) == ["a1", "a2", "a3"]
+
+
+def _sized(tmp_path: Path, name: str, rows: int) -> Path:
+    """A CSV of ``rows`` copies of the valid records (its size grows with ``rows``)."""
+    body = "".join(CSV.splitlines(keepends=True)[1:4]) * rows
+    path = tmp_path / name
+    path.write_text(CSV.splitlines(keepends=True)[0] + body, encoding="utf-8")
+    return path
+
+
+def test_a_worker_is_forked_ahead_only_for_a_big_shared_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geoconflict.build import pool
+
+    small, big, other = (
+        _sized(tmp_path, n, r) for n, r in [("s.csv", 1), ("b.csv", 40), ("o.csv", 1)]
+    )
+    assert pipeline.shared_bytes([_spec(big, "a"), _spec(big, "b"), _spec(other, "c")]) == (
+        big.stat().st_size
+    )
+    monkeypatch.setattr(pool, "AHEAD_BYTES", big.stat().st_size)
+    alone = [(_spec(other, "c"), {})]
+    assert pool.fork_ahead(alone, [(_spec(big, "a"), {}), (_spec(big, "b"), {})])
+    assert not pool.fork_ahead(alone, [(_spec(small, "a"), {}), (_spec(small, "b"), {})])
+    assert not pool.fork_ahead([], [(_spec(big, "a"), {}), (_spec(big, "b"), {})])
+
+
+@pytest.mark.parametrize("ahead", [0, 2**62])
+def test_a_parallel_build_gives_the_same_pages_with_or_without_the_early_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: int
+) -> None:
+    from geoconflict.build import pool
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the early worker is forked")
+    maps = _maps(tmp_path, n=3)
+    _sized(tmp_path, "other.csv", 2)
+    (maps / "z.toml").write_text(
+        'title = "Other"\n[[inputs]]\npath = "../other.csv"\nformat = "csv"\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(pool, "AHEAD_BYTES", ahead)
+    log = tmp_path / "reads.log"
+    counted = CountingReader(log)
+    report = build_maps(maps, tmp_path / "par", jobs=2, renderer=page, reader=counted)
+    assert report.summary() == "built 4, unchanged 0, failed 0 (3 input records rejected)"
+    reads = _reads(log)
+    # The shared file once, in this process; the other one in a worker.
+    assert sorted(line.split()[1] for line in reads) == ["events.csv", "other.csv"]
+    pids = {line.split()[1]: int(line.split()[0]) for line in reads}
+    assert pids["events.csv"] == os.getpid() != pids["other.csv"]
+    build_maps(maps, tmp_path / "ser", jobs=1, renderer=page)
+    assert _pages(tmp_path / "par") == _pages(tmp_path / "ser")
+    assert len(_pages(tmp_path / "par")) == 4

@@ -255,6 +255,18 @@ def shared_inputs(specs: Iterable[MapSpec]) -> dict[tuple[Any, ...], int]:
     return {key: n for key, n in counts.items() if n > 1}
 
 
+def shared_bytes(specs: Iterable[MapSpec]) -> int:
+    """The bytes of the files two or more of ``specs`` name, each file counted once.
+
+    Examples
+    --------
+    >>> shared_bytes([MapSpec(name="m", path=Path("m.toml"), title="M")])
+    0
+    """
+    # A key's second field is the file's stamp, which starts with its size.
+    return sum(int(key[1][0]) for key in shared_inputs(specs))
+
+
 def _read_file(
     spec: MapSpec, i: int, item: InputSpec, reader: Reader, *, use: bool = True
 ) -> tuple[Any, Any, int]:

@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from geoconflict.build import worker
 from geoconflict.build.fingerprint import shipped_tables
-from geoconflict.build.pipeline import Reader, file_inputs, input_cache, preread, shared_inputs
+from geoconflict.build.pipeline import (
+    Reader,
+    file_inputs,
+    input_cache,
+    preread,
+    shared_bytes,
+    shared_inputs,
+)
 from geoconflict.build.spec import MapSpec
 from geoconflict.build.worker import Job, JobResult, error_message, failed_result
 
@@ -58,6 +65,14 @@ PRELOAD = (
     "geoconflict.render.make",
     "geoconflict.render.page",
 )
+
+
+#: A parallel build forks one worker before anything else, to build the specs that share
+#: no input file while this process reads the shared ones, only when those files come
+#: to at least this many bytes (a read of a second or more here). A smaller read
+#: overlaps this process's imports, and that early worker would only have imported the
+#: renderer a second time, on the core the read and the imports were sharing.
+AHEAD_BYTES = 64 * 2**20
 
 
 def cpu_count() -> int:
@@ -199,6 +214,20 @@ def independent(todo: Todo) -> tuple[Todo, Todo]:
     return alone, rest
 
 
+def fork_ahead(alone: Todo, rest: Todo) -> bool:
+    """Whether a parallel build forks a worker for ``alone`` before it reads the files
+    ``rest`` shares: when there are both, and those files come to :data:`AHEAD_BYTES`.
+
+    Examples
+    --------
+    >>> fork_ahead([], [])
+    False
+    """
+    if not alone or not rest:
+        return False
+    return shared_bytes(spec for spec, _meta in rest) >= AHEAD_BYTES
+
+
 def _schedule(
     todo: Todo, jobs: int | None, progress: bool | str, make_job: MakeJob, sent: tuple[Any, ...]
 ) -> Iterator[Done]:
@@ -211,7 +240,7 @@ def _schedule(
     if not picklable(sent):
         alone, rest = [], todo  # reported below, before anything forks
     ahead = None
-    if alone and rest:
+    if fork_ahead(alone, rest):
         # One worker, forked before anything else runs here, builds the specs that
         # share no input while this process reads the shared ones (one core each).
         ahead = start_pool(ctx, alone, 1, make_job)
