@@ -27,7 +27,7 @@ Examples
 ['38SLF2939918898']
 """
 
-from geoconflict.grid.decode import parse, to_latlon, to_latlon_one
+from geoconflict.grid.decode import parse, parse_arrays, to_latlon, to_latlon_one
 from geoconflict.grid.encode import from_latlon, from_latlon_one
 from geoconflict.grid.hundred_km import CRS, squares
 from geoconflict.grid.polygons import cells, uncertainty_m
@@ -38,6 +38,7 @@ __all__ = [
     "from_latlon",
     "from_latlon_one",
     "parse",
+    "parse_arrays",
     "squares",
     "to_latlon",
     "to_latlon_one",
