@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +35,9 @@ from geoconflict.grid.letters import BAND_HI, BAND_LO, CELL_M, band_letter
 from geoconflict.grid.lex import lex
 from geoconflict.grid.project import inverse
 from geoconflict.grid.reasons import OK, reason
+
+if TYPE_CHECKING:  # pandas is imported only where a DataFrame is made
+    import pandas as pd
 
 ANCHORS = ("center", "sw")
 
@@ -239,7 +242,7 @@ def _columns(d: Decoded) -> dict[str, np.ndarray]:
     }
 
 
-def parse(refs: Any, anchor: str = "center") -> Any:
+def parse(refs: Any, anchor: str = "center") -> pd.DataFrame:
     """Parse and validate MGRS references: one row per input, with a reason when invalid.
 
     Parameters
