@@ -16,7 +16,9 @@ Compared in the same run (best of ``--repeat``, interleaved):
   strings (what apply costs at best);
 * ``from_latlon`` vs raw ``toMGRSArray`` on the same points (target >= 0.85x);
 * peak memory of ``to_latlon`` above its input (target <= 400 MB), measured in a
-  child process by sampling its resident set size.
+  child process by sampling its resident set size;
+* a few references (10): ``to_latlon`` on a list (cleaned as Python strings, the
+  command line's path) vs on a Series (cleaned by Arrow, the path of big input).
 
 Prints throughputs and ratios; asserts nothing.
 """
@@ -168,6 +170,13 @@ def main() -> int:
             timings[name] = min(t, timings.get(name, np.inf))
             walls[name] = min(w, walls.get(name, np.inf))
 
+    few_list, few_series = refs[:10].tolist(), refs[:10]
+    few: dict[str, float] = {}
+    for _ in range(args.repeat):  # per call, best of 200 calls, interleaved
+        for name, few_refs in (("list", few_list), ("Series", few_series)):
+            t, _w = best(lambda r=few_refs: [grid.to_latlon(r) for _ in range(200)], 1)
+            few[name] = min(t / 200, few.get(name, np.inf))
+
     mem = subprocess.run(
         [sys.executable, __file__, "--memory-child", "--n", str(n), "--seed", str(args.seed)],
         capture_output=True,
@@ -196,6 +205,10 @@ def main() -> int:
         cpu_ratio = timings[base] / timings[ours]
         wall_ratio = walls[base] / walls[ours]
         print(f"{label:<42}{cpu_ratio:>7.2f}x{wall_ratio:>7.2f}x{target:>7}x")
+    print(
+        f"to_latlon of 10 refs, per call: list (Python strings) {few['list'] * 1e3:.2f} ms,"
+        f" Series (Arrow) {few['Series'] * 1e3:.2f} ms: {few['Series'] / few['list']:.2f}x"
+    )
     print()
     print(
         f"to_latlon peak memory above its input: {memory['peak_mb']:.0f} MB "

@@ -176,3 +176,42 @@ def test_band_letter_one_off_is_read_and_noted(tmp_path, capsys):
     code, out, err = run(["--input", str(src), "--column", "grid"], capsys)
     assert code == 0
     assert "3 of 3 converted, 0 rejected; 2 read with the band letter adjusted" in err
+
+
+HEAVY = "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))"
+
+
+@pytest.mark.parametrize(
+    ("args", "first"),
+    [
+        (["mgrs", "38SLF1234567890"], "38SLF1234567890\t36.73820497\t42.89827460\t1"),
+        (["mgrs", "--anchor", "sw", "4qfj 12 67", "ZAH", "38SLF123"], "4qfj 12 67\t21.40"),
+        (["mgrs", "--reverse", "--", "36.3,43.1", "-90,0", "x"], "36.3,43.1\t38SLF2939918898"),
+    ],
+)
+def test_converting_refs_given_as_arguments_imports_neither_pandas_nor_pyarrow(args, first):
+    script = f"import sys\nfrom geoconflict.cli import main\nmain({args!r})\n{HEAVY}\n"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith(first)
+    assert out[-1] == "[]"
+
+
+def test_one_reference_in_python_imports_neither_pandas_nor_pyarrow():
+    from geoconflict import grid
+
+    calls = (
+        "(grid.to_latlon_one('38SLF29', anchor='sw'), grid.from_latlon_one(36.3, 43.1),"
+        " grid.to_latlon(['38SLF29', 'ZAH'])[0].tolist(),"
+        " grid.from_latlon([-1e-7], [5.0]).tolist(),"
+        " grid.parse_arrays(['4qfj12'])['canonical'].tolist())"
+    )
+    script = f"import sys\nfrom geoconflict import grid\nprint(repr({calls}))\n{HEAVY}\n"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    # the same values as here, where pandas is loaded
+    assert out[0] == repr(eval(calls, {"grid": grid}))
+    assert "38SLF2939918898" in out[0] and "'04QFJ12'" in out[0]
+    assert out[-1] == "[]"

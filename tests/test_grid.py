@@ -219,6 +219,14 @@ def test_cell_straddling_a_band_edge_is_accepted_with_either_letter():
     assert df["band_adjusted"].tolist() == [False, False]
 
 
+def test_band_letter_of_nan_or_outside_the_bands_is_zero():
+    from geoconflict.grid.letters import band_letter
+
+    # NaN used to reach the letter table as a huge negative index (an IndexError)
+    lat = np.array([np.nan, np.inf, -80.01, 84.01, -80.0, 72.0, 84.0, 71.999])
+    assert band_letter(lat).tolist() == [0, 0, 0, 0, ord("C"), ord("X"), ord("X"), ord("W")]
+
+
 def test_band_letter_one_off_next_to_the_edge_is_adjusted():
     # the 1 km cell 38SLA1152 lies wholly in band S (north of 32N); lettered R, its row
     # is still one band R allows (GeographicLib's rule), so it reads, marked as adjusted

@@ -6,6 +6,8 @@
     geoconflict mgrs --reverse --input points.csv --lat lat --lon lon --precision 4
 
 Exit codes: 0 all converted, 1 some rejected (each says why), 2 usage or input errors.
+REF arguments (either way) are converted without pandas or pyarrow, for a quick start;
+CSV files are read with pandas.
 A band letter one band off next to a band edge is read, as GeographicLib reads it, and
 noted ("band letter adjusted: 50SMK5045027900").
 """
@@ -98,15 +100,16 @@ def _run_args(args: argparse.Namespace) -> int:
             else:
                 lines.append(f"{text}\t{ref}")
     else:
-        frame = grid.parse(args.refs, anchor=args.anchor)
-        for text, row in zip(args.refs, frame.itertuples(index=False), strict=True):
-            if row.error:
+        cols = grid.parse_arrays(args.refs, anchor=args.anchor)  # numpy only, no pandas
+        for i, text in enumerate(args.refs):
+            if cols["error"][i]:
                 rejected += 1
-                lines.append(f"{text}\terror: {row.error}")
+                lines.append(f"{text}\terror: {cols['error'][i]}")
             else:
-                line = f"{text}\t{_fmt(row.lat)}\t{_fmt(row.lon)}\t{int(row.precision_m)}"
-                if row.band_adjusted:  # read as GeographicLib does; say so
-                    line += f"\tband letter adjusted: {row.canonical}"
+                lat, lon, size = cols["lat"][i], cols["lon"][i], int(cols["precision_m"][i])
+                line = f"{text}\t{_fmt(lat)}\t{_fmt(lon)}\t{size}"
+                if cols["band_adjusted"][i]:  # read as GeographicLib does; say so
+                    line += f"\tband letter adjusted: {cols['canonical'][i]}"
                 lines.append(line)
     sys.stdout.write("".join(line + "\n" for line in lines))
     return 1 if rejected else 0

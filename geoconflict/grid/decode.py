@@ -1,5 +1,8 @@
 """MGRS references -> latitude/longitude: ``to_latlon``, ``parse``, ``to_latlon_one``.
 
+``parse_arrays`` gives ``parse``'s columns as numpy arrays; pandas is imported only
+to build ``parse``'s DataFrame (or when a Series is given).
+
 Each reference is its 100 km square's origin (:mod:`~geoconflict.grid.hundred_km`)
 plus its digits, in UTM/UPS metres, projected by PROJ in one call per projection.
 
@@ -22,10 +25,9 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from geoconflict.errors import GridRefError, OptionError
 from geoconflict.grid.hundred_km import origins
@@ -33,6 +35,9 @@ from geoconflict.grid.letters import BAND_HI, BAND_LO, CELL_M, band_letter
 from geoconflict.grid.lex import lex
 from geoconflict.grid.project import inverse
 from geoconflict.grid.reasons import OK, reason
+
+if TYPE_CHECKING:  # pandas is imported only where a DataFrame is made
+    import pandas as pd
 
 ANCHORS = ("center", "sw")
 
@@ -190,6 +195,53 @@ def to_latlon(refs: Any, anchor: str = "center") -> tuple[np.ndarray, np.ndarray
     return d.lat, d.lon
 
 
+def parse_arrays(refs: Any, anchor: str = "center") -> dict[str, np.ndarray]:
+    """:func:`parse`'s columns as numpy arrays, without pandas.
+
+    Parameters
+    ----------
+    refs : str, list, numpy array or pandas Series
+        The references.
+    anchor : {"center", "sw"}
+        Which point of the cell ``lat`` and ``lon`` give.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        The columns of :func:`parse`, in its order; ``zone`` is int16 with 0 where
+        there is none (UPS or invalid), and the text columns are object arrays.
+
+    Examples
+    --------
+    >>> cols = parse_arrays(["38slf 12 34", "ZAH0000000000", "38SLF123"])
+    >>> cols["canonical"].tolist(), cols["zone"].tolist()
+    (['38SLF1234', 'ZAH0000000000', None], [38, 0, 0])
+    >>> cols["precision_m"].tolist(), cols["error"][2][:22]
+    ([1000.0, 1.0, nan], 'odd number of digits (')
+    """
+    return _columns(Decoded(refs, anchor))
+
+
+def _columns(d: Decoded) -> dict[str, np.ndarray]:
+    lx = d.lx
+    v = d.valid
+    band = np.full(d.n, None, dtype=object)
+    band[v] = _CHARS[d.band[v]]
+    sq = np.full(d.n, None, dtype=object)
+    sq[v] = _PAIRS[(lx.col[v].astype(np.int64) - 65) * 26 + lx.row[v] - 65]
+    return {
+        "canonical": d.canonical(),
+        "zone": np.where(v, lx.zone, 0).astype(np.int16),
+        "band": band,
+        "square": sq,
+        "precision_m": np.where(v, CELL_M[lx.digits], np.nan),
+        "lat": d.lat,
+        "lon": d.lon,
+        "error": d.reasons(),
+        "band_adjusted": d.adjusted,
+    }
+
+
 def parse(refs: Any, anchor: str = "center") -> pd.DataFrame:
     """Parse and validate MGRS references: one row per input, with a reason when invalid.
 
@@ -224,28 +276,15 @@ def parse(refs: Any, anchor: str = "center") -> pd.DataFrame:
     >>> df["band_adjusted"].tolist()
     [False, False, False, True]
     """
+    import pandas as pd
+
     d = Decoded(refs, anchor)
-    lx = d.lx
-    v = d.valid
-    zone = pd.array(np.where(v & (lx.zone > 0), lx.zone, 0), dtype="Int64")
-    zone[~(v & (lx.zone > 0))] = pd.NA
-    band = np.full(d.n, None, dtype=object)
-    band[v] = _CHARS[d.band[v]]
-    sq = np.full(d.n, None, dtype=object)
-    sq[v] = _PAIRS[(lx.col[v].astype(np.int64) - 65) * 26 + lx.row[v] - 65]
-    frame = pd.DataFrame(
-        {
-            "canonical": pd.Series(d.canonical(), dtype=object),
-            "zone": zone,
-            "band": pd.Series(band, dtype=object),
-            "square": pd.Series(sq, dtype=object),
-            "precision_m": np.where(v, CELL_M[lx.digits], np.nan),
-            "lat": d.lat,
-            "lon": d.lon,
-            "error": pd.Series(d.reasons(), dtype=object),
-            "band_adjusted": d.adjusted,
-        }
-    )
+    cols = _columns(d)
+    zone = pd.array(cols["zone"].astype(np.int64), dtype="Int64")
+    zone[cols["zone"] == 0] = pd.NA
+    for name in ("canonical", "band", "square", "error"):
+        cols[name] = pd.Series(cols[name], dtype=object)
+    frame = pd.DataFrame({**cols, "zone": zone})
     if d.index is not None:
         frame.index = d.index
     return frame

@@ -78,16 +78,18 @@ BAND_LETTERS = np.frombuffer(BANDS_UTM.encode(), dtype=np.uint8)
 
 
 def band_letter(lat: np.ndarray) -> np.ndarray:
-    """UTM band letter byte of each latitude (0 outside 80S-84N).
+    """UTM band letter byte of each latitude (0 outside 80S-84N, and for NaN).
 
     Examples
     --------
     >>> [chr(b) for b in band_letter(np.array([36.3, -33.9, 83.0]))]
     ['S', 'H', 'X']
+    >>> band_letter(np.array([85.0, np.nan])).tolist()
+    [0, 0]
     """
-    i = np.floor((lat + 80.0) / 8.0)
+    ok = (lat >= -80.0) & (lat <= 84.0)  # False for NaN, which must not reach the lookup
+    i = np.where(ok, np.floor((lat + 80.0) / 8.0), 0.0)
     i = np.where((lat >= 72.0) & (lat <= 84.0), 19, i)
-    ok = (lat >= -80.0) & (lat <= 84.0)
     return np.where(ok, BAND_LETTERS[np.clip(i, 0, 19).astype(np.int64)], 0).astype(np.int32)
 
 

@@ -1,10 +1,12 @@
-"""Reading references: any input into an Arrow string buffer, then one byte-level pass.
+"""Reading references: cleaned fixed-width byte rows, then one byte-level pass.
 
 Lenient on form (any case, spaces between groups, 1-digit zones, mixed precisions):
-the strings are cleaned and cut into fixed-width byte rows, and every field (zone,
+the strings are cleaned and cut into fixed-width byte rows (:mod:`~geoconflict.grid.texts`:
+Python strings for a few references, Arrow for many), and every field (zone,
 letters, digits) is classified and decoded with vectorised numpy, eight bytes at a
 time where it can. What does not fit the MGRS letter tables gets a reason code
 (:mod:`geoconflict.grid.reasons`); where the reference decodes is checked later.
+This module needs numpy only.
 
 Examples
 --------
@@ -15,13 +17,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from geoconflict.grid.letters import (
     COL_OK,
@@ -54,72 +52,14 @@ from geoconflict.grid.reasons import (
     ZONE_DIGITS,
     ZONE_RANGE,
 )
+from geoconflict.grid.texts import texts
 
 #: Width of the byte rows references are normalised into (a valid one needs 15).
 WIDTH = 16
 #: Rows handled per block in the byte-level passes (keeps temporaries small).
 BLOCK = 1 << 16
-
-
-def as_arrow(refs: Any) -> tuple[pa.Array, Any, np.ndarray]:
-    """Return (string array, pandas index or None, not-a-string mask)."""
-    index = None
-    if isinstance(refs, (str, bytes)):
-        refs = [refs]
-    if isinstance(refs, pd.Series):
-        index = refs.index
-        values: Any = refs.array
-    elif isinstance(refs, pd.Index):
-        values = refs.array
-    elif isinstance(refs, np.ndarray):
-        values = refs.ravel()
-    elif isinstance(refs, Iterable):
-        values = list(refs)
-    else:
-        raise TypeError(f"expected a str, a list, an array or a Series, not {type(refs).__name__}")
-    if isinstance(values, np.ndarray) and values.dtype.kind == "S":
-        values = np.char.decode(values, "ascii", errors="replace")
-    n = len(values)
-    notstr = np.zeros(n, dtype=bool)
-    arr: Any
-    try:
-        arr = pa.array(values, type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        # mixed input (numbers, bytes …): a slow path, only for such input
-        obj = np.asarray(pd.array(values, dtype=object), dtype=object)
-        kind = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(obj).astype(bool)
-        miss = np.asarray(pd.isna(obj), dtype=bool)
-        notstr = ~kind & ~miss
-        clean = obj.copy()
-        clean[~kind] = None
-        arr = pa.array(clean, type=pa.large_string(), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    return arr, index, notstr
-
-
-def fixed_rows(arr: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """ASCII strings -> (n, width) uint8 rows (NUL-padded, cut at width) and true lengths."""
-    n = len(arr)
-    lengths = np.asarray(pc.binary_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64)
-    padded = pc.utf8_slice_codeunits(pc.utf8_rpad(arr, width, padding="\x00"), 0, width)
-    if isinstance(padded, pa.ChunkedArray):  # pragma: no cover - defensive
-        padded = padded.combine_chunks()
-    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64)[
-        padded.offset : padded.offset + n + 1
-    ]
-    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)
-    start = int(offsets[0]) if n else 0
-    if n and int(offsets[-1]) - start == n * width:
-        rows = data[start : start + n * width].reshape(n, width)
-    else:  # pragma: no cover - cannot happen for ASCII, kept for safety
-        rows = np.zeros((n, width), dtype=np.uint8)
-        for i in range(n):
-            s = bytes(data[offsets[i] : offsets[i + 1]])[:width]
-            rows[i, : len(s)] = np.frombuffer(s, dtype=np.uint8)
-    return rows, lengths
+#: Width of the rows whose whitespace is looked at (how the digits were split).
+SPLIT_WIDTH = 32
 
 
 class Lexed:
@@ -260,15 +200,13 @@ def _lex_rows(m: np.ndarray, length: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _split_check(orig: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _split_check(m: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For strings with whitespace: digits must be one run or two runs of equal length.
 
-    Returns (code, d1, d2) arrays; code is ``SPLIT`` or ``OK``.
+    ``m`` holds the strings trimmed, upper case, in fixed-width rows; ``length`` their
+    lengths. Returns (code, d1, d2) arrays; code is ``SPLIT`` or ``OK``.
     """
-    width = 32
-    up = pc.ascii_upper(pc.utf8_trim_whitespace(orig))
-    m, length = fixed_rows(up, width)
-    n = len(m)
+    n, width = m.shape
     code = np.zeros(n, dtype=np.uint8)
     d1 = np.zeros(n, dtype=np.int32)
     d2 = np.zeros(n, dtype=np.int32)
@@ -304,12 +242,6 @@ def _split_check(orig: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return code, d1, d2
 
 
-_USUAL_SPACING = (
-    r"^\s*\d{0,2}\s*[A-Za-z]\s*[A-Za-z]\s*[A-Za-z]\s*"
-    r"(?:\d*|\d\s+\d|\d{2}\s+\d{2}|\d{3}\s+\d{3}|\d{4}\s+\d{4}|\d{5}\s+\d{5})\s*$"
-)
-
-
 def _store(out: Lexed, where: Any, fields: dict[str, np.ndarray]) -> None:
     for name, values in fields.items():
         getattr(out, name)[where] = values
@@ -322,24 +254,10 @@ def lex(refs: Any) -> tuple[Lexed, Any]:
     lexed again wider, to say what trails; rows with whitespace inside get their digit
     groups checked (one run, or two runs of equal length).
     """
-    arr, index, notstr = as_arrow(refs)
-    n = len(arr)
+    store, index = texts(refs)
+    n = store.n
     out = Lexed(n)
-    missing = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    arr = pc.fill_null(arr, "")
-    is_ascii = np.asarray(pc.string_is_ascii(arr).to_numpy(zero_copy_only=False), dtype=bool)
-    # non-ASCII rows become a marker byte (a bad character; the reason says non-ASCII)
-    if not is_ascii.all():
-        arr = pc.if_else(pa.array(is_ascii), arr, "\x7f")
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if n else np.zeros(0, np.uint8)
-    if (data == 0).any():  # NUL is our padding: mark it as a bad character
-        arr = pc.replace_substring(arr, "\x00", "\x7f")
-    if ((data >= 9) & (data <= 13)).any():
-        clean = pc.replace_substring_regex(arr, r"[\s\x0b]+", "")
-    else:
-        clean = pc.replace_substring(arr, " ", "")
-    clean = pc.ascii_upper(clean)
-    rows, length = fixed_rows(clean, WIDTH)
+    rows, length = store.cleaned(WIDTH)
     out.rows = rows
     for start in range(0, n, BLOCK):
         sl = slice(start, min(n, start + BLOCK))
@@ -347,22 +265,20 @@ def lex(refs: Any) -> tuple[Lexed, Any]:
     # longer rows (invalid, but say why): again with room to see the trailing characters
     long_rows = np.flatnonzero(length >= WIDTH)
     if long_rows.size:
-        wide, wlen = fixed_rows(clean.take(pa.array(long_rows)), 2 * WIDTH)
+        wide, wlen = store.cleaned(2 * WIDTH, long_rows)
         _store(out, long_rows, _lex_rows(wide, wlen))
     # rows that held whitespace: check how the digits were split
-    orig_len = np.asarray(pc.binary_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64)
-    spaced = np.flatnonzero((orig_len != length) & (out.code == OK))
+    spaced = np.flatnonzero((store.lengths() != length) & (out.code == OK))
     if spaced.size:  # the usual spaced forms pass a quick pattern; only the rest get looked at
-        usual = pc.match_substring_regex(arr.take(pa.array(spaced)), _USUAL_SPACING)
-        spaced = spaced[~np.asarray(usual.to_numpy(zero_copy_only=False), dtype=bool)]
+        spaced = spaced[~store.usual(spaced)]
     if spaced.size:
-        code, d1, d2 = _split_check(arr.take(pa.array(spaced)))
+        code, d1, d2 = _split_check(*store.trimmed(spaced, SPLIT_WIDTH))
         hit = code != OK
         out.code[spaced[hit]] = code[hit]
         out.d1[spaced[hit]] = d1[hit]
         out.d2[spaced[hit]] = d2[hit]
-    out.code[~is_ascii] = BAD_CHAR
-    out.d1[~is_ascii] = 128
-    out.code[missing] = MISSING
-    out.code[notstr] = NOT_STRING
+    out.code[~store.is_ascii] = BAD_CHAR
+    out.d1[~store.is_ascii] = 128
+    out.code[store.missing] = MISSING
+    out.code[store.notstr] = NOT_STRING
     return out, index
