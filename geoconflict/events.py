@@ -38,6 +38,7 @@ __all__ = [
     "dedupe_ids",
     "empty_events",
     "first_repeat",
+    "strike_counts",
     "validate",
 ]
 
@@ -189,6 +190,82 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
         index=values.index,
         dtype=object,
     )
+
+
+def strike_counts(
+    frame: pd.DataFrame, column: str = "strikes", *, strike_rows: str = "all"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The declared strikes of each row: its stated count, and whether it states none.
+
+    The one rule for counting declared strikes, used by the summaries
+    (:func:`geoconflict.summary.summarize`, also on Dask), the links
+    (:func:`geoconflict.link.match` and :func:`geoconflict.link.summary`) and the
+    strikes layer (:func:`geoconflict.render.strikes.strike_cells`): **nothing is
+    invented**. A row's declared strikes are the number its ``strikes`` column
+    states; a strike row that states no number adds nothing to a sum of strikes and
+    is counted apart, as *uncounted*.
+
+    A value states a count when it is a finite number at least 0 (a number written
+    as text, ``"3"``, is read as one); a fractional count is rounded to the nearest
+    whole number, halves to even, as :func:`conform` coerces the column. Missing
+    values, text that is no number (``"three"``), negative and infinite values state
+    no count. (The readers reject negative and fractional counts in their input, so
+    these only reach here from tables built by hand.)
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; without ``column`` no row states a count.
+    column : str, default "strikes"
+        The column holding the counts (``"right_strikes"`` in a pairs table).
+    strike_rows : {"all", "kind"}, default "all"
+        Which rows claim strikes, so that a missing count makes them uncounted.
+        ``"all"``: every row, for a table of strikes by its role (the strikes layer,
+        the right table of the links). ``"kind"``: only rows with ``kind ==
+        "strike"``, for a mixed event table (a ``civcas`` row without a count is not an
+        uncounted strike; without a ``kind`` column no row is). A row of any kind that
+        states a count adds it, either way.
+
+    Returns
+    -------
+    counts : numpy.ndarray of int64
+        The stated count of each row, 0 where it states none.
+    uncounted : numpy.ndarray of bool
+        Strike rows that state no count.
+
+    Raises
+    ------
+    ValueError
+        ``strike_rows`` is not ``"all"`` or ``"kind"``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kind": ["strike", "strike", "civcas", "strike", "strike"],
+    ...                   "strikes": [3, None, None, "x", 2.4]})
+    >>> counts, uncounted = strike_counts(t, strike_rows="kind")
+    >>> counts.tolist(), uncounted.tolist()
+    ([3, 0, 0, 0, 2], [False, True, False, True, False])
+    >>> strike_counts(t)[1].tolist()  # every row a strike row: the civcas one too
+    [False, True, True, True, False]
+    """
+    if strike_rows not in ("all", "kind"):
+        raise ValueError(f"strike_rows must be 'all' or 'kind', got {strike_rows!r}")
+    n = len(frame)
+    if column in frame.columns:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        values = pd.Series(numbers).to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        values = np.full(n, np.nan)
+    with np.errstate(invalid="ignore"):
+        stated = np.isfinite(values) & (values >= 0)
+    counts = np.round(np.where(stated, values, 0.0)).astype("int64")
+    if strike_rows == "all":
+        claims = np.ones(n, dtype=bool)
+    elif "kind" in frame.columns:
+        claims = (frame["kind"] == "strike").fillna(False).to_numpy(dtype=bool)
+    else:
+        claims = np.zeros(n, dtype=bool)
+    return counts, claims & ~stated
 
 
 def first_repeat(ids: Any) -> tuple[int, int] | None:

@@ -33,12 +33,14 @@ import pandas as pd
 from geoconflict import areas
 from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError
+from geoconflict.events import strike_counts
 from geoconflict.vocab import FREQUENCIES
 
 #: Additive columns of a summary (counts and sums), in order.
 SUMMARY_VALUES: tuple[str, ...] = (
     "events",
     "strikes",
+    "strikes_uncounted",
     "fatalities",
     "civilians_killed_min",
     "civilians_killed_max",
@@ -98,25 +100,29 @@ def summarize(
     -------
     pandas.DataFrame
         Calendar mode: ``<by>``, ``period`` (start Timestamp), ``events``,
-        ``strikes``, ``fatalities``, ``civilians_killed_min``,
-        ``civilians_killed_max``, sorted by ``<by>`` then ``period``. Events
-        outside all areas have a missing ``area``; nothing is left out.
-        ``strikes`` sums the ``strikes`` column, counting a ``kind="strike"``
-        event without a count as one strike; missing numbers add nothing,
-        except a missing ``civilians_killed_max``, which counts as the
-        event's ``civilians_killed_min`` (a range is never below its minimum).
-        Periods mode: (``<by>``,) ``period``, ``start``, ``end``, ``months``,
-        the five totals, then each total ``_per_month``, in order of start.
+        ``strikes``, ``strikes_uncounted``, ``fatalities``,
+        ``civilians_killed_min``, ``civilians_killed_max``, sorted by ``<by>``
+        then ``period``. Events outside all areas have a missing ``area``;
+        nothing is left out. ``strikes`` sums the stated ``strikes`` counts
+        (of events of any kind) and invents none: a ``kind="strike"`` event
+        without a count adds nothing to it and one to ``strikes_uncounted``
+        (the rule of :func:`geoconflict.events.strike_counts`; an event of
+        another kind without a count is no uncounted strike). Other missing
+        numbers add nothing, except a missing ``civilians_killed_max``, which
+        counts as the event's ``civilians_killed_min`` (a range is never below
+        its minimum). Periods mode: (``<by>``,) ``period``, ``start``,
+        ``end``, ``months``, the six totals of :data:`SUMMARY_VALUES`, then
+        each total ``_per_month``, in order of start.
 
     Examples
     --------
     >>> ev = pd.DataFrame({"area": ["a", "a", "b"], "kind": ["strike"] * 3,
     ...     "date_start": pd.to_datetime(["2017-01-05", "2017-01-20", "2017-02-01"]),
     ...     "strikes": pd.array([2, None, 1], dtype="Int64")})
-    >>> summarize(ev)[["area", "period", "events", "strikes"]]
-      area     period  events  strikes
-    0    a 2017-01-01       2        3
-    1    b 2017-02-01       1        1
+    >>> summarize(ev)[["area", "period", "events", "strikes", "strikes_uncounted"]]
+      area     period  events  strikes  strikes_uncounted
+    0    a 2017-01-01       2        2                  1
+    1    b 2017-02-01       1        1                  0
     >>> jan = {"jan": ("2017-01-01", "2017-01-31")}
     >>> summarize(ev, by=None, periods=jan)[["period", "events", "months"]].round(3)
       period  events  months
@@ -174,7 +180,8 @@ def check_by(by: str | None) -> None:
 
 
 def _values(frame: pd.DataFrame) -> pd.DataFrame:
-    """The additive per-event values: events (1), strikes, fatalities, civilians killed."""
+    """The additive per-event values: events (1), strikes (stated, and uncounted),
+    fatalities, civilians killed."""
     n = len(frame)
 
     def number(col: str) -> np.ndarray:
@@ -183,15 +190,8 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
         v = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         return np.where(np.isnan(v), 0, v).astype("int64")
 
-    strikes = number("strikes")
-    if "kind" in frame.columns:
-        no_count = (
-            frame["strikes"].isna().to_numpy()
-            if "strikes" in frame.columns
-            else np.ones(n, dtype=bool)
-        )
-        is_strike = (frame["kind"] == "strike").fillna(False).to_numpy(dtype=bool)
-        strikes = strikes + (no_count & is_strike)
+    # Declared strikes as stated; a strike event with no count is uncounted, not one.
+    strikes, uncounted = strike_counts(frame, strike_rows="kind")
     killed_min = number("civilians_killed_min")
     killed_max = number("civilians_killed_max")
     if "civilians_killed_max" in frame.columns:
@@ -204,6 +204,7 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "events": np.ones(n, dtype="int64"),
             "strikes": strikes,
+            "strikes_uncounted": uncounted.astype("int64"),
             "fatalities": number("fatalities"),
             "civilians_killed_min": killed_min,
             "civilians_killed_max": killed_max,
@@ -305,7 +306,8 @@ def finish_summary(partials: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFr
     Examples
     --------
     >>> p = pd.DataFrame({"area": ["a"], "period": [pd.Timestamp("2017-01-01")],
-    ...                   "events": [2], "strikes": [1], "fatalities": [0],
+    ...                   "events": [2], "strikes": [1], "strikes_uncounted": [0],
+    ...                   "fatalities": [0],
     ...                   "civilians_killed_min": [0], "civilians_killed_max": [3]})
     >>> finish_summary([p, p])["events"].tolist()
     [4]

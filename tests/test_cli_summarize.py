@@ -17,7 +17,8 @@ from geoconflict.synthetic import synthetic_events
 
 AREAS = nested_areas()
 
-# Six events with known places and counts. e3 is a strike without a count (counts as one).
+# Six events with known places and counts. e3 is a strike without a count: it adds no
+# strike and one to strikes_uncounted; e2 (civcas) and e5 (ground) state none and claim none.
 HAND_BUILT = pd.DataFrame(
     {
         "event_id": ["e1", "e2", "e3", "e4", "e5", "e6"],
@@ -40,12 +41,12 @@ HAND_BUILT = pd.DataFrame(
 )
 
 MONTHLY = """\
-area,period,events,strikes,fatalities,civilians_killed_min,civilians_killed_max
-city_east,2017-01-01,1,1,0,0,0
-city_east,2017-02-01,1,2,0,0,0
-city_west,2017-01-01,2,3,1,2,5
-town,2017-02-01,1,0,4,0,0
-,2017-02-01,1,1,0,0,0
+area,period,events,strikes,strikes_uncounted,fatalities,civilians_killed_min,civilians_killed_max
+city_east,2017-01-01,1,0,1,0,0,0
+city_east,2017-02-01,1,2,0,0,0,0
+city_west,2017-01-01,2,3,0,1,2,5
+town,2017-02-01,1,0,0,4,0,0
+,2017-02-01,1,1,0,0,0,0
 """
 
 
@@ -108,7 +109,9 @@ def test_year_and_named_periods(inputs: dict[str, Path], tmp_path: Path) -> None
     assert west.loc["jan", "months"] == pytest.approx(31 / (365.25 / 12))
     assert west.loc["jan", "civilians_killed_max_per_month"] == pytest.approx(5 / (31 / 30.4375))
     east = table[table["area"] == "city_east"].set_index("period")
-    assert east.loc["jan", "strikes"] == 1 and east.loc["feb", "strikes"] == 2
+    assert east.loc["jan", "strikes"] == 0 and east.loc["feb", "strikes"] == 2
+    assert east.loc["jan", "strikes_uncounted"] == 1 and east.loc["feb", "strikes_uncounted"] == 0
+    assert east.loc["jan", "strikes_uncounted_per_month"] == pytest.approx(30.4375 / 31)
 
 
 def test_by_another_column_needs_no_areas(inputs: dict[str, Path], tmp_path: Path) -> None:

@@ -296,7 +296,7 @@ def test_summary_counts_nearest_and_strikes():
     assert s["nearest_m"].iloc[0] == pytest.approx(GEOD.inv(43.1, 36.3, 43.101, 36.3)[2])
     assert np.isnan(s["nearest_m"].iloc[1])
     assert s["strikes"].tolist() == [2, 0]
-    assert s["strikes_unknown"].tolist() == [1, 0]
+    assert s["strikes_uncounted"].tolist() == [1, 0]
     assert s["days_apart_min"].tolist() == [0, pd.NA]
 
 

@@ -26,7 +26,7 @@ from geoconflict.build.pipeline import load_events
 from geoconflict.errors import OptionError, SpecError
 from geoconflict.render import make_map, to_html
 from geoconflict.render.encode import unpack_ints
-from geoconflict.render.options import LayerOptions
+from geoconflict.render.options import LayerOptions, MapOptions
 from geoconflict.render.strikes import SHIPPED_NAME, strike_cells, strike_places
 
 BLOCK = re.compile(r'<script type="application/json" id="[^"]+">(.*?)</script>', re.S)
@@ -139,6 +139,49 @@ def test_make_map_checks_the_same_keys() -> None:
     with pytest.raises(OptionError, match=r"^layers.links_within_m: expected a number above 0"):
         make_map(layers={"links_within_m": -5})
     assert LayerOptions.from_dict({"links": True}).links_within_days == 1
+
+
+LINKS_OFF = "is set but layers.links is off, where it does nothing: turn links on or drop {}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("links_within_m = 2500", "links_within_m"),
+        ("links = false\nlinks_within_days = 0", "links_within_days"),
+        ("strikes = true\nlinks_uncertainty = true", "links_uncertainty"),
+    ],
+)
+def test_link_thresholds_without_links_name_the_key(tmp_path: Path, toml: str, key: str) -> None:
+    path = _spec(tmp_path, f'title = "T"\n[layers]\n{toml}\n')
+    with pytest.raises(SpecError) as err:
+        load_spec(path)
+    assert str(err.value) == f"{path}, key 'layers.{key}': {LINKS_OFF.format(key)}"
+    value = {"links_within_m": 2500, "links_within_days": 0, "links_uncertainty": True}[key]
+    expected = f"layers.{key}: {LINKS_OFF.format(key)}"
+    with pytest.raises(OptionError) as direct:
+        make_map(layers={key: value})
+    assert str(direct.value) == expected
+    with pytest.raises(OptionError) as flat:  # the flat spelling and the constructor too
+        MapOptions(**{key: value})
+    assert str(flat.value) == expected
+    with pytest.raises(OptionError):
+        LayerOptions(**{key: value})
+    # With links on the same value is taken.
+    assert getattr(LayerOptions.from_dict({"links": True, key: value}), key) == value
+
+
+def test_link_defaults_without_links_are_accepted(tmp_path: Path) -> None:
+    # The defaults are what links would use: given or left out they ask for nothing.
+    spec = load_spec(
+        _spec(tmp_path, 'title = "T"\n[layers]\nlinks_within_m = 5000\nlinks_within_days = 1\n')
+    )
+    assert (spec.layers.links, spec.layers.links_within_m) == (False, 5000.0)
+    explicit = LayerOptions(**{**LayerOptions().to_dict(), "links_within_m": 5000.0})
+    assert explicit == LayerOptions()
+    # Turning links off keeps working on options whose thresholds are the defaults.
+    on = MapOptions(layers={"links": True})
+    assert on.replace(layers={**on.layers.to_dict(), "links": False}).layers == LayerOptions()
 
 
 # -- the sums -----------------------------------------------------------------------------

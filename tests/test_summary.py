@@ -48,21 +48,25 @@ def test_summarize_counts_per_area_and_month(table):
         "period",
         "events",
         "strikes",
+        "strikes_uncounted",
         "fatalities",
         "civilians_killed_min",
         "civilians_killed_max",
     ]
+    # mosul_east: a strike with no count adds no strike, one uncounted; the civcas rows
+    # with no count (mosul_west in March, raqqa) are no uncounted strikes.
     assert out.to_dict("records") == [
-        dict(area="mosul_east", period=pd.Timestamp("2017-01-01"), events=1, strikes=1,
-             fatalities=1, civilians_killed_min=0, civilians_killed_max=0),
+        dict(area="mosul_east", period=pd.Timestamp("2017-01-01"), events=1, strikes=0,
+             strikes_uncounted=1, fatalities=1, civilians_killed_min=0, civilians_killed_max=0),
         dict(area="mosul_west", period=pd.Timestamp("2017-03-01"), events=2, strikes=3,
-             fatalities=10, civilians_killed_min=105, civilians_killed_max=141),
+             strikes_uncounted=0, fatalities=10, civilians_killed_min=105,
+             civilians_killed_max=141),
         dict(area="mosul_west", period=pd.Timestamp("2017-04-01"), events=1, strikes=2,
-             fatalities=0, civilians_killed_min=0, civilians_killed_max=2),
+             strikes_uncounted=0, fatalities=0, civilians_killed_min=0, civilians_killed_max=2),
         dict(area="raqqa", period=pd.Timestamp("2017-06-01"), events=1, strikes=0,
-             fatalities=8, civilians_killed_min=8, civilians_killed_max=8),
+             strikes_uncounted=0, fatalities=8, civilians_killed_min=8, civilians_killed_max=8),
         dict(area=None, period=pd.Timestamp("2017-03-01"), events=1, strikes=1,
-             fatalities=2, civilians_killed_min=0, civilians_killed_max=0),
+             strikes_uncounted=0, fatalities=2, civilians_killed_min=0, civilians_killed_max=0),
     ]  # fmt: skip
     assert out["events"].sum() == len(table)  # nothing left out
     assert (out.dtypes.iloc[2:] == "int64").all()
@@ -70,9 +74,8 @@ def test_summarize_counts_per_area_and_month(table):
 
 def test_summarize_other_frequencies_and_totals(table):
     year = summary.summarize(table, by=None, freq="YS")
-    assert year[["period", "events", "strikes", "civilians_killed_max"]].values.tolist() == [
-        [pd.Timestamp("2017-01-01"), 6, 7, 151]
-    ]
+    cols = ["period", "events", "strikes", "strikes_uncounted", "civilians_killed_max"]
+    assert year[cols].values.tolist() == [[pd.Timestamp("2017-01-01"), 6, 6, 1, 151]]
     week = summary.summarize(table, by="kind", freq="W")
     # 2017-03-17 is a Friday: its week starts on Monday 2017-03-13.
     row = week[(week["kind"] == "civcas") & (week["period"] == pd.Timestamp("2017-03-13"))]
@@ -100,6 +103,13 @@ def test_summarize_periods_totals_and_rates(table):
     assert out["period"].tolist() == ["before", "after"]
     assert out["events"].tolist() == [1, 5]
     assert out["civilians_killed_min"].tolist() == [0, 113]
+    # The uncounted strike (mosul_east, 3 January) is before; one total list, one rate each.
+    assert out[["strikes", "strikes_uncounted"]].values.tolist() == [[0, 1], [6, 0]]
+    assert out.columns.tolist()[4:] == [
+        *summary.SUMMARY_VALUES,
+        *(f"{v}_per_month" for v in summary.SUMMARY_VALUES),
+    ]
+    assert summary.SUMMARY_VALUES[1:3] == ("strikes", "strikes_uncounted")
     days_after = (pd.Timestamp("2017-07-15") - pd.Timestamp("2017-01-20")).days + 1
     assert out["months"].iloc[1] == pytest.approx(days_after / 30.4375)
     assert out["civilians_killed_min_per_month"].iloc[1] == pytest.approx(

@@ -42,7 +42,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="events, strikes and casualties per area and period, to CSV",
         description=(
             "Summarise events per area and period (or per named period with --periods)"
-            " and write the table as CSV."
+            " and write the table as CSV. strikes sums the stated counts; a strike event"
+            " with no count adds none and is counted in strikes_uncounted."
         ),
     )
     p.add_argument("events", metavar="EVENTS", help="events file or partitioned directory")

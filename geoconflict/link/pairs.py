@@ -54,7 +54,7 @@ import shapely
 
 from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError, OptionError
-from geoconflict.events import first_repeat
+from geoconflict.events import first_repeat, strike_counts
 
 #: The ellipsoid distances are measured on.
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -448,9 +448,11 @@ def candidates(
 
 
 def _strikes(events: pd.DataFrame) -> pd.Series:
-    if "strikes" not in events.columns:
-        return pd.Series(pd.NA, index=events.index, dtype="Int64")
-    return pd.to_numeric(events["strikes"], errors="coerce").round().astype("Int64")
+    """Each row's stated strike count (:func:`geoconflict.events.strike_counts`), NA if none."""
+    counts, uncounted = strike_counts(events)
+    out = pd.array(counts, dtype="Int64")
+    out[uncounted] = pd.NA
+    return pd.Series(out, index=events.index)
 
 
 def match(
@@ -489,8 +491,9 @@ def match(
     -------
     pandas.DataFrame
         ``left_id``, ``right_id``, ``distance_m``, ``distance_min_m``,
-        ``days_apart``, ``right_strikes`` (the right row's ``strikes``, Int64), one
-        row per pair, sorted by left then right row order. Rows that cannot be
+        ``days_apart``, ``right_strikes`` (the right row's stated ``strikes`` count,
+        Int64, missing where it states none: :func:`geoconflict.events.strike_counts`),
+        one row per pair, sorted by left then right row order. Rows that cannot be
         placed in space or time (see :func:`unplaceable`) are in no pair.
 
     Raises

@@ -10,6 +10,7 @@ import pandas as pd
 
 from geoconflict import areas as study_areas
 from geoconflict.errors import DataError, OptionError
+from geoconflict.events import strike_counts
 from geoconflict.link.pairs import place
 from geoconflict.summary import period_start
 from geoconflict.vocab import FREQUENCIES
@@ -23,7 +24,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "nearest_m",
     "days_apart_min",
     "strikes",
-    "strikes_unknown",
+    "strikes_uncounted",
     "unplaceable",
 )
 #: Columns of :func:`by_area`, in order.
@@ -61,8 +62,10 @@ def summary(pairs: pd.DataFrame, left: gpd.GeoDataFrame) -> pd.DataFrame:
         In ``left``'s row order: ``event_id``, ``linked`` (bool), ``links`` (pairs),
         ``nearest_id`` and ``nearest_m`` (the right row at the smallest
         ``distance_m``; the first in right order on a tie; missing when not linked),
-        ``days_apart_min`` (Int64), ``strikes`` (sum of the linked rows'
-        ``right_strikes``), ``strikes_unknown`` (linked rows that state no count),
+        ``days_apart_min`` (Int64), ``strikes`` (sum of the linked rows' stated
+        ``right_strikes``), ``strikes_uncounted`` (linked rows that state no count:
+        nothing is invented, :func:`geoconflict.events.strike_counts`; every right
+        row counts as a strike row, so link a mixed table's strike rows only),
         ``unplaceable`` (why the row can never link, else None).
 
     Examples
@@ -72,14 +75,14 @@ def summary(pairs: pd.DataFrame, left: gpd.GeoDataFrame) -> pd.DataFrame:
     ...     "date_start": pd.to_datetime(["2017-03-17", "2017-03-17", None])},
     ...     geometry=gpd.points_from_xy([43.10, 43.50, 43.1], [36.35, 36.35, 36.35]), crs=4326)
     >>> st = gpd.GeoDataFrame({"event_id": ["s1", "s2"],
-    ...     "date_start": pd.to_datetime(["2017-03-17", "2017-03-18"]), "strikes": [2, 3]},
+    ...     "date_start": pd.to_datetime(["2017-03-17", "2017-03-18"]), "strikes": [2, None]},
     ...     geometry=gpd.points_from_xy([43.11, 43.12], [36.35, 36.36]), crs=4326)
     >>> s = summary(match(inc, st, 5000, 1), inc)
-    >>> s[["event_id", "linked", "links", "nearest_id", "strikes"]]
-      event_id  linked  links nearest_id  strikes
-    0       i1    True      2         s1        5
-    1       i2   False      0       None        0
-    2       i3   False      0       None        0
+    >>> s[["event_id", "linked", "links", "nearest_id", "strikes", "strikes_uncounted"]]
+      event_id  linked  links nearest_id  strikes  strikes_uncounted
+    0       i1    True      2         s1        2                  1
+    1       i2   False      0       None        0                  0
+    2       i3   False      0       None        0                  0
     >>> s["unplaceable"].iloc[2]
     'no date_start: cannot be placed in time'
     """
@@ -93,13 +96,10 @@ def summary(pairs: pd.DataFrame, left: gpd.GeoDataFrame) -> pd.DataFrame:
     n = len(ids)
     links = np.bincount(pos, minlength=n).astype("int64")
     dist = pairs["distance_m"].to_numpy(dtype="float64")
-    strikes = (
-        pd.to_numeric(pairs["right_strikes"], errors="coerce")
-        if "right_strikes" in pairs.columns
-        else pd.Series(np.nan, index=pairs.index)
-    ).to_numpy(dtype="float64", na_value=np.nan)
-    summed = np.bincount(pos, weights=np.nan_to_num(strikes), minlength=n).astype("int64")
-    unknown = np.bincount(pos, weights=np.isnan(strikes), minlength=n).astype("int64")
+    # Every right row is a strike row by its role: one with no stated count is uncounted.
+    counts, uncounted = strike_counts(pairs, "right_strikes")
+    summed = np.bincount(pos, weights=counts, minlength=n).astype("int64")
+    uncounted_n = np.bincount(pos, weights=uncounted, minlength=n).astype("int64")
     nearest_m = np.full(n, np.nan)
     nearest_id = np.full(n, None, dtype=object)
     apart_min = pd.array([pd.NA] * n, dtype="Int64")
@@ -124,7 +124,7 @@ def summary(pairs: pd.DataFrame, left: gpd.GeoDataFrame) -> pd.DataFrame:
             "nearest_m": nearest_m,
             "days_apart_min": apart_min,
             "strikes": summed,
-            "strikes_unknown": unknown,
+            "strikes_uncounted": uncounted_n,
             "unplaceable": pd.Series(placed.reason, dtype=object),
         },
         columns=list(SUMMARY_COLUMNS),

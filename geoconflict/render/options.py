@@ -270,11 +270,51 @@ class OptionGroup:
 
     #: The spec table (and ``make_map`` argument) of this group.
     TABLE: ClassVar[str] = ""
+    #: Options that do something only while a switch of the group is on: option -> switch.
+    NEEDS: ClassVar[Mapping[str, str]] = {}
 
     def __post_init__(self) -> None:
         for key in option_keys(self):
             value = check_value(key, getattr(self, key.name), f"{self.TABLE}.{key.name}")
             object.__setattr__(self, key.name, value)
+        self.check_needs(self.to_dict())
+
+    @classmethod
+    def check_needs(cls, values: Mapping[str, Any], fail: Fail = option_error) -> None:
+        """Raise when an option of :attr:`NEEDS` is set while its switch is off.
+
+        "Set" means a value other than the option's default: the groups cannot tell a
+        default given on purpose from one left out (``to_dict``, ``MapOptions.replace``
+        and the flat options pass every field), and the default is the value the option
+        takes when the switch is turned on, so it asks for nothing that is ignored.
+        Every entry point (the constructor, :meth:`from_dict`, ``make_map``, a spec)
+        runs this check.
+
+        Parameters
+        ----------
+        values : mapping of option -> checked value
+            The group's options (missing ones are their defaults).
+        fail : callable, optional
+            ``fail(key, message)`` -> the exception to raise.
+
+        Examples
+        --------
+        >>> LayerOptions.check_needs({"links": True, "links_within_m": 2500.0})
+        >>> LayerOptions(links_within_m=2500)
+        Traceback (most recent call last):
+        ...
+        geoconflict.errors.OptionError: layers.links_within_m: is set but layers.links is off, \
+where it does nothing: turn links on or drop links_within_m
+        """
+        defaults = {key.name: key.default for key in option_keys(cls)}
+        for name, switch in cls.NEEDS.items():
+            value = values.get(name, defaults[name])
+            if value != defaults[name] and not values.get(switch, defaults[switch]):
+                raise fail(
+                    f"{cls.TABLE}.{name}",
+                    f"is set but {cls.TABLE}.{switch} is off, where it does nothing:"
+                    f" turn {switch} on or drop {name}",
+                )
 
     @classmethod
     def from_dict(cls: type[G], values: Mapping[str, Any] | None, fail: Fail = option_error) -> G:
@@ -302,6 +342,7 @@ class OptionGroup:
             if name not in keys:
                 raise unknown_key(str(name), tuple(keys), where, fail)
             out[name] = check_value(keys[name], value, where, fail)
+        cls.check_needs(out, fail)
         return cls(**out)
 
     def to_dict(self) -> dict[str, Any]:
@@ -382,6 +423,9 @@ class LayerOptions(OptionGroup):
     and the links are the exception: they are added only when ``strikes`` or
     ``links`` is true, drawn from ``make_map``'s ``strikes=`` table (by default the
     shipped CENTCOM/CJTF-OIR strike table, ``datasets.load("strikes")``).
+    ``links_within_m``, ``links_within_days`` and ``links_uncertainty`` set to anything
+    but their defaults while ``links`` is off raise :class:`OptionError` (they would
+    do nothing; see :meth:`OptionGroup.check_needs`).
 
     Examples
     --------
@@ -393,6 +437,11 @@ class LayerOptions(OptionGroup):
     """
 
     TABLE: ClassVar[str] = "layers"
+    NEEDS: ClassVar[Mapping[str, str]] = {
+        "links_within_m": "links",
+        "links_within_days": "links",
+        "links_uncertainty": "links",
+    }
 
     territory: bool = _option("boolean", True, "cleared territory, coloured by status")
     areas: bool = _option("boolean", True, "the study areas' outlines")

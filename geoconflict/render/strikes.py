@@ -8,10 +8,12 @@ slider's window (``strikes.js``): from the page's start to the date in cumulativ
 the last ``window_days`` days in window mode. A place is a point: lines at the same
 coordinates are one place, named by the place name most of its lines give.
 
-Lines are counted on their first day (``date_start``). A line whose strike count is
-missing counts as a line, not as strikes (nothing is invented); the popup says how many
-such lines there are. Lines without a date or a point cannot be drawn and are listed in
-``layer.skipped`` (the rejects-ledger columns), never dropped silently.
+Lines are counted on their first day (``date_start``). A line's strikes are its stated
+count, and a line that states none counts as a line, not as strikes (nothing is
+invented: the rule of :func:`geoconflict.events.strike_counts`, as in the summaries and
+the links); the popup says how many such lines there are. Lines without a date or a
+point cannot be drawn and are listed in ``layer.skipped`` (the rejects-ledger
+columns), never dropped silently.
 
 Examples
 --------
@@ -33,7 +35,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geoconflict.events import REJECT_COLUMNS
+from geoconflict.events import REJECT_COLUMNS, strike_counts
 from geoconflict.render.encode import pack_ints, pack_text
 from geoconflict.render.events import to_days
 from geoconflict.render.page import DataLayer
@@ -77,8 +79,9 @@ def strike_cells(
     cells : pandas.DataFrame
         One row per place and day: ``lon``, ``lat`` (1e-5 degree integers), ``day``
         (days since 1970-01-01), ``place`` (the name most lines there give),
-        ``strikes`` (summed over lines with a count), ``lines``, ``uncounted`` (lines
-        with no count). Sorted by place (coordinates) then day.
+        ``strikes`` (the stated counts summed), ``lines``, ``uncounted`` (lines that
+        state no count: :func:`geoconflict.events.strike_counts`). Sorted by place
+        (coordinates) then day.
     skipped : pandas.DataFrame
         The rejects-ledger columns (``row`` 1-based) for lines with no date or point.
 
@@ -126,20 +129,17 @@ def strike_cells(
         keep &= day >= to_days([start])[0]
     if end is not None:
         keep &= day <= to_days([end])[0]
-    count = (
-        pd.to_numeric(strikes["strikes"], errors="coerce").to_numpy("float64", na_value=np.nan)
-        if "strikes" in strikes
-        else np.full(n, np.nan)
-    )
+    # Every line is a strike row: one with no stated count is a line, not strikes.
+    count, uncounted = strike_counts(strikes)
     names = strikes["place"] if "place" in strikes else pd.Series([None] * n, dtype=object)
     rows = pd.DataFrame(
         {
             "lon": np.round(lon[keep] * 1e5).astype("int64"),
             "lat": np.round(lat[keep] * 1e5).astype("int64"),
             "day": day[keep].astype("int64"),
-            "strikes": np.nan_to_num(np.clip(count[keep], 0, None)).round().astype("int64"),
+            "strikes": count[keep],
             "lines": 1,
-            "uncounted": np.isnan(count[keep]).astype("int64"),
+            "uncounted": uncounted[keep].astype("int64"),
             "name": names.to_numpy(dtype=object)[keep],
         }
     )
