@@ -168,3 +168,28 @@ def test_links_layer_note_travels_only_when_given() -> None:
     assert layer.data["note"] == "<b>1 of 1</b>"
     assert "note" not in links_layer(pairs, ev, ev).data
     assert "note" not in encode_links(pairs, ev, ev)
+
+
+def test_a_linked_strike_shows_its_count_by_the_one_rule() -> None:
+    import geopandas as gpd
+
+    from geoconflict.events import strike_counts
+
+    strikes = gpd.GeoDataFrame(
+        {
+            "event_id": ["s1", "s2", "s3", "s4", "s5"],
+            "date_start": pd.to_datetime(["2017-01-01"] * 5),
+            "strikes": pd.array(["3", None, "-1", "2.6", "three"], dtype=object),
+        },
+        geometry=gpd.points_from_xy([43.1] * 5, [36.3] * 5),
+        crs=4326,
+    )
+    incident = strikes.iloc[[0]].assign(event_id="i1").drop(columns="strikes")
+    pairs = pd.DataFrame(
+        {"left_id": ["i1"] * 5, "right_id": strikes["event_id"], "distance_m": 0.0}
+    )
+    shown = list(unpack_ints(encode_links(pairs, incident, strikes)["r"]["strikes"]))
+    # The popup gets the stated count, or -1 ("no count", left out of the popup).
+    assert shown == [3, -1, -1, 3, -1]
+    counts, uncounted = strike_counts(strikes)
+    assert shown == [-1 if u else int(c) for c, u in zip(counts, uncounted, strict=True)]

@@ -36,6 +36,7 @@ import pandas as pd
 import shapely
 
 from geoconflict.errors import DataError
+from geoconflict.events import strike_counts
 from geoconflict.render.encode import pack_ids, pack_ints, pack_text
 from geoconflict.render.events import to_days
 from geoconflict.render.page import DataLayer
@@ -56,6 +57,12 @@ def _ints(frame: pd.DataFrame, name: str) -> np.ndarray:
         return np.full(len(frame), -1, dtype="int64")
     vals = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     return np.where(np.isfinite(vals), np.clip(np.round(vals), 0, 2**31 - 1), -1).astype("int64")
+
+
+def _strikes(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's declared strikes (:func:`geoconflict.events.strike_counts`), -1 where none."""
+    counts, uncounted = strike_counts(frame)
+    return np.where(uncounted, -1, np.minimum(counts, 2**31 - 1)).astype("int64")
 
 
 def _points(frame: pd.DataFrame, ids: np.ndarray, what: str) -> dict[str, Any]:
@@ -83,7 +90,7 @@ def _points(frame: pd.DataFrame, ids: np.ndarray, what: str) -> dict[str, Any]:
         "span": pack_ints(np.clip(np.nan_to_num(end - day), 0, 2**31 - 1).astype("int64")),
         "cmin": pack_ints(_ints(rows, "civilians_killed_min")),
         "cmax": pack_ints(_ints(rows, "civilians_killed_max")),
-        "strikes": pack_ints(_ints(rows, "strikes")),
+        "strikes": pack_ints(_strikes(rows)),
         "text": {name: pack_text(_text(rows, name)) for name in LINK_TEXT_COLUMNS},
     }
 
