@@ -316,15 +316,23 @@ def test_by_area_per_month():
     t = link.by_area(link.match(left, right, 5000, 0), left, areas=areas)
     rows = t.assign(period=t["period"].dt.strftime("%Y-%m-%d").fillna("NaT")).values.tolist()
     assert rows[:3] == [
-        ["mosul", "2017-03-01", 2, 1, 1, 0, 0.5, 4],
-        ["mosul", "2017-04-01", 1, 0, 1, 0, 0.0, 0],
-        ["mosul", "NaT", 1, 0, 0, 1, pytest.approx(np.nan, nan_ok=True), 0],
+        ["mosul", "2017-03-01", 2, 1, 1, 0, 0.5, 4, 0],
+        ["mosul", "2017-04-01", 1, 0, 1, 0, 0.0, 0, 0],
+        ["mosul", "NaT", 1, 0, 0, 1, pytest.approx(np.nan, nan_ok=True), 0, 0],
     ]
     assert rows[3][:6] == ["raqqa", "2017-03-01", 1, 0, 1, 0]
     assert rows[4][:3] == [None, "2017-03-01", 1]
     assert t["incidents"].sum() == len(left)
     with pytest.raises(OptionError, match="freq"):
         link.by_area(link.match(left, right, 5000, 0), left, areas=areas, freq="MS")
+    # A linked strike that states no count adds nothing to strikes, and is counted apart.
+    right["strikes"] = pd.array([None, 1], dtype="Int64")
+    t = link.by_area(link.match(left, right, 5000, 0), left, areas=areas)
+    assert t[["strikes", "strikes_uncounted"]].values.tolist()[:2] == [[0, 1], [0, 0]]
+    assert (
+        t["strikes_uncounted"].sum()
+        == link.summary(link.match(left, right, 5000, 0), left)["strikes_uncounted"].sum()
+    )
 
 
 # --------------------------------------------------------------------- Dask

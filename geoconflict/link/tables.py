@@ -37,6 +37,7 @@ BY_AREA_COLUMNS: tuple[str, ...] = (
     "unplaceable",
     "share_linked",
     "strikes",
+    "strikes_uncounted",
 )
 
 
@@ -161,8 +162,9 @@ def by_area(
         ``area`` (missing outside every area), ``period`` (start; missing for events
         without a date), ``incidents``, ``linked``, ``not_linked`` (placeable but
         without a link), ``unplaceable`` (can never link), ``share_linked`` (linked
-        / placeable, NaN when none is), ``strikes`` (summed over the links);
-        sorted by area then period. Every left row counts in exactly one row.
+        / placeable, NaN when none is), ``strikes`` (summed over the links) and
+        ``strikes_uncounted`` (links to strikes that state no count, as in
+        :func:`summary`); sorted by area then period. Every left row counts in exactly one row.
 
     Examples
     --------
@@ -197,6 +199,7 @@ def by_area(
             "not_linked": (placed & ~per_event["linked"].to_numpy()).astype("int64"),
             "unplaceable": (~placed).astype("int64"),
             "strikes": per_event["strikes"].to_numpy(dtype="int64"),
+            "strikes_uncounted": per_event["strikes_uncounted"].to_numpy(dtype="int64"),
         }
     )
     out = table.groupby(["area", "period"], dropna=False, sort=False).sum().reset_index()
