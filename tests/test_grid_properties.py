@@ -174,6 +174,7 @@ near_edge = st.tuples(
 )
 
 
+@pytest.mark.slow  # over 3 s (the slow mark's rule: over about 2 s)
 @settings(max_examples=500, deadline=None)
 @given(near_edge)
 def test_band_letter_across_a_near_edge_reads_iff_geographiclib_does(case):
