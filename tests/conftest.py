@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, and a real headless Chromium through Playwright."""
+"""Shared fixtures: the repository root, a real headless Chromium through Playwright, and
+the five shipped map pages (built once per run) with an opener for them."""
 
 from __future__ import annotations
 
@@ -54,3 +55,22 @@ def _chromium() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Any]:
+    """The five shipped pages (``shipped_pages.SPECS``), built once per run (per xdist
+    worker) and only read by the tests: each test opens its own browser page on them."""
+    from shipped_pages import build_all
+
+    return build_all(tmp_path_factory.mktemp("shipped"), node_modules)
+
+
+@pytest.fixture
+def opened(browser: Any) -> Iterator[Any]:
+    """``opened(shipped_page, size)``: a fresh browser context per call (nothing a test
+    does to a page, such as a filter, a zoom or the slider, reaches another test)."""
+    from shipped_pages import page_opener
+
+    with page_opener(browser) as opener:
+        yield opener

@@ -407,7 +407,7 @@ def test_grid_labels_fine_lines_and_mgrs_readout(
     assert "38SLF" in labels and "37SDV" in labels
     grid = "GC.pages[0].layers.grid"
     assert p.js(f"{grid}.hasLayer({grid}.fineLines)") is False
-    p.js("GC.pages[0].map.setView([36.335, 43.119], 10, {animate: false})")
+    p.js("() => { GC.pages[0].map.setView([36.335, 43.119], 10, {animate: false}); }")
     assert p.js(f"{grid}.hasLayer({grid}.fineLines)") is True
     p.page.mouse.move(640, 400)
     ll = p.js(
@@ -570,14 +570,14 @@ def test_uncertainty_ring_only_when_zoomed_in(
             dx,
         )
 
-    p.js("GC.pages[0].map.setView([36.33, 43.05], 8, {animate: false})")
+    p.js("() => { GC.pages[0].map.setView([36.33, 43.05], 8, {animate: false}); }")
     assert alpha_at(0) == 255  # the dot
     mpp = p.js("40075016.686 * Math.cos(36.33 * Math.PI / 180) / (256 * 2 ** 14)")
     ring_px = 1000 / mpp
-    p.js("GC.pages[0].map.setView([36.33, 43.05], 14, {animate: false})")
+    p.js("() => { GC.pages[0].map.setView([36.33, 43.05], 14, {animate: false}); }")
     assert alpha_at(ring_px) > 0  # the ring, 1 km out
     assert alpha_at(ring_px / 2) == 0  # nothing between dot and ring
-    p.js("GC.pages[0].map.setView([36.33, 43.05], 10, {animate: false})")
+    p.js("() => { GC.pages[0].map.setView([36.33, 43.05], 10, {animate: false}); }")
     assert alpha_at(1000 / (mpp * 16)) == 0  # zoomed out: no ring
     p.check_clean()
 

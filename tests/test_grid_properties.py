@@ -174,6 +174,7 @@ near_edge = st.tuples(
 )
 
 
+@pytest.mark.slow  # over 3 s (the slow mark's rule: over about 2 s)
 @settings(max_examples=500, deadline=None)
 @given(near_edge)
 # GEOTRANS letters a point up to ~8e-12 degrees south of an edge with the band north of it

@@ -129,6 +129,7 @@ def tables(draw):
     return left, right, within_m, within_days, draw(st.booleans())
 
 
+@pytest.mark.slow  # over 3 s (the slow mark's rule: over about 2 s)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_match_equals_brute_force(case):
@@ -338,6 +339,7 @@ def test_by_area_per_month():
 # --------------------------------------------------------------------- Dask
 
 
+@pytest.mark.slow  # over 3 s (the slow mark's rule: over about 2 s)
 def test_dask_matches_pandas_partitioned_in_space():
     import dask
     import dask_geopandas

@@ -60,7 +60,10 @@ def _events() -> pd.DataFrame:
 def test_set_date_moves_the_slider_the_counts_and_fires_date(browser: Any, built: Path) -> None:
     page = _open(browser, built.as_uri())
     assert page.evaluate("geoconflict.maps.length") == 1
-    page.evaluate("window.seen = []; geoconflict.maps[0].on('date', (d) => window.seen.push(d))")
+    # (in braces: on() returns the map's API, which Python would be sent whole, page and all)
+    page.evaluate(
+        "() => { window.seen = []; geoconflict.maps[0].on('date', (d) => window.seen.push(d)); }"
+    )
     shown = page.evaluate("geoconflict.maps[0].setDate('2017-01-24')")
     assert shown == "2017-01-24"
     # The slider and its label follow.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shipped_pages import DESKTOP, PHONE, SPECS, Shipped, build_all, page_opener, reader_date
+from shipped_pages import DESKTOP, PHONE, SPECS, Shipped, reader_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,17 +20,6 @@ RUN_AXE = (
     ".then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')"
     ".map((v) => [v.id, v.nodes.map((n) => n.target.join(' ')).slice(0, 5)]))"
 )
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Shipped]:
-    return build_all(tmp_path_factory.mktemp("shipped"), node_modules)
-
-
-@pytest.fixture
-def opened(browser: Any) -> Any:
-    with page_opener(browser) as opener:
-        yield opener
 
 
 @pytest.fixture(scope="module")

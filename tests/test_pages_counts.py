@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,9 +17,7 @@ import pytest
 from shipped_pages import (
     SPECS,
     Shipped,
-    build_all,
     in_spec_areas,
-    page_opener,
     reader_date,
 )
 
@@ -30,16 +27,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COUNT_RE = re.compile(r"^(\d+) events? in view · (\d+) in this map$")
 
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Shipped]:
-    return build_all(tmp_path_factory.mktemp("shipped"), node_modules)
-
-
-@pytest.fixture
-def open_shipped(browser: Any) -> Any:
-    with page_opener(browser) as opener:
-        yield opener
+#: Zoom by ``z`` (animated, as a reader's zoom is) and resolve once the zoom has ended: the
+#: page updates its counts on ``moveend``, before this listener (added after the page's).
+#: It returns nothing: a Leaflet map sent back to Python is serialised whole, canvases
+#: and kept frames included, which took about 30 s a call.
+ZOOM_BY = """z => new Promise((done) => { const map = window.geoconflict.page.map;
+  map.once("moveend", () => done(null)); map.setZoom(map.getZoom() + z); })"""
 
 
 def shown_counts(p: Any) -> tuple[int, int]:
@@ -73,23 +66,22 @@ def expected_counts(p: Any, page: Shipped, kinds: set[str] | None = None) -> tup
 
 @pytest.mark.parametrize("name", SPECS)
 def test_headline_counts_the_events_in_view(
-    shipped: dict[str, Shipped], open_shipped: Any, name: str
+    shipped: dict[str, Shipped], opened: Any, name: str
 ) -> None:
     page = shipped[name]
-    p = open_shipped(page)
+    p = opened(page)
     got = shown_counts(p)
     assert got == expected_counts(p, page)
     assert got[0] > 0  # the opening view shows events
     # Zoom in on the middle: fewer in view, the same in the map.
-    p.evaluate("window.geoconflict.page.map.setZoom(window.geoconflict.page.map.getZoom() + 2)")
-    p.wait_for_timeout(50)
+    p.evaluate(ZOOM_BY, 2)
     zoomed = shown_counts(p)
     assert zoomed == expected_counts(p, page)
     assert zoomed[1] == got[1]
     # Pan, then untick a kind in the legend.
-    p.evaluate("window.geoconflict.page.map.panBy([300, 120], {animate: false})")
+    p.evaluate("() => { window.geoconflict.page.map.panBy([300, 120], {animate: false}); }")
     assert shown_counts(p) == expected_counts(p, page)
-    p.evaluate("window.geoconflict.page.map.setZoom(window.geoconflict.page.map.getZoom() - 2)")
+    p.evaluate(ZOOM_BY, -2)
     p.click(".gc-kind-filter[value=civcas]")
     kinds = {"strike", "ground", "other"}
     assert shown_counts(p) == expected_counts(p, page, kinds)
@@ -109,10 +101,10 @@ def test_headline_counts_the_events_in_view(
     [("western-desert-2016-17", 7), ("mosul-2016-17", 15), ("raqqa-2017", 15)],
 )
 def test_spec_pages_count_only_their_areas_events(
-    shipped: dict[str, Shipped], open_shipped: Any, name: str, expected: int
+    shipped: dict[str, Shipped], opened: Any, name: str, expected: int
 ) -> None:
     page = shipped[name]
-    p = open_shipped(page)
+    p = opened(page)
     p.evaluate("d => window.geoconflict.setDate(d)", str(page.spec.end))
     total = p.evaluate("window.geoconflict.visibleEventIds().length")
     assert total == len(in_spec_areas(page)) == expected
@@ -134,10 +126,10 @@ def js_round(x: float) -> int:
     ],
 )
 def test_share_text_is_share_cleared(
-    shipped: dict[str, Shipped], open_shipped: Any, name: str, dates: list[str]
+    shipped: dict[str, Shipped], opened: Any, name: str, dates: list[str]
 ) -> None:
     page = shipped[name]
-    p = open_shipped(page)
+    p = opened(page)
     areas = p.evaluate(
         "Array.from(document.querySelectorAll('.gc-share')).map(li => li.dataset.area)"
     )

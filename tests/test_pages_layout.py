@@ -7,11 +7,10 @@ each other and the panels. A popup that opens under a panel is moved clear of it
 from __future__ import annotations
 
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 import pytest
-from shipped_pages import DESKTOP, PHONE, SPECS, Shipped, build_all, page_opener
+from shipped_pages import DESKTOP, PHONE, SPECS, Shipped
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,17 +36,6 @@ LABELS = """(() => {
         box: [r.left - origin.left, r.top - origin.top, r.right - origin.left,
               r.bottom - origin.top] }; });
 })()"""
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict[str, Shipped]:
-    return build_all(tmp_path_factory.mktemp("shipped"), node_modules)
-
-
-@pytest.fixture
-def opened(browser: Any) -> Any:
-    with page_opener(browser) as opener:
-        yield opener
 
 
 def inside(pt: list[float], r: dict[str, float]) -> bool:
@@ -94,8 +82,8 @@ def test_labels_never_collide(
     p = opened(shipped[name], size)
     for zoom_by in (0, 1, 2):
         if zoom_by:
-            p.evaluate("z => window.geoconflict.page.map.setZoom(window.geoconflict.page.map"
-                       ".getZoom() + z, {animate: false})", 1)  # fmt: skip
+            p.evaluate("z => { const map = window.geoconflict.page.map;"
+                       " map.setZoom(map.getZoom() + z, {animate: false}); }", 1)  # fmt: skip
         labels = p.evaluate(LABELS)
         rects = [panel_box(r) for r in p.evaluate("window.geoconflict.page.panelRects()")]
         names = [lab for lab in labels if not lab["grid"]]
@@ -120,7 +108,7 @@ def test_one_label_per_place_and_labels_appear_as_you_zoom(
     assert texts.count("Mosul") == 1
     q = opened(shipped["mosul-2016-17"], DESKTOP)
     before = {lab["text"] for lab in q.evaluate(LABELS) if not lab["grid"]}
-    q.evaluate("window.geoconflict.page.map.setZoom(9, {animate: false})")
+    q.evaluate("() => { window.geoconflict.page.map.setZoom(9, {animate: false}); }")
     far = {lab["text"] for lab in q.evaluate(LABELS) if not lab["grid"]}
     assert "Zanjili" in before and "Zanjili" not in far  # neighbourhoods from zoom 12
 

@@ -15,6 +15,13 @@ from geoconflict.render import make_map
 
 OFFLINE_NOTE = "Map tiles could not load (offline?): showing the outline map instead."
 
+#: Every tile layer has tiles and is no longer loading (Leaflet's ``isLoading()`` turns
+#: false once each tile it asked for has loaded or failed).
+TILES_DONE = """(() => { const t = [];
+  window.geoconflict.page.map.eachLayer((l) => { if (l instanceof L.TileLayer) t.push(l); });
+  return t.length > 0 && document.querySelector("img.leaflet-tile") !== null
+    && t.every((l) => !l.isLoading()); })()"""
+
 
 def small(basemap: str) -> Any:
     return make_map(basemap=basemap, title="Offline", places=None, rivers=None)
@@ -67,7 +74,9 @@ def test_failed_tiles_are_said_and_the_context_is_shown(
     p = context.new_page()
     p.goto(path.as_uri())
     p.wait_for_function("window.geoconflictReady === true")
-    p.wait_for_timeout(300)
+    # the tile layer has settled every tile it asked for (loaded or failed): no note can
+    # come after this
+    p.wait_for_function(TILES_DONE)
     assert p.evaluate("document.querySelector('.gc-offline')") is None
     context.close()
 

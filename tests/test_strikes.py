@@ -114,6 +114,7 @@ def test_strikes_per_town_and_month_equal_the_compilations_lines(strikes, compil
     assert ours.astype("int64").to_dict() == theirs_sum.to_dict()
 
 
+@pytest.mark.slow  # over 3 s (the slow mark's rule: over about 2 s)
 def test_derive_is_byte_for_byte_reproducible(tmp_path):
     shared = strike_releases().parent.parent
     derive = _derive_module()
