@@ -170,7 +170,8 @@ def main() -> int:
             timings[name] = min(t, timings.get(name, np.inf))
             walls[name] = min(w, walls.get(name, np.inf))
 
-    few_list, few_series = refs[:10].tolist(), refs[:10]
+    few_list = refs[:10].tolist()
+    few_series = pd.Series(few_list, dtype=refs.dtype)  # its own buffer, not a slice
     few: dict[str, float] = {}
     for _ in range(args.repeat):  # per call, best of 200 calls, interleaved
         for name, few_refs in (("list", few_list), ("Series", few_series)):

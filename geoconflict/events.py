@@ -192,6 +192,10 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
     )
 
 
+#: The largest count of strikes a row may state (more is no count: no sum could hold it).
+MAX_STRIKES = 2**31 - 1
+
+
 def strike_counts(
     frame: pd.DataFrame, column: str = "strikes", *, strike_rows: str = "all"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -208,9 +212,10 @@ def strike_counts(
     A value states a count when it is a finite number at least 0 (a number written
     as text, ``"3"``, is read as one); a fractional count is rounded to the nearest
     whole number, halves to even, as :func:`conform` coerces the column. Missing
-    values, text that is no number (``"three"``), negative and infinite values state
-    no count. (The readers reject negative and fractional counts in their input, so
-    these only reach here from tables built by hand.)
+    values, text that is no number (``"three"``), negative and infinite values, and
+    values above :data:`MAX_STRIKES`, state no count. (The readers reject negative
+    and fractional counts in their input, so these only reach here from tables built
+    by hand.)
 
     Parameters
     ----------
@@ -257,7 +262,7 @@ def strike_counts(
     else:
         values = np.full(n, np.nan)
     with np.errstate(invalid="ignore"):
-        stated = np.isfinite(values) & (values >= 0)
+        stated = np.isfinite(values) & (values >= 0) & (values <= MAX_STRIKES)
     counts = np.round(np.where(stated, values, 0.0)).astype("int64")
     if strike_rows == "all":
         claims = np.ones(n, dtype=bool)

@@ -241,6 +241,14 @@ def test_a_parallel_build_gives_the_same_pages_with_or_without_the_early_worker(
         'title = "Other"\n[[inputs]]\npath = "../other.csv"\nformat = "csv"\n', encoding="utf-8"
     )
     monkeypatch.setattr(pool, "AHEAD_BYTES", ahead)
+    pools: list[list[str]] = []
+    start = pool.start_pool
+
+    def recorded(ctx: Any, todo: Any, n_jobs: int, make_job: Any) -> Any:
+        pools.append(sorted(spec.name for spec, _meta in todo))
+        return start(ctx, todo, n_jobs, make_job)
+
+    monkeypatch.setattr(pool, "start_pool", recorded)
     log = tmp_path / "reads.log"
     counted = CountingReader(log)
     report = build_maps(maps, tmp_path / "par", jobs=2, renderer=page, reader=counted)
@@ -250,6 +258,9 @@ def test_a_parallel_build_gives_the_same_pages_with_or_without_the_early_worker(
     assert sorted(line.split()[1] for line in reads) == ["events.csv", "other.csv"]
     pids = {line.split()[1]: int(line.split()[0]) for line in reads}
     assert pids["events.csv"] == os.getpid() != pids["other.csv"]
+    # The early worker's pool (the spec that shares no input) comes first, when forked.
+    everything = ["m0", "m1", "m2", "z"]
+    assert pools == ([["z"], ["m0", "m1", "m2"]] if ahead == 0 else [everything])
     build_maps(maps, tmp_path / "ser", jobs=1, renderer=page)
     assert _pages(tmp_path / "par") == _pages(tmp_path / "ser")
     assert len(_pages(tmp_path / "par")) == 4

@@ -158,7 +158,9 @@ def test_the_odd_forms_read_as_intended():
 
 
 # any string over an alphabet with every kind of byte the cleaning rules name
-ALPHABET = "0123456789" + "38SLFQJZAHBYXIO" + "slfqj" + " \t\n\x0b\x0c\r" + "\x00\x1c\x7f-\u00e9"
+ALPHABET = (
+    "0123456789" + "38SLFQJZAHBYXIO" + "slfqj" + " \t\n\x0b\x0c\r" + "\x00\x1c\x7f-\u00e9\udcff"
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -210,3 +212,23 @@ def test_many_references_give_what_a_few_give():
     df_many = grid.parse(many)
     df_few = grid.parse(refs)
     pd.testing.assert_frame_equal(df_many.iloc[: len(refs)], df_few, check_exact=True)
+
+
+def test_a_slice_of_a_big_series_reads_as_the_same_references_on_their_own():
+    # A slice's Arrow buffer is its parent's: only its own bytes may be looked at.
+    refs = _batch()
+    big = pd.Series(["\x00 38SLF"] * 50 + refs + ["38SLF\t12"] * 50, dtype="str")
+    part = big.iloc[50 : 50 + len(refs)]
+    sliced = grid.parse(part)
+    assert sliced.index.tolist() == list(range(50, 50 + len(refs)))
+    fresh = grid.parse(pd.Series(refs, dtype="str"))
+    pd.testing.assert_frame_equal(sliced.reset_index(drop=True), fresh, check_exact=True)
+    pd.testing.assert_frame_equal(fresh, grid.parse(refs), check_exact=True)
+
+
+def test_a_lone_surrogate_is_a_non_ascii_reference_on_both_paths(monkeypatch):
+    # What a command line gives for bytes it cannot decode ("\xff38SLF12").
+    refs = ["\udcff38SLF12", "38SLF12"]
+    small, big = _both(refs, monkeypatch, grid.parse)
+    pd.testing.assert_frame_equal(small, big, check_exact=True)
+    assert small["error"].tolist() == ["non-ASCII character", ""]

@@ -29,6 +29,10 @@ def test_stated_counts_and_what_states_none() -> None:
     assert counts.tolist() == [3, 0, 0, 0, 3, 2, 2, 0, 7]
     assert uncounted.tolist() == [False, True, True, True, False, False, False, True, False]
     assert counts.dtype == np.int64 and uncounted.dtype == np.bool_
+    # A count no sum could hold states none (it would wrap round to a negative).
+    huge = pd.DataFrame({"strikes": [2**31 - 1, 2**31, 1e19]})
+    counts, uncounted = strike_counts(huge)
+    assert counts.tolist() == [2**31 - 1, 0, 0] and uncounted.tolist() == [False, True, True]
 
 
 def test_which_rows_claim_strikes() -> None:

@@ -169,6 +169,14 @@ def test_link_thresholds_without_links_name_the_key(tmp_path: Path, toml: str, k
         LayerOptions(**{key: value})
     # With links on the same value is taken.
     assert getattr(LayerOptions.from_dict({"links": True, key: value}), key) == value
+    # ... however the two are split between the group and the flat spelling.
+    assert getattr(MapOptions(layers={key: value}, links=True).layers, key) == value
+    assert getattr(MapOptions(layers={"links": True}, **{key: value}).layers, key) == value
+    assert getattr(MapOptions(layers=LayerOptions(), links=True, **{key: value}).layers, key) == (
+        value
+    )
+    with pytest.raises(OptionError, match="expected a LayerOptions or a dict, got int"):
+        MapOptions(layers=3, links=True)
 
 
 def test_link_defaults_without_links_are_accepted(tmp_path: Path) -> None:

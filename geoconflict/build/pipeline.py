@@ -258,6 +258,16 @@ def shared_inputs(specs: Iterable[MapSpec]) -> dict[tuple[Any, ...], int]:
 def shared_bytes(specs: Iterable[MapSpec]) -> int:
     """The bytes of the files two or more of ``specs`` name, each file counted once.
 
+    Parameters
+    ----------
+    specs : iterable of MapSpec
+        The specs of one build.
+
+    Returns
+    -------
+    int
+        The size of every file input named by two or more of them, summed.
+
     Examples
     --------
     >>> shared_bytes([MapSpec(name="m", path=Path("m.toml"), title="M")])

@@ -218,6 +218,17 @@ def fork_ahead(alone: Todo, rest: Todo) -> bool:
     """Whether a parallel build forks a worker for ``alone`` before it reads the files
     ``rest`` shares: when there are both, and those files come to :data:`AHEAD_BYTES`.
 
+    Parameters
+    ----------
+    alone, rest : list of (MapSpec, dict)
+        The specs that share no input file with another, and the others
+        (:func:`independent`), each with what the build knows of it.
+
+    Returns
+    -------
+    bool
+        True to fork the early worker.
+
     Examples
     --------
     >>> fork_ahead([], [])

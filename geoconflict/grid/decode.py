@@ -211,6 +211,13 @@ def parse_arrays(refs: Any, anchor: str = "center") -> dict[str, np.ndarray]:
         The columns of :func:`parse`, in its order; ``zone`` is int16 with 0 where
         there is none (UPS or invalid), and the text columns are object arrays.
 
+    Raises
+    ------
+    OptionError
+        ``anchor`` is neither ``"center"`` nor ``"sw"``.
+    TypeError
+        ``refs`` is no string, sequence, array or Series.
+
     Examples
     --------
     >>> cols = parse_arrays(["38slf 12 34", "ZAH0000000000", "38SLF123"])

@@ -111,6 +111,12 @@ class PyTexts:
     Attributes: ``n``, ``missing``, ``notstr`` (always False here) and ``is_ascii``
     (boolean arrays), ``text`` (each reference, non-ASCII and NUL marked) and
     ``clean`` (also without whitespace, upper case).
+
+    Examples
+    --------
+    >>> t = PyTexts(["38s lf 12", "\u00e938SLF", None])
+    >>> t.clean, t.is_ascii.tolist(), t.missing.tolist()
+    (['38SLF12', '\\x7f', ''], [True, False, True], [False, False, True])
     """
 
     def __init__(self, values: list[Any]) -> None:
@@ -143,6 +149,25 @@ class PyTexts:
         return _fixed([self.text[i].strip().upper() for i in rows], width)
 
 
+def _encodes(text: str) -> bool:
+    """Whether ``text`` is valid UTF-8 text (no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
+def _data(arr: Any) -> np.ndarray:
+    """The bytes of an Arrow string array's own values (not the whole buffer of a slice)."""
+    if not len(arr):
+        return np.zeros(0, np.uint8)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+        arr.offset : arr.offset + len(arr) + 1
+    ]
+    return np.frombuffer(arr.buffers()[2], dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+
+
 def _to_arrow(values: Any) -> tuple[Any, np.ndarray]:
     """Values -> (Arrow large_string array, not-a-string mask)."""
     import pyarrow as pa
@@ -152,8 +177,9 @@ def _to_arrow(values: Any) -> tuple[Any, np.ndarray]:
     arr: Any
     try:
         arr = pa.array(values, type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        # mixed input (numbers, bytes …): a slow path, only for such input
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, UnicodeError):
+        # mixed input (numbers, bytes …), or a str that is no UTF-8 (a lone surrogate,
+        # as from a command line's undecodable bytes): a slow path, only for such input
         import pandas as pd
 
         obj = np.asarray(pd.array(values, dtype=object), dtype=object)
@@ -162,6 +188,8 @@ def _to_arrow(values: Any) -> tuple[Any, np.ndarray]:
         notstr = ~kind & ~miss
         clean = obj.copy()
         clean[~kind] = None
+        # Not ASCII either way: it becomes MARK below, as in PyTexts.
+        clean[kind] = [v if _encodes(v) else "\ufffd" for v in clean[kind]]
         arr = pa.array(clean, type=pa.large_string(), from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -200,6 +228,12 @@ class ArrowTexts:
 
     The same attributes and methods as :class:`PyTexts` (``text`` and ``clean`` are
     Arrow arrays).
+
+    Examples
+    --------
+    >>> t = ArrowTexts(["38s lf 12", "\u00e938SLF", None])
+    >>> t.clean.to_pylist(), t.is_ascii.tolist(), t.missing.tolist()
+    (['38SLF12', '\\x7f', ''], [True, False, True], [False, False, True])
     """
 
     def __init__(self, values: Any) -> None:
@@ -215,7 +249,7 @@ class ArrowTexts:
         self.is_ascii = np.asarray(ascii_, dtype=bool)
         if not self.is_ascii.all():
             arr = pc.if_else(pa.array(self.is_ascii), arr, MARK)
-        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if n else np.zeros(0, np.uint8)
+        data = _data(arr)
         if (data == 0).any():
             arr = pc.replace_substring(arr, "\x00", MARK)
         self.text = arr

@@ -297,6 +297,11 @@ class OptionGroup:
         fail : callable, optional
             ``fail(key, message)`` -> the exception to raise.
 
+        Raises
+        ------
+        OptionError
+            (or what ``fail`` returns) naming the option that is set and its switch.
+
         Examples
         --------
         >>> LayerOptions.check_needs({"links": True, "links_within_m": 2500.0})
@@ -462,15 +467,24 @@ class LayerOptions(OptionGroup):
         " time, and a filter (only events with / without one)",
     )
     links_within_m: float = _option(
-        "number", 5000.0, "links: the greatest distance, in metres (geodesic)", low=0, high=500_000
+        "number",
+        5000.0,
+        "links (only with links on): the greatest distance, in metres (geodesic)",
+        low=0,
+        high=500_000,
     )
     links_within_days: int = _option(
-        "integer", 1, "links: the most days between the two events' dates", low=0, high=3660
+        "integer",
+        1,
+        "links (only with links on): the most days between the two events' dates",
+        low=0,
+        high=3660,
     )
     links_uncertainty: bool = _option(
         "boolean",
         False,
-        "links: measure between the events' uncertainty circles (location_precision_m)",
+        "links (only with links on): measure between the events' uncertainty circles"
+        " (location_precision_m)",
     )
 
 
@@ -514,7 +528,12 @@ def _group(cls: type[G], value: Any, fail: Fail = option_error) -> G:
         return value
     if isinstance(value, Mapping):
         return cls.from_dict(value, fail)
-    raise fail(cls.TABLE, f"expected a {cls.__name__} or a dict, got {type(value).__name__}")
+    raise _not_a_group(cls, value, fail)
+
+
+def _not_a_group(cls: type[OptionGroup], value: Any, fail: Fail = option_error) -> Exception:
+    """The error for a group given as something else than the group or a dict."""
+    return fail(cls.TABLE, f"expected a {cls.__name__} or a dict, got {type(value).__name__}")
 
 
 @dataclass(frozen=True, init=False)
@@ -575,9 +594,17 @@ class MapOptions:
                 )
             extra.setdefault(_GROUP_OF[name], {})[name] = value
         for cls, value in given.items():
-            group = _group(cls, value)
             if cls in extra:
-                group = cls.from_dict({**group.to_dict(), **extra[cls]})
+                # One check of the whole group: the grouped and the flat options merged.
+                if isinstance(value, cls):
+                    base = value.to_dict()
+                elif value is None or isinstance(value, Mapping):
+                    base = dict(value or {})
+                else:
+                    raise _not_a_group(cls, value)
+                group = cls.from_dict({**base, **extra[cls]})
+            else:
+                group = _group(cls, value)
             object.__setattr__(self, cls.TABLE, group)
 
     @classmethod
