@@ -192,8 +192,49 @@ def coerce_column(values: pd.Series, dtype: str) -> pd.Series:
     )
 
 
-#: The largest count of strikes a row may state (more is no count: no sum could hold it).
-MAX_STRIKES = 2**31 - 1
+#: The largest count a row may state (more is no count: no sum could hold it).
+MAX_COUNT = 2**31 - 1
+
+
+def stated_counts(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The count each row states in ``column``, and whether it states one.
+
+    The one rule for reading a count (strikes, fatalities, civilians killed): a value
+    states a count when it is a finite number from 0 to :data:`MAX_COUNT` (a number
+    written as text, ``"3"``, is read as one); a fraction is rounded to the nearest
+    whole number, halves to even, as :func:`conform` coerces the column. Missing
+    values, text that is no number, negative, infinite and larger values state none.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; without ``column`` no row states a count.
+    column : str
+        The column holding the counts.
+
+    Returns
+    -------
+    counts : numpy.ndarray of int64
+        The stated count of each row, 0 where it states none.
+    stated : numpy.ndarray of bool
+        Whether the row states a count.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"fatalities": [3, None, "x", -1, 2.5, "7"]})
+    >>> counts, stated = stated_counts(t, "fatalities")
+    >>> counts.tolist(), stated.tolist()
+    ([3, 0, 0, 0, 2, 7], [True, False, False, False, True, True])
+    """
+    n = len(frame)
+    if column in frame.columns:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        values = pd.Series(numbers).to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        values = np.full(n, np.nan)
+    with np.errstate(invalid="ignore"):
+        stated = np.isfinite(values) & (values >= 0) & (values <= MAX_COUNT)
+    return np.round(np.where(stated, values, 0.0)).astype("int64"), stated
 
 
 def strike_counts(
@@ -209,13 +250,11 @@ def strike_counts(
     states; a strike row that states no number adds nothing to a sum of strikes and
     is counted apart, as *uncounted*.
 
-    A value states a count when it is a finite number at least 0 (a number written
-    as text, ``"3"``, is read as one); a fractional count is rounded to the nearest
-    whole number, halves to even, as :func:`conform` coerces the column. Missing
-    values, text that is no number (``"three"``), negative and infinite values, and
-    values above :data:`MAX_STRIKES`, state no count. (The readers reject negative
-    and fractional counts in their input, so these only reach here from tables built
-    by hand.)
+    What states a count is :func:`stated_counts`'s rule: a finite number from 0 to
+    :data:`MAX_COUNT`, text holding one (``"3"``) included, fractions rounded half
+    to even; missing values, other text (``"three"``), negative, infinite and larger
+    values state none. (The readers reject negative and fractional counts in their
+    input, so these only reach here from tables built by hand.)
 
     Parameters
     ----------
@@ -256,14 +295,7 @@ def strike_counts(
     if strike_rows not in ("all", "kind"):
         raise ValueError(f"strike_rows must be 'all' or 'kind', got {strike_rows!r}")
     n = len(frame)
-    if column in frame.columns:
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        values = pd.Series(numbers).to_numpy(dtype="float64", na_value=np.nan)
-    else:
-        values = np.full(n, np.nan)
-    with np.errstate(invalid="ignore"):
-        stated = np.isfinite(values) & (values >= 0) & (values <= MAX_STRIKES)
-    counts = np.round(np.where(stated, values, 0.0)).astype("int64")
+    counts, stated = stated_counts(frame, column)
     if strike_rows == "all":
         claims = np.ones(n, dtype=bool)
     elif "kind" in frame.columns:

@@ -33,7 +33,7 @@ import pandas as pd
 from geoconflict import areas
 from geoconflict.dates import parse_utc
 from geoconflict.errors import DataError
-from geoconflict.events import strike_counts
+from geoconflict.events import stated_counts, strike_counts
 from geoconflict.vocab import FREQUENCIES
 
 #: Additive columns of a summary (counts and sums), in order.
@@ -107,10 +107,12 @@ def summarize(
         (of events of any kind) and invents none: a ``kind="strike"`` event
         without a count adds nothing to it and one to ``strikes_uncounted``
         (the rule of :func:`geoconflict.events.strike_counts`; an event of
-        another kind without a count is no uncounted strike). Other missing
-        numbers add nothing, except a missing ``civilians_killed_max``, which
-        counts as the event's ``civilians_killed_min`` (a range is never below
-        its minimum). Periods mode: (``<by>``,) ``period``, ``start``,
+        another kind without a count is no uncounted strike). Every count is
+        read by one rule (:func:`geoconflict.events.stated_counts`: fractions
+        rounded, negative or non-numeric values no count), and what states no
+        count adds nothing, except a ``civilians_killed_max`` that states none,
+        which counts as the event's ``civilians_killed_min`` (a range is never
+        below its minimum). Periods mode: (``<by>``,) ``period``, ``start``,
         ``end``, ``months``, the six totals of :data:`SUMMARY_VALUES`, then
         each total ``_per_month``, in order of start.
 
@@ -184,28 +186,19 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
     fatalities, civilians killed."""
     n = len(frame)
 
-    def number(col: str) -> np.ndarray:
-        if col not in frame.columns:
-            return np.zeros(n, dtype="int64")
-        v = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        return np.where(np.isnan(v), 0, v).astype("int64")
-
+    # Every count by one rule (events.stated_counts): what is no count adds nothing.
     # Declared strikes as stated; a strike event with no count is uncounted, not one.
     strikes, uncounted = strike_counts(frame, strike_rows="kind")
-    killed_min = number("civilians_killed_min")
-    killed_max = number("civilians_killed_max")
-    if "civilians_killed_max" in frame.columns:
-        # A range with no stated maximum is at least its minimum, never less.
-        no_max = frame["civilians_killed_max"].isna().to_numpy(dtype=bool)
-        killed_max = np.where(no_max, killed_min, killed_max)
-    else:
-        killed_max = killed_min
+    killed_min = stated_counts(frame, "civilians_killed_min")[0]
+    killed_max, max_stated = stated_counts(frame, "civilians_killed_max")
+    # A range with no stated maximum is at least its minimum, never less.
+    killed_max = np.where(max_stated, killed_max, killed_min)
     return pd.DataFrame(
         {
             "events": np.ones(n, dtype="int64"),
             "strikes": strikes,
             "strikes_uncounted": uncounted.astype("int64"),
-            "fatalities": number("fatalities"),
+            "fatalities": stated_counts(frame, "fatalities")[0],
             "civilians_killed_min": killed_min,
             "civilians_killed_max": killed_max,
         },

@@ -123,3 +123,24 @@ def test_link_and_layer_take_every_row_as_a_strike(mixed: gpd.GeoDataFrame) -> N
     incident = mixed.iloc[:1].assign(event_id="i1")
     per_incident = link.summary(link.match(incident, mixed, 1000, 0), incident)
     assert per_incident[["strikes", "strikes_uncounted"]].values.tolist() == [[STATED, 4]]
+
+
+def test_every_count_column_of_a_summary_follows_the_one_rule() -> None:
+    from geoconflict.events import stated_counts
+
+    t = pd.DataFrame(
+        {
+            "area": ["a"] * 4,
+            "kind": ["civcas"] * 4,
+            "date_start": pd.to_datetime(["2017-01-05"] * 4),
+            "fatalities": pd.Series([2.6, -1, "x", "4"], dtype=object),
+            "civilians_killed_min": [1, 2, 0, 1],
+            "civilians_killed_max": pd.Series([3, -5, None, "2.5"], dtype=object),
+        }
+    )
+    row = summary.summarize(t).iloc[0]
+    # 2.6 rounds to 3, -1 and "x" state no count; a max that states none is the minimum.
+    assert int(row["fatalities"]) == 3 + 4
+    assert int(row["civilians_killed_max"]) == 3 + 2 + 0 + 2
+    assert int(row["fatalities"]) == int(stated_counts(t, "fatalities")[0].sum())
+    assert stated_counts(t, "fatalities")[1].tolist() == [True, False, False, True]
