@@ -82,6 +82,14 @@ def write_inputs(folder: Path, n_events: int, n_specs: int) -> Path:
 CPU: dict[str, list[float]] = {}
 
 
+def build_command(maps: Path, out: Path, *extra: str) -> list[str]:
+    """``python -m geoconflict build MAPS --out OUT EXTRA...`` (with the local assets)."""
+    cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out), *extra]
+    if (ROOT / "node_modules").is_dir():
+        cmd += ["--asset-dir", str(ROOT / "node_modules")]
+    return cmd
+
+
 def build(maps: Path, out: Path, *extra: str, fresh: bool = True) -> float:
     """Run the build command; returns wall seconds (its CPU seconds go to :data:`CPU`).
 
@@ -91,11 +99,7 @@ def build(maps: Path, out: Path, *extra: str, fresh: bool = True) -> float:
 
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out), "-q"]
-    cmd += list(extra)
-    asset_dir = ROOT / "node_modules"
-    if asset_dir.is_dir():
-        cmd += ["--asset-dir", str(asset_dir)]
+    cmd = build_command(maps, out, "-q", *extra)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
@@ -117,10 +121,7 @@ def fork_time(maps: Path, out: Path) -> float:
     imported the renderer, loaded the shipped tables and read the shared input.
     """
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out), "-v"]
-    cmd += ["--jobs", "2"]
-    if (ROOT / "node_modules").is_dir():
-        cmd += ["--asset-dir", str(ROOT / "node_modules")]
+    cmd = build_command(maps, out, "-v", "--jobs", "2")
     t0 = time.perf_counter()
     forked = None
     with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as p:
@@ -169,6 +170,18 @@ def startup(*args: str) -> float:
         capture_output=True,
     )
     return time.perf_counter() - t0
+
+
+def heavy_imports(*args: str) -> list[str]:
+    """Which of numpy, pandas, pyarrow and pyproj ``geoconflict ARGS`` imports."""
+    code = (
+        "import sys; from geoconflict.cli import main; main(sys.argv[1:]);"
+        " print(*sorted(m for m in ('numpy', 'pandas', 'pyarrow', 'pyproj') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()[-1].split()
 
 
 def startup_bare() -> float:
@@ -299,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         " that, one process imports the renderer, loads the shipped tables and reads the"
         " shared CSV, which share its one interpreter lock and overlap little; with that"
         f" start and the rest of the serial build ({pages:.2f} s) split over two cores, the"
-        f" speed-up is at most {reach:.2f}x; the build reaches {speedup / reach * 100:.0f}% of it"
+        f" speed-up is at most about {reach:.2f}x (the start is timed in its own runs);"
+        f" the build reaches {speedup / reach * 100:.0f}% of it"
     )
     bare = min(startup_bare() for _ in range(3))
     costs = {m: min(imports((m,)) for _ in range(3)) for m in ("pandas", "geopandas", "folium")}
@@ -316,20 +330,9 @@ def main(argv: list[str] | None = None) -> int:
             f" a bare interpreter starts in {bare:.2f} s)"
         )
     print(
-        "  (of numpy, pandas, pyarrow and pyproj, `geoconflict mgrs REF` imports "
-        + subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from geoconflict.cli import main; "
-                "main(['mgrs', '38SLF1234567890']); print(', '.join(sorted(m for m in "
-                "('numpy', 'pandas', 'pyarrow', 'pyproj') if m in sys.modules)))",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()[-1]
-        + f"; pandas alone takes {costs['pandas']:.2f} s)"
+        "  (of numpy, pandas, pyarrow and pyproj, `geoconflict mgrs REF` imports"
+        f" {', '.join(heavy_imports('mgrs', '38SLF1234567890'))};"
+        f" pandas alone takes {costs['pandas']:.2f} s)"
     )
     share = best_nochange / best_parallel
     print(f"no-change rebuild: {share * 100:.1f}% of a full --jobs 2 build  (target <= 5%)")

@@ -145,8 +145,9 @@ class PyTexts:
         return np.array([_USUAL.search(self.text[i]) is not None for i in rows], dtype=bool)
 
     def trimmed(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """Fixed-width byte rows of the references at ``rows``, trimmed and upper case."""
-        return _fixed([self.text[i].strip().upper() for i in rows], width)
+        """Fixed-width byte rows of the references at ``rows``, trimmed of :data:`SPACES`
+        and upper case."""
+        return _fixed([self.text[i].strip(SPACES).upper() for i in rows], width)
 
 
 def _encodes(text: str) -> bool:
@@ -208,19 +209,10 @@ def _arrow_fixed(arr: Any, width: int) -> tuple[np.ndarray, np.ndarray]:
     padded = pc.utf8_slice_codeunits(pc.utf8_rpad(arr, width, padding="\x00"), 0, width)
     if isinstance(padded, pa.ChunkedArray):  # pragma: no cover - defensive
         padded = padded.combine_chunks()
-    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64)[
-        padded.offset : padded.offset + n + 1
-    ]
-    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)
-    start = int(offsets[0]) if n else 0
-    if n and int(offsets[-1]) - start == n * width:
-        rows = data[start : start + n * width].reshape(n, width)
-    else:  # pragma: no cover - cannot happen for ASCII (n == 0 aside), kept for safety
-        rows = np.zeros((n, width), dtype=np.uint8)
-        for i in range(n):
-            s = bytes(data[offsets[i] : offsets[i + 1]])[:width]
-            rows[i, : len(s)] = np.frombuffer(s, dtype=np.uint8)
-    return rows, lengths
+    data = _data(padded)
+    if data.size != n * width:  # pragma: no cover - every value is ASCII by now
+        raise AssertionError("a reference that is not ASCII reached the byte rows")
+    return data.reshape(n, width), lengths
 
 
 class ArrowTexts:
@@ -281,9 +273,10 @@ class ArrowTexts:
         return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
     def trimmed(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """Fixed-width byte rows of the references at ``rows``, trimmed and upper case."""
+        """Fixed-width byte rows of the references at ``rows``, trimmed of :data:`SPACES`
+        and upper case."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         some = self.text.take(pa.array(rows))
-        return _arrow_fixed(pc.ascii_upper(pc.utf8_trim_whitespace(some)), width)
+        return _arrow_fixed(pc.ascii_upper(pc.utf8_trim(some, characters=SPACES)), width)

@@ -116,6 +116,25 @@ def data_block(element_id: str, obj: Any) -> str:
     return f'<script type="application/json" id="{element_id}">{to_json(obj)}</script>'
 
 
+def count_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A count column for the page: the stated counts, -1 where a row states none.
+
+    What states a count is the one rule of :func:`geoconflict.events.stated_counts`
+    (a missing column: no row does).
+
+    Examples
+    --------
+    >>> count_column(pd.DataFrame({"n": [3, None, -1, 2.6]}), "n").tolist()
+    [3, -1, -1, 3]
+    >>> count_column(pd.DataFrame({"n": [3]}), "m").tolist()
+    [-1]
+    """
+    from geoconflict.events import stated_counts  # (events imports geopandas; this module does not)
+
+    counts, stated = stated_counts(frame, name)
+    return np.where(stated, counts, -1).astype("int64")
+
+
 def pack_ints(values: np.ndarray, *, delta: bool = False, offset: bool = False) -> dict[str, Any]:
     """Pack integers as a base64 typed array of the smallest width that holds them.
 

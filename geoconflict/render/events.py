@@ -17,7 +17,7 @@ import shapely
 
 from geoconflict.dates import to_naive_utc
 from geoconflict.events import DATE_PRECISIONS, GRADINGS, KINDS, REJECT_COLUMNS
-from geoconflict.render.encode import pack_ids, pack_ints, pack_text, vocab_codes
+from geoconflict.render.encode import count_column, pack_ids, pack_ints, pack_text, vocab_codes
 from geoconflict.render.page import DataLayer
 
 #: Text columns carried to the popup, if present.
@@ -79,14 +79,6 @@ def date_order(days: np.ndarray) -> np.ndarray:
     if len(days) and int(days.max()) - int(days.min()) < 2**16:
         return np.argsort((days - days.min()).astype("uint16"), kind="stable")
     return np.argsort(days, kind="stable")
-
-
-def _int_column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in frame.columns:
-        return np.full(len(frame), -1, dtype="int64")
-    vals = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    out = np.where(np.isnan(vals), -1, np.clip(np.round(vals), 0, 2**31 - 1))
-    return out.astype("int64")
 
 
 def encode_events(
@@ -187,8 +179,8 @@ def encode_events(
             _codes(_col(events, "date_precision"), DATE_PRECISIONS, "day", order)
         ),
         "datePrecisions": list(DATE_PRECISIONS),
-        "cmin": pack_ints(_int_column(events, "civilians_killed_min")[order]),
-        "cmax": pack_ints(_int_column(events, "civilians_killed_max")[order]),
+        "cmin": pack_ints(count_column(events, "civilians_killed_min")[order]),
+        "cmax": pack_ints(count_column(events, "civilians_killed_max")[order]),
         "precM": {"k": pack_ints(prec_codes), "v": [int(v) for v in prec_values]},
         "text": {name: pack_text(_col(events, name), order) for name in TEXT_COLUMNS},
     }

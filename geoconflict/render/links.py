@@ -36,8 +36,7 @@ import pandas as pd
 import shapely
 
 from geoconflict.errors import DataError
-from geoconflict.events import strike_counts
-from geoconflict.render.encode import pack_ids, pack_ints, pack_text
+from geoconflict.render.encode import count_column, pack_ids, pack_ints, pack_text
 from geoconflict.render.events import to_days
 from geoconflict.render.page import DataLayer
 
@@ -49,20 +48,6 @@ def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name]
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-
-
-def _ints(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A count column as int64, -1 where missing (or absent)."""
-    if name not in frame.columns:
-        return np.full(len(frame), -1, dtype="int64")
-    vals = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    return np.where(np.isfinite(vals), np.clip(np.round(vals), 0, 2**31 - 1), -1).astype("int64")
-
-
-def _strikes(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's declared strikes (:func:`geoconflict.events.strike_counts`), -1 where none."""
-    counts, uncounted = strike_counts(frame)
-    return np.where(uncounted, -1, np.minimum(counts, 2**31 - 1)).astype("int64")
 
 
 def _points(frame: pd.DataFrame, ids: np.ndarray, what: str) -> dict[str, Any]:
@@ -88,9 +73,9 @@ def _points(frame: pd.DataFrame, ids: np.ndarray, what: str) -> dict[str, Any]:
         "lon": pack_ints(np.round(np.nan_to_num(lon) * 1e5).astype("int64")),
         "day": pack_ints(np.nan_to_num(day).astype("int64")),
         "span": pack_ints(np.clip(np.nan_to_num(end - day), 0, 2**31 - 1).astype("int64")),
-        "cmin": pack_ints(_ints(rows, "civilians_killed_min")),
-        "cmax": pack_ints(_ints(rows, "civilians_killed_max")),
-        "strikes": pack_ints(_strikes(rows)),
+        "cmin": pack_ints(count_column(rows, "civilians_killed_min")),
+        "cmax": pack_ints(count_column(rows, "civilians_killed_max")),
+        "strikes": pack_ints(count_column(rows, "strikes")),
         "text": {name: pack_text(_text(rows, name)) for name in LINK_TEXT_COLUMNS},
     }
 

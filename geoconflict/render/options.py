@@ -522,18 +522,16 @@ _GROUP_OF: dict[str, type[OptionGroup]] = {
 
 
 def _group(cls: type[G], value: Any, fail: Fail = option_error) -> G:
-    if value is None:
-        return cls()
+    return value if isinstance(value, cls) else cls.from_dict(_as_dict(cls, value, fail), fail)
+
+
+def _as_dict(cls: type[OptionGroup], value: Any, fail: Fail = option_error) -> dict[str, Any]:
+    """A group given as the group, a dict or None, as a dict of its options."""
     if isinstance(value, cls):
-        return value
-    if isinstance(value, Mapping):
-        return cls.from_dict(value, fail)
-    raise _not_a_group(cls, value, fail)
-
-
-def _not_a_group(cls: type[OptionGroup], value: Any, fail: Fail = option_error) -> Exception:
-    """The error for a group given as something else than the group or a dict."""
-    return fail(cls.TABLE, f"expected a {cls.__name__} or a dict, got {type(value).__name__}")
+        return value.to_dict()
+    if value is None or isinstance(value, Mapping):
+        return dict(value or {})
+    raise fail(cls.TABLE, f"expected a {cls.__name__} or a dict, got {type(value).__name__}")
 
 
 @dataclass(frozen=True, init=False)
@@ -594,17 +592,12 @@ class MapOptions:
                 )
             extra.setdefault(_GROUP_OF[name], {})[name] = value
         for cls, value in given.items():
-            if cls in extra:
-                # One check of the whole group: the grouped and the flat options merged.
-                if isinstance(value, cls):
-                    base = value.to_dict()
-                elif value is None or isinstance(value, Mapping):
-                    base = dict(value or {})
-                else:
-                    raise _not_a_group(cls, value)
-                group = cls.from_dict({**base, **extra[cls]})
-            else:
-                group = _group(cls, value)
+            # One check of the whole group: the grouped and the flat options merged.
+            group = (
+                cls.from_dict({**_as_dict(cls, value), **extra[cls]})
+                if cls in extra
+                else _group(cls, value)
+            )
             object.__setattr__(self, cls.TABLE, group)
 
     @classmethod

@@ -90,7 +90,6 @@ EventsLayer.include({
     this._store = { px: W * H, count: count, free: [], used: [] };
     for (var i = 0; i < count; i++)
       this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
-    this._pool = [];
   },
 
   /* [r, g, b, a] at device pixel (px, py): the shown kinds' canvases composited
