@@ -3,7 +3,11 @@
 The bare path is what a user would write instead: ``pandas.read_csv`` (default
 options) and ``geopandas.points_from_xy`` on latitude/longitude, with no
 validation, no rejects ledger, no dates parsed and no column contract. The
-target is ``read_events`` at ≥ 0.5x the bare path's rows/s while doing all of it.
+target is ``read_events`` at ≥ 0.65x the bare path's rows/s while doing all of it (the
+ratio this benchmark gave when issue 17 asked for no regression; 0.5x before that).
+Each path is timed ``--repeat`` times (3 by default), alternating, each in a fresh
+process, and the best of each is compared: the bare read's time alone varies by a
+quarter between runs on this machine.
 
     python benchmarks/bench_read.py            # 2,000,000 rows
     python benchmarks/bench_read.py --rows 200000
@@ -163,7 +167,7 @@ def measure(which: str, path: Path) -> tuple[int, float, float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--ingest", action="store_true", help="also compare ingest: streamed vs whole table"
     )
@@ -177,9 +181,11 @@ def main(argv: list[str] | None = None) -> int:
             f"generated {args.rows:,} rows ({size_mb:,.0f} MB) in {time.perf_counter() - t0:.1f} s"
         )
         best: dict[str, tuple[int, float, float, float]] = {}
+        runs: dict[str, list[float]] = {"bare": [], "ours": []}
         for _ in range(args.repeat):
             for which in ("bare", "ours"):
                 got = measure(which, path)
+                runs[which].append(got[1])
                 if which not in best or got[1] < best[which][1]:
                     best[which] = got
         for which, label in (
@@ -193,8 +199,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         ratio = (best["ours"][0] / best["ours"][1]) / (best["bare"][0] / best["bare"][1])
         cpu_ratio = (best["ours"][0] / best["ours"][3]) / (best["bare"][0] / best["bare"][3])
-        print(f"ratio read_events / bare = {ratio:.2f}x (target >= 0.50x)")
+        print(
+            f"ratio read_events / bare = {ratio:.2f}x (target >= 0.65x; best of {args.repeat} each)"
+        )
         print(f"rows per CPU-second, read_events / bare = {cpu_ratio:.2f}x")
+        print(
+            "  all runs: "
+            + "; ".join(
+                f"{w} " + ", ".join(f"{t:.2f}" for t in ts) + " s" for w, ts in runs.items()
+            )
+        )
         if args.ingest:
             whole, stream = measure("whole", path), measure("stream", path)
             for label, (n, sec, peak, _cpu) in (
