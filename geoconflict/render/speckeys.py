@@ -23,7 +23,7 @@ from geoconflict.vocab import STEPS
 #: The shipped event tables a spec may name as an input (``[[inputs]] dataset = ...``).
 EVENT_DATASETS: tuple[str, ...] = ("incidents", "strikes")
 
-#: One table of the reference: (heading, name, keys, intro).
+# One table of the reference: (heading, name, keys, intro).
 SpecTable = tuple[str, str, dict[str, Key], str]
 
 
@@ -166,8 +166,9 @@ SPEC_VIDEO: dict[str, Key] = _keys(
 def spec_tables(groups: Sequence[type[Any]]) -> tuple[SpecTable, ...]:
     """Every table of a spec, in the order of the reference: (heading, name, keys, intro).
 
-    ``groups`` are the option groups (each with its ``TABLE`` name and a docstring whose
-    first line, up to `` (``, introduces it), put between the inputs and the outputs.
+    ``groups`` are the option groups, put between the inputs and the outputs: each with
+    its ``TABLE`` name and a docstring whose first line, up to its first parenthesis,
+    introduces it.
 
     Examples
     --------
