@@ -5,10 +5,11 @@ and what files it becomes (HTML, PNG cards, a video). :func:`load_spec` reads an
 file; every problem is a :class:`~geoconflict.errors.SpecError` that names the
 file, the key and what was expected, and unknown keys get a did-you-mean.
 
-Every key is declared once, in :mod:`geoconflict.render.options`: the ``[time]``,
-``[filters]``, ``[layers]`` and ``[page]`` tables are ``make_map``'s option groups
+Every key is declared once: the ``[time]``, ``[filters]``, ``[layers]`` and
+``[page]`` tables are ``make_map``'s option groups (:mod:`geoconflict.render.options`)
 and are checked by them (the same message in a spec and in Python); the other
-keys' names, defaults and ranges come from its ``SPEC_*`` tables, and the checks
+keys' names, defaults and ranges come from the ``SPEC_*`` tables of
+:mod:`geoconflict.render.speckeys`, and the checks
 only a spec needs (paths, inputs, outputs, dates against each other) are here.
 The parser is written on top of :mod:`tomllib`; it imports nothing heavy, so
 loading specs is cheap.
