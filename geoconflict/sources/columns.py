@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geoconflict.errors import SourceFormatError
+
 #: Text read as a missing value in counts and ranges.
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"})
 
@@ -208,6 +210,16 @@ class Columns:
 
     def field(self, name: str) -> str:
         return str(self.by_lower.get(name, name))
+
+    def require(self, names: Iterable[str], what: str, path: object = None) -> None:
+        """Raise :class:`~geoconflict.errors.SourceFormatError` naming the missing ``names``."""
+        missing = [c for c in names if c not in self]
+        if missing:
+            raise SourceFormatError(f"{what} lacks columns {missing}", path=path)
+
+    def extras(self, names: Iterable[str]) -> dict[str, pd.Series]:
+        """The ``names`` the file has, as :func:`text_or_na` columns (in ``names`` order)."""
+        return {name: text_or_na(self.text(name)) for name in names if name in self}
 
 
 # An HXL hashtag with its attributes: "#geo+lat", "#affected+killed", "#date +year".
