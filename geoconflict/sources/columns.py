@@ -182,13 +182,21 @@ class Columns:
 
     ``name in cols`` and iteration use the lower-case names; ``cols[name]`` is the
     column's name as written in the file; :meth:`text` gives a column as text ("" when
-    the file has no such column) and :meth:`field` the name to report in the ledger.
+    the file has no such column) and :meth:`field` the name to report in the ledger;
+    :meth:`require` fails on missing columns; :meth:`extras` gives the extra columns a
+    format keeps after the contract ones.
 
     Examples
     --------
     >>> cols = Columns(pd.DataFrame({"\\ufeffEVENT_DATE": ["31/01/2017"]}))
     >>> "event_date" in cols, cols.field("event_date"), cols.text("notes").tolist()
     (True, '\\ufeffEVENT_DATE', [''])
+    >>> cols.extras(["country", "event_date"])["event_date"].tolist()
+    ['31/01/2017']
+    >>> cols.require(["event_date", "latitude"], "ACLED file")
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.SourceFormatError: ACLED file lacks columns ['latitude']
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
