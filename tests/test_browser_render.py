@@ -194,6 +194,8 @@ def test_hostile_text_runs_no_script_and_shows_as_text(
     assert p.js("window.geoconflict.openPopup('x2')")
     href = p.js("document.querySelector('.leaflet-popup-content .gc-p-source a').href")
     assert href == "https://airwars.org/civilian-casualties/ci550-march-17-2017/"
+    link = "document.querySelector('.leaflet-popup-content .gc-p-source a')"
+    assert p.js(f"[{link}.target, {link}.rel]") == ["_blank", "noopener noreferrer"]
     assert p.js("window.geoconflict.openPopup('x3')")
     assert p.js("document.querySelectorAll('.leaflet-popup-content a').length") == 0
     assert text(".gc-p-place .gc-v") == "q\"uote's `tick`"
@@ -665,6 +667,13 @@ def test_links_layer_draws_lines_and_filters_incidents(
 
     assert text(".gc-link-left-id").startswith("inc-2")
     assert text(".gc-link-left-place") == "al-Jadida"
+    assert text(".gc-link-left-casualties") == "2"  # min = max: one number
+    link = "document.querySelector('.leaflet-popup-content .gc-link-left-source a')"
+    assert p.js(f"[{link}.textContent, {link}.target, {link}.rel]") == [
+        "Airwars",
+        "_blank",
+        "noopener noreferrer",
+    ]
     assert text(".gc-link-right-id").startswith("str-2")
     assert text(".gc-link-right-place") == XSS_PLACE
     assert text(".gc-link-right-strikes") == "1"

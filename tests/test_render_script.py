@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -54,3 +55,18 @@ def test_same_files_same_bytes() -> None:
     page_script.cache_clear()
     assert page_script() == first
     assert first.startswith("/* geoconflict map page") and first.endswith("})();\n")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run dom.js")
+def test_count_range_shows_the_known_ends(tmp_path: Path) -> None:
+    # the one rule the popups and the events table show civilians killed by (dom.js)
+    probe = tmp_path / "probe.js"
+    cases = "[[13, 46], [7, 7], [-1, 7], [3, -1], [-1, -1], [0, 0]]"
+    probe.write_text(
+        "var GC = {};\n"
+        + (JS_DIR / "dom.js").read_text(encoding="utf-8")
+        + f"\nconsole.log(JSON.stringify({cases}.map((c) => countRange(c[0], c[1]))));\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(["node", str(probe)], check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout) == ["13–46", "7", "7", "3", "", "0"]

@@ -231,6 +231,15 @@ def build_incidents(
     where = places.set_index("place_id")
     zones = territory.set_index("zone_id")
     study = areas.set_index("area_id")
+    # placed_at "zone:<id>" / "area:<id>": the shapes, what the note calls one, its file
+    inside = {
+        "zone": (zones, "the zone", "(territory.geojson, schematic) with a {km:g} km radius"),
+        "area": (
+            study,
+            "the study area",
+            "(areas.geojson) with a {km:g} km radius that covers it",
+        ),
+    }
     rows, unlocated = [], []
     for record, r in enumerate(src.to_dict("records"), start=1):
         date, code, prec, note = r["date"], r["code"], r["location_precision_m"], r["note"]
@@ -238,19 +247,14 @@ def build_incidents(
         end = start + pd.offsets.MonthEnd(0) if len(date) == 7 else start
         lat, lon, at_town = r["lat"], r["lon"], False
         placed_at = str(r["placed_at"])
-        if pd.isna(lat) and placed_at.startswith("zone:"):
-            zone = zones.loc[placed_at.removeprefix("zone:")]
-            lat, lon, prec = zone_point(zone.geometry)
+        shapes, colon, shape_id = placed_at.partition(":")
+        if pd.isna(lat) and colon and shapes in inside:
+            table, what, source = inside[shapes]
+            shape = table.loc[shape_id]
+            lat, lon, prec = zone_point(shape.geometry)
             note = (
-                f"{note}. No coordinates in the source: placed inside the zone "
-                f"'{zone['name']}' (territory.geojson, schematic) with a {prec / 1000:g} km radius"
-            )
-        elif pd.isna(lat) and placed_at.startswith("area:"):
-            area = study.loc[placed_at.removeprefix("area:")]
-            lat, lon, prec = zone_point(area.geometry)
-            note = (
-                f"{note}. No coordinates in the source: placed inside the study area "
-                f"'{area['name']}' (areas.geojson) with a {prec / 1000:g} km radius that covers it"
+                f"{note}. No coordinates in the source: placed inside {what} "
+                f"'{shape['name']}' {source.format(km=prec / 1000)}"
             )
         elif pd.isna(lat) and pd.isna(where.at[placed_at, "lat"]):
             unlocated.append([record, "placed_at", placed_at, "place without a sourced coordinate"])

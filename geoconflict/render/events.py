@@ -67,6 +67,61 @@ def point_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
+def drawable(
+    day: np.ndarray, lon: np.ndarray, lat: np.ndarray, start: Any = None, end: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which rows a layer can draw: a day, a point on the globe, within ``start`` … ``end``.
+
+    Returns
+    -------
+    (no day, no valid point, kept) : three boolean arrays
+
+    Examples
+    --------
+    >>> bad_day, bad_loc, keep = drawable(
+    ...     np.array([1.0, np.nan, 5.0, 9.0]), np.array([43.1, 43.1, 200.0, 43.1]),
+    ...     np.array([36.3, 36.3, 36.3, 36.3]), end="1970-01-08")
+    >>> bad_day.tolist(), bad_loc.tolist(), keep.tolist()
+    ([False, True, False, False], [False, False, True, False], [True, False, False, False])
+    """
+    bad_day = np.isnan(day)
+    bad_loc = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    keep = ~bad_day & ~bad_loc
+    if start is not None:
+        keep &= day >= to_days([start])[0]
+    if end is not None:
+        keep &= day <= to_days([end])[0]
+    return bad_day, bad_loc, keep
+
+
+def skipped_rows(ids: np.ndarray, bad_day: np.ndarray, bad_loc: np.ndarray) -> pd.DataFrame:
+    """The rejects-ledger rows (``row`` 1-based) of the rows with no day, then no point.
+
+    Examples
+    --------
+    >>> skipped_rows(np.array(["a", "b"], dtype=object), np.array([False, True]),
+    ...     np.array([True, False]))[["row", "field", "value"]].values.tolist()
+    [[2, 'date_start', 'b'], [1, 'geometry', 'a']]
+    """
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "row": np.flatnonzero(mask) + 1,
+                    "field": field,
+                    "value": ids[mask],
+                    "reason": reason,
+                }
+            )
+            for mask, field, reason in (
+                (bad_day, "date_start", "no date_start: cannot place on the time slider"),
+                (bad_loc, "geometry", "no valid point location: cannot draw"),
+            )
+        ],
+        ignore_index=True,
+    )[list(REJECT_COLUMNS)]
+
+
 def date_order(days: np.ndarray) -> np.ndarray:
     """The stable sort order of whole day numbers (a radix sort when they span < 65,536 days).
 
@@ -116,35 +171,9 @@ def encode_events(
     day = to_days(events["date_start"]) if "date_start" in events else np.full(n_all, np.nan)
     geoms = np.asarray(events.geometry.values) if n_all else np.array([], dtype=object)
     lon, lat = point_xy(geoms)
-    bad_day = np.isnan(day)
-    bad_loc = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    bad_day, bad_loc, keep = drawable(day, lon, lat, start, end)
     ids = events["event_id"] if "event_id" in events else pd.Series(np.arange(n_all)).astype(str)
-    skipped = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "row": np.flatnonzero(bad_day) + 1,
-                    "field": "date_start",
-                    "value": ids.to_numpy(dtype=object)[bad_day],
-                    "reason": "no date_start: cannot place on the time slider",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "row": np.flatnonzero(bad_loc) + 1,
-                    "field": "geometry",
-                    "value": ids.to_numpy(dtype=object)[bad_loc],
-                    "reason": "no valid point location: cannot draw",
-                }
-            ),
-        ],
-        ignore_index=True,
-    )[list(REJECT_COLUMNS)]
-    keep = ~bad_day & ~bad_loc
-    if start is not None:
-        keep &= day >= to_days([start])[0]
-    if end is not None:
-        keep &= day <= to_days([end])[0]
+    skipped = skipped_rows(ids.to_numpy(dtype=object), bad_day, bad_loc)
     idx = np.flatnonzero(keep)
     order = idx[date_order(day[idx])]
     d = day[order].astype("int64")

@@ -33,11 +33,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
-from geoconflict.events import REJECT_COLUMNS, strike_counts
+from geoconflict.events import strike_counts
 from geoconflict.render.encode import pack_ints, pack_text
-from geoconflict.render.events import to_days
+from geoconflict.render.events import drawable, point_xy, skipped_rows, to_days
 from geoconflict.render.page import DataLayer
 
 #: The layer's name (layer control, legend) when it draws the shipped strike table.
@@ -52,13 +51,7 @@ def _points(strikes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     geo = strikes.geometry
     if geo.crs is not None and not geo.crs.equals("EPSG:4326"):
         geo = geo.to_crs("EPSG:4326")
-    geoms = np.asarray(geo.to_numpy(), dtype=object)
-    if len(geoms):
-        not_point = ~shapely.is_missing(geoms) & (
-            shapely.get_type_id(geoms) != shapely.GeometryType.POINT
-        )
-        geoms = np.where(not_point, shapely.centroid(geoms), geoms)
-    return shapely.get_x(geoms), shapely.get_y(geoms)
+    return point_xy(np.asarray(geo.to_numpy(), dtype=object))
 
 
 def strike_cells(
@@ -100,35 +93,13 @@ def strike_cells(
     n = len(strikes)
     day = to_days(strikes["date_start"]) if "date_start" in strikes else np.full(n, np.nan)
     lon, lat = _points(strikes) if n else (np.array([]), np.array([]))
-    bad_day = np.isnan(day)
-    bad_loc = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    bad_day, bad_loc, keep = drawable(day, lon, lat, start, end)
     ids = (
         strikes["event_id"].to_numpy(dtype=object)
         if "event_id" in strikes
         else np.arange(1, n + 1).astype(str).astype(object)
     )
-    skipped = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "row": np.flatnonzero(mask) + 1,
-                    "field": field,
-                    "value": ids[mask],
-                    "reason": reason,
-                }
-            )
-            for mask, field, reason in (
-                (bad_day, "date_start", "no date_start: cannot place on the time slider"),
-                (bad_loc & ~bad_day, "geometry", "no valid point location: cannot draw"),
-            )
-        ],
-        ignore_index=True,
-    )[list(REJECT_COLUMNS)]
-    keep = ~bad_day & ~bad_loc
-    if start is not None:
-        keep &= day >= to_days([start])[0]
-    if end is not None:
-        keep &= day <= to_days([end])[0]
+    skipped = skipped_rows(ids, bad_day, bad_loc & ~bad_day)
     # Every line is a strike row: one with no stated count is a line, not strikes.
     count, uncounted = strike_counts(strikes)
     names = strikes["place"] if "place" in strikes else pd.Series([None] * n, dtype=object)

@@ -15,16 +15,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoconflict.errors import SourceFormatError
 from geoconflict.sources.columns import (
     Columns,
     blank,
     frame_from,
     lookup,
-    text_or_na,
     text_or_none,
 )
-from geoconflict.sources.coordinates import locate_latlon
+from geoconflict.sources.coordinates import locate_latlon, precision_m
 from geoconflict.sources.datetimes import DayFirst, parse_dates
 from geoconflict.sources.numbers import parse_count
 from geoconflict.sources.rejects import Problems
@@ -69,9 +67,7 @@ def convert(
     """
     lower = Columns(frame)
     col, field = lower.text, lower.field
-    missing = [c for c in REQUIRED if c not in lower]
-    if missing:
-        raise SourceFormatError(f"ACLED file lacks columns {missing}", path=path)
+    lower.require(REQUIRED, "ACLED file", path)
     out: dict[str, Any] = {}
     if "event_id_cnty" in lower:
         out["event_id"] = text_or_none(col("event_id_cnty"))
@@ -106,19 +102,20 @@ def convert(
     else:
         out["date_precision"] = "day"
 
-    lat, lon = locate_latlon(
+    out["lat"], out["lon"] = locate_latlon(
         col("latitude"), col("longitude"), problems, field("latitude"), field("longitude")
     )
-    out["lat"] = lat
-    out["lon"] = lon
-    if "geo_precision" in lower:
-        gp = col("geo_precision")
-        metres = lookup(gp, GEO_PRECISION_M, np.nan).astype("float64")
-        bad = np.isnan(metres) & ~blank(gp)
-        problems.add(bad, field("geo_precision"), gp, "geo_precision not 1, 2 or 3")
-        out["location_precision_m"] = metres
-    else:
-        out["location_precision_m"] = np.nan
+    out["location_precision_m"] = (
+        precision_m(
+            col("geo_precision"),
+            GEO_PRECISION_M,
+            problems,
+            field("geo_precision"),
+            "geo_precision not 1, 2 or 3",
+        )
+        if "geo_precision" in lower
+        else np.nan
+    )
     out["place"] = text_or_none(col("location"))
     out["actor"] = text_or_none(col("actor1"))
     out["target"] = text_or_none(col("actor2"))
@@ -127,9 +124,7 @@ def convert(
     out["fatalities"] = fat
     out["source"] = text_or_none(col("source"))
     out["notes"] = text_or_none(col("notes"))
-    for name in EXTRA:
-        if name in lower:
-            out[name] = text_or_na(col(name))
+    out.update(lower.extras(EXTRA))
     return frame_from(out, frame.index)
 
 

@@ -28,8 +28,8 @@ from geoconflict.sources.columns import (
     text_or_na,
     text_or_none,
 )
-from geoconflict.sources.coordinates import locate_latlon, locate_mgrs
-from geoconflict.sources.datetimes import DayFirst, parse_date_columns
+from geoconflict.sources.coordinates import locate_latlon, locate_mgrs, precision_m
+from geoconflict.sources.datetimes import DayFirst, end_dates, parse_date_columns
 from geoconflict.sources.numbers import parse_range
 from geoconflict.sources.rejects import Problems
 from geoconflict.vocab import GRADINGS
@@ -109,12 +109,7 @@ def convert(
     problems.add_reasons(why, field("date"), col("date"))
     out["date_start"] = start
     if has_end:
-        end, why_end = dates[1]
-        why_end = np.where(why_end == "missing date", "", why_end)
-        problems.add_reasons(why_end, field("date_end"), col("date_end"))
-        before = ~pd.isna(end) & ~pd.isna(start) & (end < start)
-        problems.add(before, field("date_end"), col("date_end"), "date_end before date_start")
-        out["date_end"] = np.where(pd.isna(end), start, end)
+        out["date_end"] = end_dates(start, dates[1], problems, field("date_end"), col("date_end"))
     else:
         out["date_end"] = start
     out["date_precision"] = "day"
@@ -149,12 +144,13 @@ def convert(
     out["lon"] = np.where(use_grid, glon, lon)
     out["mgrs"] = canonical
     acc_text = col("geolocation_accuracy_slug")
-    acc = lookup(acc_text, ACCURACY_M, np.nan).astype("float64")
-    problems.add(
-        np.isnan(acc) & ~blank(acc_text) & has_ll,
-        field("geolocation_accuracy_slug"),
+    acc = precision_m(
         acc_text,
+        ACCURACY_M,
+        problems,
+        field("geolocation_accuracy_slug"),
         "unknown geolocation accuracy",
+        check_rows=has_ll,
     )
     out["location_precision_m"] = np.where(use_grid, gprec, acc)
     out["geolocation_accuracy"] = text_or_none(acc_text)

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geoconflict.errors import SourceFormatError
+
 #: Text read as a missing value in counts and ranges.
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"})
 
@@ -180,13 +182,21 @@ class Columns:
 
     ``name in cols`` and iteration use the lower-case names; ``cols[name]`` is the
     column's name as written in the file; :meth:`text` gives a column as text ("" when
-    the file has no such column) and :meth:`field` the name to report in the ledger.
+    the file has no such column) and :meth:`field` the name to report in the ledger;
+    :meth:`require` fails on missing columns; :meth:`extras` gives the extra columns a
+    format keeps after the contract ones.
 
     Examples
     --------
     >>> cols = Columns(pd.DataFrame({"\\ufeffEVENT_DATE": ["31/01/2017"]}))
     >>> "event_date" in cols, cols.field("event_date"), cols.text("notes").tolist()
     (True, '\\ufeffEVENT_DATE', [''])
+    >>> cols.extras(["country", "event_date"])["event_date"].tolist()
+    ['31/01/2017']
+    >>> cols.require(["event_date", "latitude"], "ACLED file")
+    Traceback (most recent call last):
+    ...
+    geoconflict.errors.SourceFormatError: ACLED file lacks columns ['latitude']
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
@@ -208,6 +218,16 @@ class Columns:
 
     def field(self, name: str) -> str:
         return str(self.by_lower.get(name, name))
+
+    def require(self, names: Iterable[str], what: str, path: object = None) -> None:
+        """Raise :class:`~geoconflict.errors.SourceFormatError` naming the missing ``names``."""
+        missing = [c for c in names if c not in self]
+        if missing:
+            raise SourceFormatError(f"{what} lacks columns {missing}", path=path)
+
+    def extras(self, names: Iterable[str]) -> dict[str, pd.Series]:
+        """The ``names`` the file has, as :func:`text_or_na` columns (in ``names`` order)."""
+        return {name: text_or_na(self.text(name)) for name in names if name in self}
 
 
 # An HXL hashtag with its attributes: "#geo+lat", "#affected+killed", "#date +year".

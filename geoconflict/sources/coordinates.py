@@ -3,6 +3,7 @@
 :func:`parse_degrees` reads one coordinate per value ("36.34", "36°20'24\"N",
 "N 36 20 24"); :func:`split_pair` splits "lat, lon" text; :func:`locate_latlon`
 checks a latitude and a longitude column into a :class:`~.rejects.Problems`;
+:func:`precision_m` maps a format's location precision codes to metres;
 :func:`locate_mgrs` locates rows at the centre of their MGRS grid cell.
 Degrees-minutes-seconds text is understood by neither pyproj nor pandas, so it is
 parsed here, vectorised.
@@ -11,11 +12,12 @@ parsed here, vectorised.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from geoconflict.sources.columns import as_text, blank
+from geoconflict.sources.columns import as_text, blank, lookup
 from geoconflict.sources.rejects import Problems
 
 _DMS = re.compile(
@@ -208,6 +210,36 @@ def locate_latlon(
     zero = mask & (lat == 0) & (lon == 0)
     problems.add(zero, lat_field, as_text(lat_text) + ", " + as_text(lon_text), "coordinates 0, 0")
     return lat, lon
+
+
+def precision_m(
+    codes: pd.Series,
+    table: Mapping[str, float],
+    problems: Problems,
+    field: str,
+    reason: str,
+    *,
+    check_rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """A location precision code column as a radius in metres, through ``table``.
+
+    A blank code is NaN (no precision stated), an unknown one NaN and a reject
+    (``reason``) — only in ``check_rows`` (a boolean mask) when given.
+
+    Examples
+    --------
+    >>> p = Problems(np.arange(1, 4))
+    >>> precision_m(pd.Series(["1", "", "9"]), {"1": 2000.0}, p, "geo_precision", "not 1").tolist()
+    [2000.0, nan, nan]
+    >>> p.frame()[["row", "reason"]].values.tolist()
+    [[3, 'not 1']]
+    """
+    metres = lookup(codes, table, np.nan).astype("float64")
+    bad = np.isnan(metres) & ~blank(codes)
+    if check_rows is not None:
+        bad &= np.asarray(check_rows, dtype=bool)
+    problems.add(bad, field, codes, reason)
+    return metres
 
 
 def locate_mgrs(

@@ -1,11 +1,12 @@
 """Dates as files write them: ISO, month names in words, and numeric dates in either order.
 
 :func:`parse_dates` (one column) and :func:`parse_date_columns` (a file's start and
-end dates, which share one day/month order) parse each distinct string once and
-give a reason per bad value: "missing date", "impossible date" (right shape, no
-such day), "ambiguous date (day/month order)", "date out of range (1677-2262)" or
-"unrecognised date". A file checked in chunks learns the order each chunk showed
-through :func:`date_orders` and :func:`combine_orders`.
+end dates, which share one day/month order; :func:`end_dates` checks the end ones)
+parse each distinct string once and give a reason per bad value: "missing date",
+"impossible date" (right shape, no such day), "ambiguous date (day/month order)",
+"date out of range (1677-2262)" or "unrecognised date". A file checked in chunks
+learns the order each chunk showed through :func:`date_orders` and
+:func:`combine_orders`.
 
 Written by hand because no library does it: pandas parses one date format per call.
 Aware dates become naive UTC (:func:`geoconflict.dates.to_naive_utc`).
@@ -24,6 +25,7 @@ import pandas as pd
 
 from geoconflict.dates import parse_utc
 from geoconflict.sources.columns import as_text
+from geoconflict.sources.rejects import Problems
 
 #: Numeric date forms tried in order: ISO ("2017-01-31"), then (after month-name dates, see
 #: :data:`MONTH_NAME_DATE`) "31-Jan-17" and ISO 8601 with a time. Numeric dates with
@@ -223,6 +225,36 @@ def parse_date_columns(
         start += len(t)
         out.append((values[c], reason[c]) if len(c) else (values[:0], reason[:0]))
     return out
+
+
+def end_dates(
+    start: np.ndarray,
+    end: tuple[np.ndarray, np.ndarray],
+    problems: Problems,
+    field: str,
+    text: pd.Series,
+) -> np.ndarray:
+    """An end date column against its start: missing takes the start, earlier is a reject.
+
+    ``end`` is the end column's ``(dates, reasons)`` from :func:`parse_date_columns`
+    and ``text`` its text; a missing end date is no reject (the event ends the day
+    it starts).
+
+    Examples
+    --------
+    >>> p = Problems(np.arange(1, 4))
+    >>> text = pd.Series(["2017-03-02", "", "2017-02-01"])
+    >>> (start, _), end = parse_date_columns(pd.Series(["2017-03-01"] * 3), text)
+    >>> [str(d)[:10] for d in end_dates(start, end, p, "date_end", text)]
+    ['2017-03-02', '2017-03-01', '2017-02-01']
+    >>> p.frame()[["row", "reason"]].values.tolist()
+    [[3, 'date_end before date_start']]
+    """
+    values, why = end
+    problems.add_reasons(np.where(why == "missing date", "", why), field, text)
+    before = ~pd.isna(values) & ~pd.isna(start) & (values < start)
+    problems.add(before, field, text, "date_end before date_start")
+    return np.where(pd.isna(values), start, values)
 
 
 def _to_datetime(text: pd.Series, fmt: str) -> tuple[pd.Series, np.ndarray]:

@@ -14,17 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoconflict.errors import SourceFormatError
 from geoconflict.sources.columns import (
     Columns,
     blank,
     frame_from,
     lookup,
-    text_or_na,
     text_or_none,
 )
-from geoconflict.sources.coordinates import locate_latlon
-from geoconflict.sources.datetimes import DayFirst, parse_date_columns
+from geoconflict.sources.coordinates import locate_latlon, precision_m
+from geoconflict.sources.datetimes import DayFirst, end_dates, parse_date_columns
 from geoconflict.sources.numbers import parse_count
 from geoconflict.sources.rejects import Problems
 
@@ -71,9 +69,7 @@ def convert(
     """
     lower = Columns(frame)
     col, field = lower.text, lower.field
-    missing = [c for c in REQUIRED if c not in lower]
-    if missing:
-        raise SourceFormatError(f"UCDP GED file lacks columns {missing}", path=path)
+    lower.require(REQUIRED, "UCDP GED file", path)
     out: dict[str, Any] = {}
     ids = col("id").str.strip()
     out["event_id"] = np.where(blank(ids), None, ("ucdp-" + ids).to_numpy(dtype=object))
@@ -82,16 +78,10 @@ def convert(
     out["kind"] = np.where(
         tov == "3", "civcas", np.where(tov.isin(["1", "2"]), "ground", "other")
     ).astype(object)
-    (start, why), (end, why_end) = parse_date_columns(
-        col("date_start"), col("date_end"), dayfirst=dayfirst
-    )
+    (start, why), end = parse_date_columns(col("date_start"), col("date_end"), dayfirst=dayfirst)
     problems.add_reasons(why, field("date_start"), col("date_start"))
-    why_end = np.where(why_end == "missing date", "", why_end)
-    problems.add_reasons(why_end, field("date_end"), col("date_end"))
-    before = ~pd.isna(end) & ~pd.isna(start) & (end < start)
-    problems.add(before, field("date_end"), col("date_end"), "date_end before date_start")
     out["date_start"] = start
-    out["date_end"] = np.where(pd.isna(end), start, end)
+    out["date_end"] = end_dates(start, end, problems, field("date_end"), col("date_end"))
     if "date_prec" in lower:
         dp = col("date_prec")
         prec = lookup(dp, DATE_PREC)
@@ -99,15 +89,12 @@ def convert(
         out["date_precision"] = prec
     else:
         out["date_precision"] = "day"
-    lat, lon = locate_latlon(
+    out["lat"], out["lon"] = locate_latlon(
         col("latitude"), col("longitude"), problems, field("latitude"), field("longitude")
     )
-    out["lat"] = lat
-    out["lon"] = lon
-    wp = col("where_prec")
-    metres = lookup(wp, WHERE_PREC_M, np.nan).astype("float64")
-    problems.add(np.isnan(metres) & ~blank(wp), field("where_prec"), wp, "where_prec not 1 … 7")
-    out["location_precision_m"] = metres
+    out["location_precision_m"] = precision_m(
+        col("where_prec"), WHERE_PREC_M, problems, field("where_prec"), "where_prec not 1 … 7"
+    )
     out["place"] = text_or_none(col("where_coordinates"))
     out["actor"] = text_or_none(col("side_a"))
     out["target"] = text_or_none(col("side_b"))
@@ -123,7 +110,5 @@ def convert(
     out["civilians_killed_max"] = out["civilians_killed_min"]
     out["source"] = text_or_none(col("source_article"))
     out["notes"] = text_or_none(col("where_description"))
-    for name in EXTRA:
-        if name in lower:
-            out[name] = text_or_na(col(name))
+    out.update(lower.extras(EXTRA))
     return frame_from(out, frame.index)

@@ -1,4 +1,5 @@
-/* dom.js: DOM helpers: binary search, elements with text (never HTML), safe link targets. */
+/* dom.js: DOM helpers: binary search, elements with text (never HTML), safe link targets,
+   links out of the page, popup lines and count ranges. */
 /* first index with a[i] >= x (a sorted) */
 function lowerBound(a, x) {
   var lo = 0;
@@ -29,3 +30,26 @@ function safeHref(url) {
   }
 }
 GC.safeHref = safeHref;
+
+/* a link out of the page to href (a safeHref): opens a new tab, no opener, no referrer */
+function linkOut(cls, text, href, parent) {
+  var a = el("a", cls, text, parent);
+  a.href = href;
+  a.target = "_blank";
+  a.rel = "noopener noreferrer";
+  return a;
+}
+
+/* one popup line in box: "label: value" (the value alone without a label) */
+function popupRow(box, cls, label, value) {
+  var r = el("div", "gc-p " + cls, null, box);
+  if (label) el("span", "gc-l", label + ": ", r);
+  el("span", "gc-v", value, r);
+  return r;
+}
+
+/* a count range as the page shows it (a negative end is unknown): "13–46", "13", or "" */
+function countRange(lo, hi) {
+  if (lo >= 0 && hi >= 0 && lo !== hi) return lo + "–" + hi;
+  return lo >= 0 ? String(lo) : hi >= 0 ? String(hi) : "";
+}

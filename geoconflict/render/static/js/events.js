@@ -492,12 +492,7 @@ var EventsLayer = L.Layer.extend({
   popupContent: function (i) {
     var t = this.text;
     var box = el("div", "gc-popup");
-    function row(cls, label, value) {
-      var r = el("div", "gc-p " + cls, null, box);
-      if (label) el("span", "gc-l", label + ": ", r);
-      el("span", "gc-v", value, r);
-      return r;
-    }
+    var row = popupRow.bind(null, box);
     var day = this.day[i];
     var dateText = GC.readerDay(day);
     if (this.span[i] > 0) dateText += " – " + GC.readerDay(day + this.span[i]);
@@ -513,10 +508,7 @@ var EventsLayer = L.Layer.extend({
     if (pm) row("gc-p-precision", "Location within", pm + " m");
     var lo = this.cmin[i];
     var hi = this.cmax[i];
-    if (lo >= 0 || hi >= 0) {
-      var range = lo >= 0 && hi >= 0 && lo !== hi ? lo + "–" + hi : String(lo >= 0 ? lo : hi);
-      row("gc-p-casualties", "Civilians killed", range);
-    }
+    if (lo >= 0 || hi >= 0) row("gc-p-casualties", "Civilians killed", countRange(lo, hi));
     var actor = t.actor(i);
     if (actor !== null) row("gc-p-actor", "Actor", actor);
     var source = t.source(i);
@@ -526,12 +518,8 @@ var EventsLayer = L.Layer.extend({
       var r = el("div", "gc-p gc-p-source", null, box);
       el("span", "gc-l", "Source: ", r);
       var label = source !== null ? source : url;
-      if (href) {
-        var a = el("a", "gc-v", label, r);
-        a.href = href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-      } else {
+      if (href) linkOut("gc-v", label, href, r);
+      else {
         el("span", "gc-v", label, r);
         if (url !== null && source !== null) el("span", "gc-p-url", " " + url, r);
       }

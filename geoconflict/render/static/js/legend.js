@@ -149,7 +149,7 @@ function openTable(page) {
     el("td", null, ev.gradings[ev.grading[i]], row);
     var lo = ev.cmin[i];
     var hi = ev.cmax[i];
-    el("td", null, lo >= 0 && hi >= 0 && lo !== hi ? lo + "–" + hi : lo >= 0 ? lo : hi >= 0 ? hi : "", row);
+    el("td", null, countRange(lo, hi), row);
     el("td", null, t.source(i) || "", row);
   });
   function shut() {

@@ -18,12 +18,7 @@ function linkedPoints(p) {
 
 function linkPopup(left, right, i, j, metres, days) {
   var box = el("div", "gc-popup gc-link-popup");
-  function row(cls, label, value) {
-    var r = el("div", "gc-p " + cls, null, box);
-    if (label) el("span", "gc-l", label + ": ", r);
-    el("span", "gc-v", value, r);
-    return r;
-  }
+  var row = popupRow.bind(null, box);
   function dates(pts, k) {
     var d = GC.fmtDay(pts.day[k]);
     return pts.span[k] > 0 ? d + " – " + GC.fmtDay(pts.day[k] + pts.span[k]) : d;
@@ -40,19 +35,15 @@ function linkPopup(left, right, i, j, metres, days) {
       var r = el("div", "gc-p " + cls + "-source", null, box);
       el("span", "gc-l", "Source: ", r);
       var label = source !== null ? source : href;
-      if (href) {
-        var a = el("a", "gc-v", label, r);
-        a.href = href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-      } else el("span", "gc-v", label, r);
+      if (href) linkOut("gc-v", label, href, r);
+      else el("span", "gc-v", label, r);
     }
   }
   side("Incident", "gc-link-left", left, i);
   var lo = left.cmin[i];
   var hi = left.cmax[i];
   if (lo >= 0 || hi >= 0)
-    row("gc-link-left-casualties", "Civilians killed", lo >= 0 && hi >= 0 && lo !== hi ? lo + "–" + hi : String(lo >= 0 ? lo : hi));
+    row("gc-link-left-casualties", "Civilians killed", countRange(lo, hi));
   side("Declared strike", "gc-link-right", right, j);
   if (right.strikes[j] >= 0) row("gc-link-right-strikes", "Strikes", String(right.strikes[j]));
   el("div", "gc-link-head", "Link", box);
