@@ -94,14 +94,32 @@ def drawable(
     return bad_day, bad_loc, keep
 
 
-def skipped_rows(ids: np.ndarray, bad_day: np.ndarray, bad_loc: np.ndarray) -> pd.DataFrame:
-    """The rejects-ledger rows (``row`` 1-based) of the rows with no day, then no point.
+def row_ids(frame: pd.DataFrame) -> pd.Series:
+    """Each row's ``event_id``, or its 1-based row number when the table has none.
 
     Examples
     --------
-    >>> skipped_rows(np.array(["a", "b"], dtype=object), np.array([False, True]),
-    ...     np.array([True, False]))[["row", "field", "value"]].values.tolist()
-    [[2, 'date_start', 'b'], [1, 'geometry', 'a']]
+    >>> row_ids(pd.DataFrame({"event_id": ["a", "b"]})).tolist()
+    ['a', 'b']
+    >>> row_ids(pd.DataFrame({"x": [5, 6]})).tolist()
+    ['1', '2']
+    """
+    if "event_id" in frame:
+        return frame["event_id"]
+    return pd.Series(np.arange(1, len(frame) + 1).astype(str), dtype=object)
+
+
+def skipped_rows(ids: pd.Series, bad_day: np.ndarray, bad_loc: np.ndarray) -> pd.DataFrame:
+    """The rejects-ledger rows (``row`` 1-based) of the rows with no day, then no point.
+
+    ``ids`` are the rows' :func:`row_ids`. A row with neither is listed twice, once
+    per field, as the readers' ledgers list each bad field.
+
+    Examples
+    --------
+    >>> skipped_rows(pd.Series(["a", "b"]), np.array([False, True]),
+    ...     np.array([True, True]))[["row", "field", "value"]].values.tolist()
+    [[2, 'date_start', 'b'], [1, 'geometry', 'a'], [2, 'geometry', 'b']]
     """
     return pd.concat(
         [
@@ -109,7 +127,7 @@ def skipped_rows(ids: np.ndarray, bad_day: np.ndarray, bad_loc: np.ndarray) -> p
                 {
                     "row": np.flatnonzero(mask) + 1,
                     "field": field,
-                    "value": ids[mask],
+                    "value": ids[mask].to_numpy(dtype=object),
                     "reason": reason,
                 }
             )
@@ -172,8 +190,8 @@ def encode_events(
     geoms = np.asarray(events.geometry.values) if n_all else np.array([], dtype=object)
     lon, lat = point_xy(geoms)
     bad_day, bad_loc, keep = drawable(day, lon, lat, start, end)
-    ids = events["event_id"] if "event_id" in events else pd.Series(np.arange(n_all)).astype(str)
-    skipped = skipped_rows(ids.to_numpy(dtype=object), bad_day, bad_loc)
+    ids = row_ids(events)
+    skipped = skipped_rows(ids, bad_day, bad_loc)
     idx = np.flatnonzero(keep)
     order = idx[date_order(day[idx])]
     d = day[order].astype("int64")

@@ -36,7 +36,7 @@ import pandas as pd
 
 from geoconflict.events import strike_counts
 from geoconflict.render.encode import pack_ints, pack_text
-from geoconflict.render.events import drawable, point_xy, skipped_rows, to_days
+from geoconflict.render.events import drawable, point_xy, row_ids, skipped_rows, to_days
 from geoconflict.render.page import DataLayer
 
 #: The layer's name (layer control, legend) when it draws the shipped strike table.
@@ -94,12 +94,7 @@ def strike_cells(
     day = to_days(strikes["date_start"]) if "date_start" in strikes else np.full(n, np.nan)
     lon, lat = _points(strikes) if n else (np.array([]), np.array([]))
     bad_day, bad_loc, keep = drawable(day, lon, lat, start, end)
-    ids = (
-        strikes["event_id"].to_numpy(dtype=object)
-        if "event_id" in strikes
-        else np.arange(1, n + 1).astype(str).astype(object)
-    )
-    skipped = skipped_rows(ids, bad_day, bad_loc & ~bad_day)
+    skipped = skipped_rows(row_ids(strikes), bad_day, bad_loc)
     # Every line is a strike row: one with no stated count is a line, not strikes.
     count, uncounted = strike_counts(strikes)
     names = strikes["place"] if "place" in strikes else pd.Series([None] * n, dtype=object)

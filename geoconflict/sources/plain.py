@@ -22,7 +22,7 @@ from geoconflict.errors import SourceFormatError
 from geoconflict.events import EVENT_DTYPES
 from geoconflict.sources.columns import as_text, blank, frame_from, text_or_none
 from geoconflict.sources.coordinates import locate_latlon, locate_mgrs, split_pair
-from geoconflict.sources.datetimes import DayFirst, parse_date_columns
+from geoconflict.sources.datetimes import DayFirst, end_dates, parse_date_columns
 from geoconflict.sources.numbers import parse_count, parse_range
 from geoconflict.sources.rejects import Problems
 from geoconflict.vocab import GRADINGS, KINDS
@@ -193,13 +193,7 @@ def convert(
     problems.add_reasons(why, cols["date_start"], col("date_start"))
     out["date_start"] = start
     if has_end:
-        end_text = col("date_end")
-        end, why = dates[1]
-        why = np.where(why == "missing date", "", why)
-        problems.add_reasons(why, cols["date_end"], end_text)
-        before = ~pd.isna(end) & ~pd.isna(start) & (end < start)
-        problems.add(before, cols["date_end"], end_text, "date_end before date_start")
-        out["date_end"] = np.where(pd.isna(end), start, end)
+        out["date_end"] = end_dates(start, dates[1], problems, cols["date_end"], col("date_end"))
     else:
         out["date_end"] = start
     out["date_precision"] = "day"

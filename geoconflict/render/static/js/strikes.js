@@ -38,9 +38,7 @@ FACTORIES.strikes = function (data, page) {
     var box = el("div", "gc-popup gc-strike-popup");
     el("div", "gc-link-head", name(p) === null ? "Declared strikes" : name(p), box);
     function row(cls, label, value) {
-      var r = el("div", "gc-p " + cls, null, box);
-      el("span", "gc-l", label + ": ", r);
-      el("span", "gc-v", value, r);
+      popupRow(box, cls, label, value);
     }
     var w = now[p];
     var from = group.from === -Infinity ? "the start" : GC.fmtDay(group.from);
