@@ -679,6 +679,22 @@ def test_links_layer_draws_lines_and_filters_incidents(
     assert text(".gc-link-right-strikes") == "1"
     assert text(".gc-link-days") == "1"
     assert text(".gc-link-distance") == f"{round(pairs['distance_m'].iloc[1])} m"
+    # a source whose URL is not a safe link: both as text, as in the events popup
+    p.js("() => { GC.pages[0].map.closePopup(); }")
+    p.page.wait_for_selector(".leaflet-popup-content", state="detached")
+    box = p.js(
+        "(() => { const r = document.querySelectorAll('path.gc-link-line')[0]"
+        ".getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+    )
+    p.page.mouse.click(box["x"], box["y"])
+    p.page.wait_for_selector(".leaflet-popup-content .gc-link-left-id")
+    assert text(".gc-link-left-id").startswith("inc-1")
+    source = "document.querySelector('.leaflet-popup-content .gc-link-left-source')"
+    assert p.js(f"{source}.querySelectorAll('a').length") == 0
+    assert text(".gc-link-left-source") == XSS_SOURCE
+    assert p.js(f"{source}.querySelector('.gc-p-url').textContent") == (
+        " javascript:window.pwned=1"
+    )
     assert p.js("document.querySelectorAll('img[src=x]').length") == 0
     assert p.js("typeof window.pwned") == "undefined"
     p.check_clean()

@@ -40,6 +40,22 @@ function linkOut(cls, text, href, parent) {
   return a;
 }
 
+/* a popup's "Source:" line in box: the source linked to its URL when that is a safe
+   link; else both as text (the URL alone when there is no source name); none without either */
+function sourceRow(box, cls, source, url) {
+  if (source === null && url === null) return null;
+  var href = safeHref(url);
+  var r = el("div", "gc-p " + cls, null, box);
+  el("span", "gc-l", "Source: ", r);
+  var label = source !== null ? source : url;
+  if (href) linkOut("gc-v", label, href, r);
+  else {
+    el("span", "gc-v", label, r);
+    if (url !== null && source !== null) el("span", "gc-p-url", " " + url, r);
+  }
+  return r;
+}
+
 /* one popup line in box: "label: value" (the value alone without a label) */
 function popupRow(box, cls, label, value) {
   var r = el("div", "gc-p " + cls, null, box);

@@ -511,19 +511,7 @@ var EventsLayer = L.Layer.extend({
     if (lo >= 0 || hi >= 0) row("gc-p-casualties", "Civilians killed", countRange(lo, hi));
     var actor = t.actor(i);
     if (actor !== null) row("gc-p-actor", "Actor", actor);
-    var source = t.source(i);
-    var url = t.source_url(i);
-    var href = safeHref(url);
-    if (source !== null || url !== null) {
-      var r = el("div", "gc-p gc-p-source", null, box);
-      el("span", "gc-l", "Source: ", r);
-      var label = source !== null ? source : url;
-      if (href) linkOut("gc-v", label, href, r);
-      else {
-        el("span", "gc-v", label, r);
-        if (url !== null && source !== null) el("span", "gc-p-url", " " + url, r);
-      }
-    }
+    sourceRow(box, "gc-p-source", t.source(i), t.source_url(i));
     var notes = t.notes(i);
     if (notes !== null) {
       var nr = row("gc-p-notes", null, "");

@@ -29,15 +29,7 @@ function linkPopup(left, right, i, j, metres, days) {
     row(cls + "-date", "Date", dates(pts, k));
     var place = pts.text.place(k);
     if (place !== null) row(cls + "-place", "Place", place);
-    var source = pts.text.source(k);
-    var href = safeHref(pts.text.source_url(k));
-    if (source !== null || href) {
-      var r = el("div", "gc-p " + cls + "-source", null, box);
-      el("span", "gc-l", "Source: ", r);
-      var label = source !== null ? source : href;
-      if (href) linkOut("gc-v", label, href, r);
-      else el("span", "gc-v", label, r);
-    }
+    sourceRow(box, cls + "-source", pts.text.source(k), pts.text.source_url(k));
   }
   side("Incident", "gc-link-left", left, i);
   var lo = left.cmin[i];
