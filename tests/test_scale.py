@@ -26,6 +26,8 @@ from geoconflict.synthetic import synthetic_events
 
 N_EVENTS = 200_000
 
+pytestmark = pytest.mark.xdist_group("scale")  # one worker builds `dataset`, not both
+
 
 def write_partitioned(events: gpd.GeoDataFrame, root: Path) -> Path:
     """Hive-partitioned GeoParquet by year, two files per year (like a chunked ingest)."""
