@@ -1,8 +1,10 @@
 """Shared fixtures: the repository root, a real headless Chromium through Playwright, and
-the five shipped map pages (built once per run) with an opener for them."""
+the five shipped map pages (built once per run) with an opener for them; and what the
+collection built, frozen for the garbage collector."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: The flags every page test starts Chromium with: the package's own (one home).
 from geoconflict.build.png import CHROMIUM_ARGS  # noqa: E402
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep what collection built (the modules, their tests and parametrisations, kept to
+    the end anyway) out of the garbage collector's full passes, which walked all of it
+    again and again: several CPU-seconds per xdist worker. The run's own objects are
+    collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")

@@ -126,8 +126,10 @@ def _run_pages(tmp_path: Path, pages: dict[str, str]) -> subprocess.CompletedPro
         path = tmp_path / "docs" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    # without Hypothesis's plugin, which imports Hypothesis at the end (a second a run)
+    plugins = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:hypothesispytest"]
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-v", "docs"],
+        [sys.executable, "-m", "pytest", *plugins, "-v", "docs"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -15,9 +15,12 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import open_geography as og  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not og.WORLD_ATLAS.is_file(), reason="world-atlas is not installed (npm ci)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not og.WORLD_ATLAS.is_file(), reason="world-atlas is not installed (npm ci)"
+    ),
+    pytest.mark.xdist_group("open_geography"),  # one worker measures (`table`), not both
+]
 
 
 @pytest.fixture(scope="module")

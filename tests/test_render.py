@@ -521,17 +521,57 @@ def test_a_tile_url_cannot_smuggle_markup_into_the_attribution() -> None:
             tile_host(bad)
 
 
-@pytest.mark.parametrize("first", ["geoconflict.render.make", "geoconflict.render.territory", None])
-def test_render_exports_are_the_functions_whatever_was_imported_first(first: str | None) -> None:
+#: Imports the third-party libraries of the pages once, then forks a child per module
+#: named on the command line ("-": none): each child imports geoconflict afresh (none of it
+#: is imported before the fork), that module first, and sends back the exports of
+#: geoconflict.render that are modules or not callable. One interpreter instead of three.
+_FIRST_IMPORTS = """
+import importlib, json, os, sys, traceback, types
+import folium, geopandas, pandas
+assert not [m for m in sys.modules if m.split(".")[0] == "geoconflict"]
+out = {}
+for first in sys.argv[1:]:
+    r, w = os.pipe()
+    if os.fork() == 0:
+        code = 1
+        try:
+            os.close(r)
+            if first != "-":
+                importlib.import_module(first)
+            import geoconflict.render as g
+            names = [n for n in g.__all__ if not n.isupper()]
+            bad = [n for n in names if isinstance(getattr(g, n), types.ModuleType)
+                   or not callable(getattr(g, n))]
+            os.write(w, json.dumps(bad).encode())
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(w)
+    with os.fdopen(r) as f:
+        text = f.read()
+    _, status = os.wait()
+    out[first] = json.loads(text) if status == 0 else f"exit status {status}"
+print(json.dumps(out))
+"""
+FIRSTS = ["geoconflict.render.make", "geoconflict.render.territory", None]
+
+
+@pytest.fixture(scope="module")
+def first_imports() -> dict[str, object]:
     import subprocess
     import sys
 
-    pre = f"import {first}; " if first else ""
-    code = (
-        pre + "import geoconflict.render as r, types; "
-        "names = [n for n in r.__all__ if not n.isupper()]; "
-        "bad = [n for n in names if isinstance(getattr(r, n), types.ModuleType) "
-        "or not callable(getattr(r, n))]; print(bad)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    args = [first or "-" for first in FIRSTS]
+    code = [sys.executable, "-c", _FIRST_IMPORTS, *args]
+    out = subprocess.run(code, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.xdist_group("render_first_imports")  # one worker starts the interpreter
+@pytest.mark.parametrize("first", FIRSTS)
+def test_render_exports_are_the_functions_whatever_was_imported_first(
+    first: str | None, first_imports: dict[str, object]
+) -> None:
+    assert first_imports[first or "-"] == []

@@ -35,18 +35,54 @@ def test_a_name_is_defined_before_the_parts_that_use_it_at_load() -> None:
     assert js.index("/* start.js: ") > max(js.index(f"/* {n}.js: ") for n in PAGE_SCRIPTS[:-1])
 
 
+#: Parses each file named on the command line as a classic script (``node --check`` does
+#: the same, one process per file); prints one JSON object: file name -> error or null.
+_CHECK_JS = """
+const fs = require("fs"), vm = require("vm");
+const out = {};
+for (const file of process.argv.slice(1)) {
+  try { new vm.Script(fs.readFileSync(file, "utf8"), { filename: file }); out[file] = null; }
+  catch (e) { out[file] = String(e.stack); }
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node for a syntax check")
 def test_assembled_script_and_each_part_parse(tmp_path: Path) -> None:
     whole = tmp_path / "page.js"
     whole.write_text(page_script(), encoding="utf-8")
-    subprocess.run(["node", "--check", str(whole)], check=True, capture_output=True)
+    (tmp_path / "parts").mkdir()
+    parts = {}
     for name in PAGE_SCRIPTS:
         # each part on its own is a valid function body (the closure the page wraps it in)
-        part = tmp_path / f"{name}.js"
+        part = tmp_path / "parts" / f"{name}.js"
         text = (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
         part.write_text(f'(function () {{\n"use strict";\n{text}}});\n', encoding="utf-8")
-        proc = subprocess.run(["node", "--check", str(part)], capture_output=True, text=True)
-        assert proc.returncode == 0, f"{name}.js: {proc.stderr}"
+        parts[name] = str(part)
+    # one node process parses them all (a process per file took seconds)
+    files = [str(whole), *parts.values()]
+    proc = subprocess.run(["node", "-e", _CHECK_JS, *files], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    errors = json.loads(proc.stdout)
+    assert sorted(errors) == sorted(files)  # every file was parsed
+    assert errors[str(whole)] is None, errors[str(whole)]
+    for name, part in parts.items():
+        assert errors[part] is None, f"{name}.js: {errors[part]}"
+
+
+def test_a_syntax_error_is_reported_by_the_check(tmp_path: Path) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("needs node for a syntax check")
+    bad, good = tmp_path / "bad.js", tmp_path / "good.js"
+    bad.write_text("var a = (1;\n", encoding="utf-8")
+    good.write_text("var b = 1;\n", encoding="utf-8")
+    proc = subprocess.run(
+        ["node", "-e", _CHECK_JS, str(bad), str(good)], capture_output=True, text=True, check=True
+    )
+    errors = json.loads(proc.stdout)
+    assert errors[str(good)] is None
+    assert "SyntaxError" in errors[str(bad)] and "bad.js:1" in errors[str(bad)]
 
 
 def test_same_files_same_bytes() -> None:

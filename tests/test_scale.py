@@ -25,6 +25,9 @@ from geoconflict.errors import DataError, GeoconflictError, SourceFormatError
 from geoconflict.synthetic import synthetic_events
 
 N_EVENTS = 200_000
+N_FAST = 20_000  # the fast tier's tests: what they check does not need 200k rows
+
+pytestmark = pytest.mark.xdist_group("scale")  # one worker builds `dataset`, not both
 
 
 def write_partitioned(events: gpd.GeoDataFrame, root: Path) -> Path:
@@ -39,14 +42,24 @@ def write_partitioned(events: gpd.GeoDataFrame, root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[gpd.GeoDataFrame, Path]:
-    events = synthetic_events(N_EVENTS, seed=7)
+def make_dataset(n: int, root: Path) -> tuple[gpd.GeoDataFrame, Path]:
+    events = synthetic_events(n, seed=7)
     # Some rows without a count: the strike rows among them are uncounted (not counted
     # as strikes), which needs the `kind` column to reach the workers.
     events.loc[events.index[::97], "strikes"] = pd.NA
-    root = write_partitioned(events, tmp_path_factory.mktemp("scale") / "events")
-    return events, root
+    return events, write_partitioned(events, root / "events")
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[gpd.GeoDataFrame, Path]:
+    """N_EVENTS events, for the slow tests at scale."""
+    return make_dataset(N_EVENTS, tmp_path_factory.mktemp("scale"))
+
+
+@pytest.fixture(scope="module")
+def fast_dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[gpd.GeoDataFrame, Path]:
+    """N_FAST events in the same partitions (two files a year), for the fast tier."""
+    return make_dataset(N_FAST, tmp_path_factory.mktemp("scale_fast"))
 
 
 class CountTasks(Callback):
@@ -82,8 +95,8 @@ def test_dask_summary_equals_pandas_on_200k_events(
     assert 0 < got["strikes_uncounted"].sum() == no_count.sum()
 
 
-def test_dask_period_totals_equal_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
-    events, root = dataset
+def test_dask_period_totals_equal_pandas(fast_dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    events, root = fast_dataset
     table = nested_areas()
     periods = {"before": ("2014-08-08", "2017-01-19"), "after": ("2017-01-20", "2017-07-15")}
     expected = summary.summarize(areas.assign(events, table), periods=periods)
@@ -117,9 +130,9 @@ def test_dask_assign_equals_pandas(dataset: tuple[gpd.GeoDataFrame, Path]) -> No
 
 
 def test_dask_assign_intersects_flags_the_same_events(
-    dataset: tuple[gpd.GeoDataFrame, Path],
+    fast_dataset: tuple[gpd.GeoDataFrame, Path],
 ) -> None:
-    events = dataset[0]
+    events = fast_dataset[0]
     table = nested_areas()
     sample = events.iloc[:20_000]
     ddf = dask_geopandas.from_geopandas(sample, npartitions=4)
@@ -132,10 +145,10 @@ def test_dask_assign_intersects_flags_the_same_events(
     assert got["area_ambiguous"].sum() > 0
 
 
-def test_the_caller_picks_the_dask_engine(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+def test_the_caller_picks_the_dask_engine(fast_dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
     # The pandas functions refuse a Dask table and name their twin here; the twins
     # give the pandas answer (as geopandas leaves dask-geopandas to the caller).
-    events, root = dataset
+    events, root = fast_dataset
     table = nested_areas()
     ddf = scale.read_parquet(root)
     with pytest.raises(DataError, match=r"geoconflict\.scale\.assign"):
@@ -150,8 +163,8 @@ def test_the_caller_picks_the_dask_engine(dataset: tuple[gpd.GeoDataFrame, Path]
     pd.testing.assert_frame_equal(lazy.compute(), expected)
 
 
-def test_building_the_summary_computes_nothing(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
-    _, root = dataset
+def test_building_the_summary_computes_nothing(fast_dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
+    _, root = fast_dataset
     counter = CountTasks()
     with counter:
         lazy = scale.summarize(scale.read_parquet(root), areas=nested_areas())
@@ -163,8 +176,10 @@ def test_building_the_summary_computes_nothing(dataset: tuple[gpd.GeoDataFrame, 
     assert counter.ran > 8  # one task per partition at least, then the reduction
 
 
-def test_summary_reads_only_the_columns_it_needs(dataset: tuple[gpd.GeoDataFrame, Path]) -> None:
-    events, root = dataset
+def test_summary_reads_only_the_columns_it_needs(
+    fast_dataset: tuple[gpd.GeoDataFrame, Path],
+) -> None:
+    events, root = fast_dataset
     needed = scale.summary_columns(scale.read_parquet(root).columns)
     assert {"geometry", "date_start", "kind", "strikes"} <= set(needed)
     assert not {"notes", "source", "event_id", "year"} & set(needed)
