@@ -3,8 +3,8 @@
 The bare path is what a user would write instead: ``pandas.read_csv`` (default
 options) and ``geopandas.points_from_xy`` on latitude/longitude, with no
 validation, no rejects ledger, no dates parsed and no column contract. The
-target is ``read_events`` at ≥ 0.65x the bare path's rows/s while doing all of it (the
-ratio this benchmark gave when issue 17 asked for no regression; 0.5x before that).
+target is ``read_events`` at ≥ 0.65x the bare path's rows/s while doing all of it
+(issue 17's bar for "no regression"; the read's own target was 0.5x).
 Each path is timed ``--repeat`` times (3 by default), alternating, each in a fresh
 process, and the best of each is compared: the bare read's time alone varies by a
 quarter between runs on this machine.

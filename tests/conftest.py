@@ -18,6 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 from geoconflict.build.png import CHROMIUM_ARGS  # noqa: E402
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No Hypothesis test has a deadline (one profile for the whole suite): a deadline
+    is a timed assertion, which fails under load, and speed lives in ``benchmarks/``."""
+    from hypothesis import settings
+
+    settings.register_profile("geoconflict", deadline=None)
+    settings.load_profile("geoconflict")
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Keep what collection built (the modules, their tests and parametrisations, kept to
     the end anyway) out of the garbage collector's full passes, which walked all of it

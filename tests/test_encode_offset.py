@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from geoconflict.render.encode import pack_ints, unpack_ints
 
-#: Hypothesis times each example (200 ms by default); on a loaded machine that fails
-#: tests at random, so these property tests check values only.
-NO_DEADLINE = settings(deadline=None)
 
-
-@NO_DEADLINE
 @given(st.lists(st.integers(-(2**31), 2**31 - 1), max_size=50), st.booleans())
 def test_offset_packing_round_trips(values: list[int], delta: bool) -> None:
     arr = np.array(values, dtype="int64")

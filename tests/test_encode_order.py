@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from geoconflict.render.encode import (
@@ -28,10 +28,6 @@ from geoconflict.render.events import date_order, encode_events, point_xy
 from geoconflict.render.ids import replace_random_ids, split_data_blocks
 from geoconflict.synthetic import synthetic_events
 
-#: Hypothesis times each example (200 ms by default); on a loaded machine that fails
-#: tests at random, so these property tests check values only.
-NO_DEADLINE = settings(deadline=None)
-
 TEXT = st.one_of(st.none(), st.sampled_from(["a", "b", "Mosul", "الموصل", ""]))
 
 
@@ -39,7 +35,6 @@ def _taken(values: list[str | None], order: list[int]) -> pd.Series:
     return pd.Series([values[i] for i in order], dtype=object)
 
 
-@NO_DEADLINE
 @given(st.lists(TEXT, max_size=30), st.data())
 def test_text_codes_in_an_order_match_encoding_the_reordered_column(
     values: list[str | None], data: st.DataObject
@@ -76,7 +71,6 @@ IDS = st.lists(
 )
 
 
-@NO_DEADLINE
 @given(IDS, st.data())
 def test_ids_packed_in_an_order_match_packing_the_reordered_ids(
     ids: list[str | None], data: st.DataObject
@@ -92,7 +86,6 @@ def test_ids_of_the_kept_rows_decide_the_shape() -> None:
     assert pack_ids(ids, np.array([1, 2])) == {"s": ["CI05", "CI17"]}
 
 
-@NO_DEADLINE
 @given(st.lists(st.integers(-40_000, 80_000), max_size=40), st.booleans())
 def test_date_order_is_the_stable_sort(days: list[int], narrow: bool) -> None:
     arr = np.array(days, dtype="int64")
@@ -142,7 +135,6 @@ HTML_BITS = st.lists(
 )
 
 
-@NO_DEADLINE
 @given(HTML_BITS)
 def test_split_data_blocks_cuts_where_the_regex_did(bits: list[str]) -> None:
     html = "".join(bits)
@@ -186,7 +178,6 @@ JSON = st.recursive(
 )
 
 
-@NO_DEADLINE
 @given(JSON)
 def test_to_json_writes_what_json_dumps_and_the_escapes_write(obj: object) -> None:
     assert to_json(obj) == _plain_json(obj)
@@ -218,7 +209,6 @@ def test_a_column_of_one_value_packs_as_before() -> None:
     assert text_codes(values, np.array([], dtype="int64"))[1] == []
 
 
-@NO_DEADLINE
 @given(
     st.lists(
         st.one_of(

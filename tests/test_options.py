@@ -113,7 +113,7 @@ def test_a_misspelt_flat_option_gets_the_one_did_you_mean(name: str, message: st
     assert str(info.value).startswith(message)
 
 
-def test_the_three_did_you_means_use_the_one_rule() -> None:
+def test_the_option_groups_spec_tables_and_map_options_give_the_same_did_you_mean() -> None:
     keys = tuple(k.name for k in options.option_keys(LayerOptions))
     assert optionkeys.close_match("gird", keys) == "grid"
     assert optionkeys.close_match("xyz", keys) is None

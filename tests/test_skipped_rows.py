@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from geoconflict.render.encode import pack_ids
 from geoconflict.render.events import encode_events
 from geoconflict.render.strikes import strike_cells
 
@@ -41,7 +42,9 @@ def test_both_layers_list_each_bad_field_of_a_row() -> None:
 
 def test_without_event_ids_both_layers_name_rows_by_their_1_based_number() -> None:
     want = [(2, "date_start", "2"), (3, "date_start", "3"), (3, "geometry", "3")]
-    _payload, from_events = encode_events(_table(False))
+    payload, from_events = encode_events(_table(False))
+    # the page names the one event it draws by the same number (popup, openPopup("1"))
+    assert payload["id"] == pack_ids(pd.Series(["1"]))
     _cells, from_strikes = strike_cells(_table(False))
     assert _ledger(from_events) == want
     assert _ledger(from_strikes) == want

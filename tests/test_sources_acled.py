@@ -203,7 +203,7 @@ def test_geo_precision_values_map_to_metres():
     ("fmt", "message"),
     [
         ("ucdp", "UCDP GED file lacks columns"),
-        ("airwars", "Airwars file lacks the 'date' column"),
+        ("airwars", "Airwars file lacks columns \\['date'\\]"),
         ("parquet", "not a Parquet file"),
         ("shapefile", "unknown format 'shapefile'"),
     ],

@@ -79,7 +79,7 @@ def test_reader_thread_is_stopped_when_a_read_fails(big_csv, tmp_path):
     from geoconflict.errors import SourceFormatError
 
     path, _ = big_csv
-    with pytest.raises(SourceFormatError, match="lacks the 'date' column"):
+    with pytest.raises(SourceFormatError, match=r"lacks columns \['date'\]"):
         read_events(path, format="airwars", chunksize=2_000)
     bad = tmp_path / "bad_utf8.csv"
     data = path.read_bytes()

@@ -464,17 +464,18 @@ def test_shipped_strike_specs_are_self_described(root: Path) -> None:
 
 
 def test_make_map_warns_of_strikes_it_cannot_draw() -> None:
+    # "c" has neither a date nor a point: two ledger rows, one line in the warning.
     st = gpd.GeoDataFrame(
         {
-            "event_id": ["a", "b"],
-            "place": ["Hit", "Hit"],
-            "date_start": pd.to_datetime(["2016-03-20", None]),
-            "strikes": [2, 3],
+            "event_id": ["a", "b", "c"],
+            "place": ["Hit", "Hit", "Hit"],
+            "date_start": pd.to_datetime(["2016-03-20", None, None]),
+            "strikes": [2, 3, 4],
         },
-        geometry=gpd.points_from_xy([42.8, 42.8], [33.6, 33.6]),
+        geometry=[*gpd.points_from_xy([42.8, 42.8], [33.6, 33.6]), None],
         crs=4326,
     )
-    with pytest.warns(UserWarning, match=r"^1 declared strikes cannot be drawn"):
+    with pytest.warns(UserWarning, match=r"^2 declared strikes cannot be drawn"):
         m = make_map(basemap="none", strikes=st, layers={"strikes": True})
     data = _block(to_html(m, assets="cdn"), "nPlaces")
     assert data is not None and data["total"] == 2 and data["title"] == "Declared strikes"

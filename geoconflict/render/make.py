@@ -335,7 +335,8 @@ def make_map(
         strike_days = s_layer.cells["day"].tolist()
         if len(s_layer.skipped):
             warnings.warn(
-                f"{len(s_layer.skipped)} declared strikes cannot be drawn (no date or point;"
+                f"{s_layer.skipped['row'].nunique()} declared strikes cannot be drawn"
+                " (no date or point;"
                 " listed in the strikes layer's skipped)",
                 stacklevel=2,
             )

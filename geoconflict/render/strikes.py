@@ -76,7 +76,8 @@ def strike_cells(
         state no count: :func:`geoconflict.events.strike_counts`). Sorted by place
         (coordinates) then day.
     skipped : pandas.DataFrame
-        The rejects-ledger columns (``row`` 1-based) for lines with no date or point.
+        The rejects-ledger columns (``row`` 1-based) for lines with no date or point:
+        one ledger row per bad field of a line (:func:`geoconflict.render.events.skipped_rows`).
 
     Examples
     --------
@@ -214,8 +215,8 @@ def strikes_layer(
     Returns
     -------
     StrikesLayer
-        ``layer.cells`` holds the per-place-and-day sums, ``layer.skipped`` the lines
-        that cannot be drawn.
+        ``layer.cells`` holds the per-place-and-day sums, ``layer.skipped`` the ledger
+        of the lines that cannot be drawn (one row per bad field of a line).
 
     Examples
     --------

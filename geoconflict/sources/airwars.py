@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geoconflict.errors import SourceFormatError
 from geoconflict.sources.columns import (
     Columns,
     blank,
@@ -94,8 +93,7 @@ def convert(
     """
     lower = Columns(frame)
     col, field = lower.text, lower.field
-    if "date" not in lower:
-        raise SourceFormatError("Airwars file lacks the 'date' column", path=path)
+    lower.require(("date",), "Airwars file", path)
     n = len(frame)
     out: dict[str, Any] = {}
     out["event_id"] = text_or_none(col("code").str.strip())

@@ -31,8 +31,11 @@ function safeHref(url) {
 }
 GC.safeHref = safeHref;
 
-/* a link out of the page to href (a safeHref): opens a new tab, no opener, no referrer */
-function linkOut(cls, text, href, parent) {
+/* a link out of the page to url when it is a safe link (safeHref): opens a new tab,
+   no opener, no referrer; null (nothing added) when it is not */
+function linkOut(cls, text, url, parent) {
+  var href = safeHref(url);
+  if (!href) return null;
   var a = el("a", cls, text, parent);
   a.href = href;
   a.target = "_blank";
@@ -44,12 +47,9 @@ function linkOut(cls, text, href, parent) {
    link; else both as text (the URL alone when there is no source name); none without either */
 function sourceRow(box, cls, source, url) {
   if (source === null && url === null) return null;
-  var href = safeHref(url);
-  var r = el("div", "gc-p " + cls, null, box);
-  el("span", "gc-l", "Source: ", r);
+  var r = rowHead(box, cls, "Source");
   var label = source !== null ? source : url;
-  if (href) linkOut("gc-v", label, href, r);
-  else {
+  if (!linkOut("gc-v", label, url, r)) {
     el("span", "gc-v", label, r);
     if (url !== null && source !== null) el("span", "gc-p-url", " " + url, r);
   }
@@ -58,9 +58,15 @@ function sourceRow(box, cls, source, url) {
 
 /* one popup line in box: "label: value" (the value alone without a label) */
 function popupRow(box, cls, label, value) {
+  var r = rowHead(box, cls, label);
+  el("span", "gc-v", value, r);
+  return r;
+}
+
+/* a popup line's box and its "label: " (none without a label); the value goes after */
+function rowHead(box, cls, label) {
   var r = el("div", "gc-p " + cls, null, box);
   if (label) el("span", "gc-l", label + ": ", r);
-  el("span", "gc-v", value, r);
   return r;
 }
 

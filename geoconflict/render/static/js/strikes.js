@@ -37,9 +37,7 @@ FACTORIES.strikes = function (data, page) {
   function content(p) {
     var box = el("div", "gc-popup gc-strike-popup");
     el("div", "gc-link-head", name(p) === null ? "Declared strikes" : name(p), box);
-    function row(cls, label, value) {
-      popupRow(box, cls, label, value);
-    }
+    var row = popupRow.bind(null, box);
     var w = now[p];
     var from = group.from === -Infinity ? "the start" : GC.fmtDay(group.from);
     row("gc-strike-window", "Window", from + " – " + GC.fmtDay(group.day));
