@@ -264,3 +264,43 @@ def test_a_parallel_build_gives_the_same_pages_with_or_without_the_early_worker(
     build_maps(maps, tmp_path / "ser", jobs=1, renderer=page)
     assert _pages(tmp_path / "par") == _pages(tmp_path / "ser")
     assert len(_pages(tmp_path / "par")) == 4
+
+
+@pytest.mark.slow
+def test_a_worker_stuck_before_its_first_job_does_not_hold_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker can hang for good in a library's fork handler (a lock another thread
+    # held at the fork); the other worker builds every spec, and the build must end.
+    import threading
+
+    import geoconflict.build.pool as pool
+    import geoconflict.build.worker as worker
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the pool's workers are forked")
+    ctx = multiprocessing.get_context("fork")
+    first = ctx.Value("i", 0)
+    init = worker.worker_init
+
+    def stuck_once(*args: Any) -> None:
+        with first.get_lock():
+            mine, first.value = first.value == 0, 1
+        if mine:
+            threading.Event().wait()  # forever: only a kill ends this worker
+        init(*args)
+
+    monkeypatch.setattr(worker, "worker_init", stuck_once)
+    monkeypatch.setattr(pool, "SHUTDOWN_GRACE", 0.5)
+    maps = _maps(tmp_path, n=3)
+    done: list[Any] = []
+    run = threading.Thread(
+        target=lambda: done.append(build_maps(maps, tmp_path / "par", jobs=2, renderer=page)),
+        daemon=True,
+    )
+    run.start()
+    run.join(120)  # a guard against hanging the suite, not a time limit on the build
+    assert not run.is_alive(), "the build waited for its stuck worker"
+    assert done[0].summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
+    assert len(_pages(tmp_path / "par")) == 3
+    assert not [c for c in multiprocessing.active_children() if c.is_alive()]

@@ -74,6 +74,13 @@ PRELOAD = (
 #: renderer a second time, on the core the read and the imports were sharing.
 AHEAD_BYTES = 64 * 2**20
 
+#: Seconds a pool's worker may take to leave once every result is in; then it is killed.
+#: A worker has nothing left to do then, but one can be stuck for good: a library's
+#: fork handler can wait on a lock that another thread held when the worker forked
+#: (seen once: PROJ's handler, in the GDAL that pyogrio bundles, on SQLite's memory
+#: lock), and the pool would wait for it forever, after the build's work was done.
+SHUTDOWN_GRACE = 10.0
+
 
 def cpu_count() -> int:
     """The cores this process may run on."""
@@ -375,18 +382,39 @@ class Pool:
         self.others = others
         self.pending: dict[Future[JobResult], tuple[MapSpec, dict[str, Any], int]] = {}
         self.unsent: Todo = []
+        #: The pool's worker processes, once they forked (see :func:`start_pool`).
+        self.workers: list[Any] | None = None
+
+    def own_workers(self) -> list[Any]:
+        """The pool's worker processes: as recorded when they forked, else the children
+        that were not there before it."""
+        import multiprocessing
+
+        if self.workers is not None:
+            return self.workers
+        return [c for c in multiprocessing.active_children() if c.pid not in self.others]
 
     def abort(self) -> None:
         """Stop the workers now, wait for them, delete what they staged."""
-        import multiprocessing
-
-        # The pool's workers: the children that were not there before it.
-        workers = [c for c in multiprocessing.active_children() if c.pid not in self.others]
-        stop_workers(self.stop, workers)
+        stop_workers(self.stop, self.own_workers())
         self.executor.shutdown(wait=True, cancel_futures=True)
         for fut in self.pending:
             if fut.done() and not fut.cancelled() and fut.exception() is None:
                 fut.result().discard()
+
+    def close(self, grace: float | None = None) -> None:
+        """Shut the pool down, its results all in: a worker still there after ``grace``
+        seconds (default :data:`SHUTDOWN_GRACE`) is killed, so the build never waits
+        forever."""
+        grace = SHUTDOWN_GRACE if grace is None else grace
+        workers = self.own_workers()
+        self.executor.shutdown(wait=False)  # each worker is told to leave
+        for child in workers:
+            child.join(grace)
+            if child.is_alive():
+                child.kill()
+                child.join()
+        self.executor.shutdown(wait=True)
 
 
 def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
@@ -423,6 +451,8 @@ def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
                 pool.pending[fut] = (spec, meta, slot)
             except BrokenProcessPool:  # a worker died while jobs were being sent
                 pool.unsent.append((spec, meta))
+        # Forked at the first submit, all at once: the children that are new now.
+        pool.workers = [c for c in multiprocessing.active_children() if c.pid not in others]
     except BaseException:
         pool.abort()
         raise
@@ -468,7 +498,7 @@ def collect(
         pool.abort()
         raise
     finally:
-        pool.executor.shutdown(wait=True)
+        pool.close()
 
 
 def run_pool(
