@@ -23,6 +23,12 @@ from geoconflict.build import MANIFEST_NAME, build_maps
 from geoconflict.cli import main
 
 
+def ctrl_c_on() -> None:
+    """In a child, before it runs: Ctrl-C does what it does in a terminal. A shell that
+    started the suite in the background left SIGINT ignored, which children inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -235,7 +241,9 @@ def test_killed_or_interrupted_build_leaves_no_partial_file(
 
     def start() -> tuple[subprocess.Popen[str], list[psutil.Process]]:
         """Start the build in its own process group; return once both specs are building."""
-        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=ctrl_c_on
+        )
         assert proc.stderr is not None
         started = set()
         while len(started) < 2:
@@ -303,7 +311,9 @@ def test_ctrl_c_keeps_the_specs_already_built(node_modules: Path, tmp_path: Path
     _write(maps / "slow.toml", spec.format(t="Slow again", n=600_000))
     cmd = [sys.executable, "-m", "geoconflict", "build", str(maps), "--out", str(out)]
     cmd += ["--asset-dir", str(node_modules), "--jobs", "2", "--verbose"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=ctrl_c_on
+    )
     assert proc.stderr is not None
     while (line := proc.stderr.readline()) != "built quick\n":
         assert line, "the build ended before it finished the quick spec"
