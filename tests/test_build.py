@@ -746,7 +746,7 @@ def test_workers_that_die_before_starting_end_the_build(
     report = _build(maps, tmp_path / "dist", jobs=2)  # ends: no endless retries
     assert report.summary() == "built 0, unchanged 0, failed 3"
     assert {r.error for r in report.results} == {
-        f"{maps / name}.toml: the worker processes died before they could start it, twice"
+        f"{maps / name}.toml: the worker processes died (or hung) before they could start it, twice"
         for name in ("alpha", "beta", "gamma")
     }
 

@@ -304,3 +304,46 @@ def test_a_worker_stuck_before_its_first_job_does_not_hold_the_build(
     assert done[0].summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
     assert len(_pages(tmp_path / "par")) == 3
     assert not [c for c in multiprocessing.active_children() if c.is_alive()]
+
+
+@pytest.mark.slow
+def test_workers_all_stuck_before_their_first_job_are_killed_and_the_specs_go_round_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both workers of the first pool hang in their start (as in a fork handler): no job
+    # begins within START_GRACE, so they are killed and a fresh pool builds every spec.
+    import threading
+
+    import geoconflict.build.pool as pool
+    import geoconflict.build.worker as worker
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the pool's workers are forked")
+    ctx = multiprocessing.get_context("fork")
+    forks = ctx.Value("i", 0)
+    init = worker.worker_init
+
+    def first_two_stuck(*args: Any) -> None:
+        with forks.get_lock():
+            forks.value += 1
+            mine = forks.value <= 2
+        if mine:
+            threading.Event().wait()  # forever: only a kill ends this worker
+        init(*args)
+
+    monkeypatch.setattr(worker, "worker_init", first_two_stuck)
+    monkeypatch.setattr(pool, "START_GRACE", 1.0)
+    monkeypatch.setattr(pool, "SHUTDOWN_GRACE", 0.5)
+    maps = _maps(tmp_path, n=3)
+    done: list[Any] = []
+    run = threading.Thread(
+        target=lambda: done.append(build_maps(maps, tmp_path / "par", jobs=2, renderer=page)),
+        daemon=True,
+    )
+    run.start()
+    run.join(120)  # a guard against hanging the suite, not a time limit on the build
+    assert not run.is_alive(), "the build waited for its stuck workers"
+    assert forks.value == 4  # the stuck pair, then the pool that built the specs
+    assert done[0].summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
+    assert len(_pages(tmp_path / "par")) == 3
+    assert not [c for c in multiprocessing.active_children() if c.is_alive()]

@@ -344,3 +344,44 @@ def test_auto_keeps_the_canvas_on_a_software_rasteriser(
     assert page.evaluate("window.geoconflict.page.events.renderer") == (
         "canvas" if software or not renderer else "webgl"
     )
+
+
+@pytest.mark.parametrize("webgl", ["always", "never"])
+def test_the_page_draws_its_events_once_as_it_opens_in_the_view_its_panels_leave(
+    tmp_path: Path, node_modules: Path, open_map: Any, webgl: str
+) -> None:
+    # The map moves several times while the page starts (its bounds, then the room the
+    # panels leave): the events are drawn once, after the last move, not at each.
+    events = spaced_events()
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-09"), webgl)
+    assert page.evaluate("window.geoconflict.page.events.draws") == 1
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1", "e2"}
+    page.evaluate("window.geoconflict.setDate('2017-01-16')")
+    assert page.evaluate("window.geoconflict.page.events.draws") == 2
+    assert page.errors == []
+
+
+def test_an_events_layer_on_a_map_without_the_page_controls_still_draws(
+    tmp_path: Path, node_modules: Path, browser: Any
+) -> None:
+    # Without GC.start (a map of one's own), the layer draws once the page's script ran.
+    url = page_file(tmp_path, spaced_events(), node_modules, date="2017-01-09")
+    path = Path(url.removeprefix("file://"))
+    html = path.read_text(encoding="utf-8")
+    start = html.index("GC.start(")
+    end = html.index(");", start) + 2
+    path.write_text(html[:start] + html[end:], encoding="utf-8")
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    try:
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_function("GC.pages[0].events.draws === 1", timeout=60_000)
+        assert not page.evaluate("GC.pages[0].events._held")
+        assert errors == []
+    finally:
+        context.close()

@@ -81,6 +81,12 @@ AHEAD_BYTES = 64 * 2**20
 #: lock), and the pool would wait for it forever, after the build's work was done.
 SHUTDOWN_GRACE = 10.0
 
+#: Seconds a pool's workers have to begin a first job; if none has by then, every
+#: worker is taken as stuck (in a fork handler, as above) and killed, and the pool's
+#: specs go round again in a fresh pool (a pool that starts nothing twice fails them).
+#: A forked worker normally begins its first job within milliseconds.
+START_GRACE = 60.0
+
 
 def cpu_count() -> int:
     """The cores this process may run on."""
@@ -362,7 +368,8 @@ def _rounds(
                     stuck.append((spec, meta))
                     continue
                 failed = failed_result(
-                    spec, "the worker processes died before they could start it, twice"
+                    spec,
+                    "the worker processes died (or hung) before they could start it, twice",
                 )
                 yield spec, meta, failed
                 bar.done(spec, failed)
@@ -401,6 +408,12 @@ class Pool:
         for fut in self.pending:
             if fut.done() and not fut.cancelled() and fut.exception() is None:
                 fut.result().discard()
+
+    def kill(self) -> None:
+        """Kill the pool's workers: its jobs then end with the pool broken."""
+        for child in self.own_workers():
+            if child.is_alive():
+                child.kill()
 
     def close(self, grace: float | None = None) -> None:
         """Shut the pool down, its results all in: a worker still there after ``grace``
@@ -472,10 +485,13 @@ def collect(
     On Ctrl-C (or when the caller stops early) the workers are stopped, waited
     for, and what they staged but nobody will commit is deleted.
     """
+    import time
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     pending = pool.pending
+    # Until a worker begins a job, the wait is bounded (see START_GRACE).
+    deadline: float | None = time.monotonic() + START_GRACE
     try:
         for spec, meta in pool.unsent:
             yield spec, meta, None, False
@@ -483,7 +499,14 @@ def collect(
             for spec, _meta, _slot in pending.values():
                 bar.start(spec)
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            if deadline is not None and any(pool.started[:]):
+                deadline = None
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:  # no worker began a job in time: all are stuck
+                deadline = None
+                pool.kill()
+                continue
             for fut in sorted(done, key=lambda f: pending[f][0].name):
                 spec, meta, slot = pending.pop(fut)
                 res: JobResult | None

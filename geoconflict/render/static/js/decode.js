@@ -7,7 +7,9 @@ GC.readJSON = function (id) {
   return JSON.parse(document.getElementById(id).textContent);
 };
 
+/* base64 to bytes: natively where the browser can (Uint8Array.fromBase64), else by atob */
 function bytes(b64) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
   var bin = atob(b64);
   var n = bin.length;
   var out = new Uint8Array(n);

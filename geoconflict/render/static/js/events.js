@@ -67,6 +67,10 @@ var EventsLayer = L.Layer.extend({
     this.lo = 0;
     this.hi = 0;
     this.dayTo = -Infinity;
+    /* drawn first once the page has set its view, date and panels (release): the
+       moves of the map while it starts would each draw the events again */
+    this._held = true;
+    this.draws = 0; /* how many times the events were drawn */
     this.order = [];
     var last = this.kinds.indexOf(DRAW_ORDER_LAST);
     for (i = 0; i < this.kinds.length; i++) if (i !== last) this.order.push(i);
@@ -190,7 +194,10 @@ var EventsLayer = L.Layer.extend({
   redraw: function () {
     var t0 = performance.now();
     this._count();
-    if (this._canvas && this._map) this._draw();
+    if (this._canvas && this._map && !this._held) {
+      this._draw();
+      this.draws++;
+    }
     this._page.lastRedrawMs = performance.now() - t0;
     return this._page.lastRedrawMs;
   },
@@ -531,8 +538,19 @@ var EventsLayer = L.Layer.extend({
   },
 });
 
+/* the first draw: GC.start calls it when the page is set up; on a map without
+   GC.start, once the page's script has run */
+EventsLayer.prototype.release = function () {
+  if (!this._held) return;
+  this._held = false;
+  this.redraw();
+};
+
 FACTORIES.events = function (data, page) {
   var layer = new EventsLayer(data, page);
   page.events = layer;
+  setTimeout(function () {
+    layer.release();
+  }, 0);
   return layer;
 };

@@ -39,6 +39,8 @@ GC.start = function (map, cfg) {
   page.chartDirty = true;
   page.setDate(cfg.date);
   page.arrange();
+  /* the events are drawn once, in the view the panels left (not at each move above) */
+  if (page.events) page.events.release();
   page.firstDrawMs = performance.now();
 
   var api = {
