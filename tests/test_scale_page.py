@@ -385,3 +385,18 @@ def test_an_events_layer_on_a_map_without_the_page_controls_still_draws(
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_kept_frames_memory_is_touched_once_the_page_is_idle(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    # After the first draw, each page of the kept frames' store is written while the page
+    # is idle, so the first moves do not wait for the system to give the memory.
+    page = open_map(page_file(tmp_path, spaced_events(), node_modules), "never")
+    store = "window.geoconflict.page.events._store"
+    assert page.evaluate(f"{store}.slots.length") == page.evaluate(f"{store}.count") > 0
+    page.wait_for_function(f"{store}.warm === true", timeout=30_000)
+    # Touching keeps what a slot holds: the frames drawn since are unchanged.
+    page.evaluate(VIEW_8)
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == set(spaced_events()["event_id"])
+    assert page.errors == []

@@ -544,6 +544,7 @@ EventsLayer.prototype.release = function () {
   if (!this._held) return;
   this._held = false;
   this.redraw();
+  if (this._store) this._warmStore(); /* stamp.js: the kept frames' memory, when idle */
 };
 
 FACTORIES.events = function (data, page) {

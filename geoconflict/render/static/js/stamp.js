@@ -77,9 +77,8 @@ EventsLayer.include({
 
   /* the kept frames' store, made once for this frame size (one allocation: many large
      ones on the way would each cost a garbage collection). It is not written to here:
-     the system gives its memory a page at a time as frames are first kept (a few
-     milliseconds over the first moves), where filling it now would hold back the
-     first draw (0.3 s at 100,000 events) */
+     filling it now would hold back the first draw (0.3 s at 100,000 events). Its
+     memory is touched after the first draw, when the page is idle (_warmStore) */
   _makeStore: function () {
     var W = this._W;
     var H = this._H;
@@ -87,9 +86,43 @@ EventsLayer.include({
     var count = this._kf.length * (slots.marks + slots.left);
     if (this._store && this._store.px === W * H && this._store.count === count) return;
     var buf = new ArrayBuffer(count * 5 * W * H);
-    this._store = { px: W * H, count: count, free: [], used: [] };
+    this._store = { px: W * H, count: count, free: [], used: [], slots: [] };
     for (var i = 0; i < count; i++)
       this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
+    this._store.slots = this._store.free.slice();
+    if (!this._held) this._warmStore();
+  },
+
+  /* the system gives the store's memory a page at a time, on first write: on the first
+     moves that keep frames, that cost 15-20 ms a step at 2,500,000 events. So once the
+     first draw is done, each page of it is written (with the value it holds), a slot
+     at a time, while the page is idle */
+  _warmStore: function () {
+    var store = this._store;
+    if (!store || store.warming) return;
+    store.warming = true;
+    var idle =
+      window.requestIdleCallback ||
+      function (f) {
+        return setTimeout(function () {
+          f({ timeRemaining: function () { return 8; } });
+        }, 16);
+      };
+    var k = 0;
+    var layer = this;
+    function touch(a) {
+      for (var j = 0; j < a.length; j += 1024) a[j] |= 0;
+    }
+    function slice(deadline) {
+      while (k < store.slots.length && deadline.timeRemaining() > 2 && layer._store === store) {
+        touch(store.slots[k].d32);
+        touch(store.slots[k].last);
+        k++;
+      }
+      if (k < store.slots.length && layer._store === store) idle(slice);
+      else store.warm = k === store.slots.length;
+    }
+    idle(slice);
   },
 
   /* [r, g, b, a] at device pixel (px, py): the shown kinds' canvases composited
