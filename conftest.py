@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import doctest
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,12 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent
+
+# The run keeps its bytecode (the __pycache__ folders git ignores), also where
+# PYTHONDONTWRITEBYTECODE is set: otherwise every worker rewrites the asserts of every
+# test module (about 4 s of each worker's collection) and every Python the tests start
+# compiles the package again.
+sys.dont_write_bytecode = False
 
 #: Not collected as modules: Sphinx's configuration and build output.
 collect_ignore = ["docs/conf.py"]

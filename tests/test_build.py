@@ -384,6 +384,7 @@ def test_importing_the_build_and_parsing_specs_stays_light(root: Path) -> None:
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # over two seconds (the slow rule)
 def test_preload_reads_the_shipped_tables_the_specs_draw_on(root: Path) -> None:
     # After preload, the parent holds every shipped table the specs need, so forked
     # workers inherit them: reading a file again would fail here.

@@ -332,7 +332,7 @@ def test_workers_all_stuck_before_their_first_job_are_killed_and_the_specs_go_ro
         init(*args)
 
     monkeypatch.setattr(worker, "worker_init", first_two_stuck)
-    monkeypatch.setattr(pool, "START_GRACE", 1.0)
+    monkeypatch.setattr(pool, "START_GRACE", 5.0)
     monkeypatch.setattr(pool, "SHUTDOWN_GRACE", 0.5)
     maps = _maps(tmp_path, n=3)
     done: list[Any] = []
@@ -347,3 +347,36 @@ def test_workers_all_stuck_before_their_first_job_are_killed_and_the_specs_go_ro
     assert done[0].summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
     assert len(_pages(tmp_path / "par")) == 3
     assert not [c for c in multiprocessing.active_children() if c.is_alive()]
+
+
+def slow_page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
+    """:func:`page`, taking a second and a half."""
+    import time
+
+    time.sleep(1.5)
+    return page(spec, events, asset_dir=asset_dir)
+
+
+@pytest.mark.slow
+def test_a_pool_whose_workers_began_jobs_longer_than_the_start_grace_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # START_GRACE bounds the wait for a first job to begin, not for jobs to end.
+    import geoconflict.build.pool as pool
+    import geoconflict.build.worker as worker
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the pool's workers are forked")
+    forks = multiprocessing.get_context("fork").Value("i", 0)
+    init = worker.worker_init
+
+    def counted(*args: Any) -> None:
+        with forks.get_lock():
+            forks.value += 1
+        init(*args)
+
+    monkeypatch.setattr(worker, "worker_init", counted)
+    monkeypatch.setattr(pool, "START_GRACE", 0.5)
+    report = build_maps(_maps(tmp_path, n=3), tmp_path / "par", jobs=2, renderer=slow_page)
+    assert report.summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
+    assert forks.value == 2  # one pool, never killed

@@ -68,6 +68,7 @@ def test_point_lands_back_in_its_own_cell(lat, lon, precision):
     assert abs(e_c - e_sw - size / 2) < 1e-4 and abs(n_c - n_sw - size / 2) < 1e-4
 
 
+@pytest.mark.slow  # over two seconds (the slow rule)
 @SETTINGS
 @given(lat=lats, lon=lons, precision=precisions, data=st.data())
 def test_canonical_strings_round_trip_through_lenient_forms(lat, lon, precision, data):
@@ -210,6 +211,7 @@ def test_band_letter_across_a_near_edge_reads_iff_geographiclib_does(case):
         assert df["band"].iloc[1] == ref[2]
 
 
+@pytest.mark.slow  # over two seconds (the slow rule)
 @settings(max_examples=300, deadline=None)
 @given(
     lat=st.floats(-79.9, 83.9),
@@ -227,6 +229,7 @@ def test_any_band_letter_reads_iff_geographiclib_does(lat, lon, precision, step)
     assert (error == "") == geographiclib_allows(moved), (moved, error)
 
 
+@pytest.mark.slow  # over two seconds (the slow rule)
 @SETTINGS
 @given(lat=st.floats(-79.9, 83.9), lon=lons, precision=st.integers(0, 5))
 def test_old_al_lettering_reads_iff_geographiclib_does(lat, lon, precision):

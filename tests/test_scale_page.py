@@ -361,10 +361,11 @@ def test_the_page_draws_its_events_once_as_it_opens_in_the_view_its_panels_leave
     assert page.errors == []
 
 
-def test_an_events_layer_on_a_map_without_the_page_controls_still_draws(
+def test_an_events_layer_on_a_map_without_the_page_controls_is_released_once_the_script_ran(
     tmp_path: Path, node_modules: Path, browser: Any
 ) -> None:
-    # Without GC.start (a map of one's own), the layer draws once the page's script ran.
+    # Without GC.start (a map of one's own), the layer is released (and draws) once the
+    # page's script has run.
     url = page_file(tmp_path, spaced_events(), node_modules, date="2017-01-09")
     path = Path(url.removeprefix("file://"))
     html = path.read_text(encoding="utf-8")
@@ -387,16 +388,33 @@ def test_an_events_layer_on_a_map_without_the_page_controls_still_draws(
         context.close()
 
 
-def test_the_kept_frames_memory_is_touched_once_the_page_is_idle(
+def test_the_kept_frames_memory_is_touched_once_the_page_is_idle_and_keeps_its_frames(
     tmp_path: Path, node_modules: Path, open_map: Any
 ) -> None:
     # After the first draw, each page of the kept frames' store is written while the page
-    # is idle, so the first moves do not wait for the system to give the memory.
-    page = open_map(page_file(tmp_path, spaced_events(), node_modules), "never")
+    # is idle (so the first moves do not wait for the system to give the memory), with
+    # the value it holds: a kept frame is the same after it.
+    page = open_map(page_file(tmp_path, spaced_events(), node_modules, date="2017-01-16"), "never")
     store = "window.geoconflict.page.events._store"
-    assert page.evaluate(f"{store}.slots.length") == page.evaluate(f"{store}.count") > 0
     page.wait_for_function(f"{store}.warm === true", timeout=30_000)
-    # Touching keeps what a slot holds: the frames drawn since are unchanged.
     page.evaluate(VIEW_8)
-    assert {i for i, px in drawn(page).items() if px[3] > 0} == set(spaced_events()["event_id"])
+    page.evaluate("window.geoconflict.setDate('2017-01-23')")
+    page.evaluate("window.geoconflict.setDate('2017-01-16')")
+    assert last_from(page) == "checkpoint"
+    page.evaluate(KEEP_FRAME, "kept")
+    # A free slot holding a pattern, as a kept frame would, and the store touched again.
+    page.evaluate(
+        f"(() => {{ const s = {store}; s.free[0].d32.fill(0x01020304); s.free[0].last.fill(7);"
+        " s.warming = false; s.warm = false; window.geoconflict.page.events._warmStore(); })()"
+    )
+    page.wait_for_function(f"{store}.warm === true", timeout=30_000)
+    assert page.evaluate(
+        f"(() => {{ const f = {store}.free[0];"
+        " return f.d32.every((v) => v === 0x01020304) && f.last.every((v) => v === 7); })()"
+    )
+    page.evaluate("window.geoconflict.setDate('2017-01-23')")
+    page.evaluate("window.geoconflict.setDate('2017-01-16')")
+    assert last_from(page) == "checkpoint"
+    assert page.evaluate(SAME_FRAME, "kept")
+    assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1", "e2", "e3", "e4"}
     assert page.errors == []

@@ -327,6 +327,7 @@ def test_a_forced_order_skips_the_scan_and_wins(tmp_path: Path) -> None:
     assert set(result.events["date_start"].dt.strftime("%Y-%m-%d")) == {"2017-02-01"}
 
 
+@pytest.mark.slow  # over two seconds (the slow rule)
 def test_the_order_holds_when_slash_dates_start_late_in_a_file(tmp_path: Path) -> None:
     # Long rows first (ISO dates), then many short rows whose slash dates show no
     # order, then one month-first date: every chunk size gives the same dates.

@@ -63,6 +63,7 @@ FIELD = st.one_of(
 )  # fmt: skip
 
 
+@pytest.mark.slow  # over two seconds (the slow rule)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fmt=st.sampled_from(sorted(HEADERS)), data=st.data())
 def test_garbage_never_crashes_and_counts_add_up(fmt, data):

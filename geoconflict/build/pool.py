@@ -10,8 +10,10 @@ building and every other spec in the pool fail with it. Specs that had not start
 go round again as they were; a spec whose worker died is built again alone in a
 fresh worker, and fails only if it dies again. A pool whose workers die before any
 of its specs starts has made no progress: its specs are charged, and fail the
-second time. On Ctrl-C the workers are told to stop, interrupted and waited for,
-and what they staged is deleted.
+second time; so has a pool of forked workers none of which begins a job within
+:data:`START_GRACE` (they hang, as in a fork handler): they are killed. On Ctrl-C
+the workers are told to stop, interrupted and waited for, and what they staged is
+deleted.
 """
 
 from __future__ import annotations
@@ -391,6 +393,9 @@ class Pool:
         self.unsent: Todo = []
         #: The pool's worker processes, once they forked (see :func:`start_pool`).
         self.workers: list[Any] | None = None
+        #: Whether the workers are forked (else spawned): only forked ones can inherit
+        #: a lock held at the fork (see :data:`START_GRACE`).
+        self.forked = False
 
     def own_workers(self) -> list[Any]:
         """The pool's worker processes: as recorded when they forked, else the children
@@ -450,6 +455,7 @@ def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
         initargs=(os.getpid(), max(1, cpu_count() // n_jobs), stop, started),
     )
     pool = Pool(executor, stop, started, others)
+    pool.forked = ctx.get_start_method() == "fork"
     # The workers fork at the first submit. Frozen, what they inherit is left alone by
     # their garbage collector: a full collection neither walks nor writes to it (so
     # copies none of the parent's memory). This process unfreezes it once they forked.
@@ -490,8 +496,9 @@ def collect(
     from concurrent.futures.process import BrokenProcessPool
 
     pending = pool.pending
-    # Until a worker begins a job, the wait is bounded (see START_GRACE).
-    deadline: float | None = time.monotonic() + START_GRACE
+    # Until a forked worker begins a job, the wait is bounded (see START_GRACE; spawned
+    # workers import everything afresh, and inherit no lock from a fork).
+    deadline = time.monotonic() + START_GRACE if pool.forked else None
     try:
         for spec, meta in pool.unsent:
             yield spec, meta, None, False
@@ -503,9 +510,10 @@ def collect(
                 deadline = None
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
             done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-            if not done:  # no worker began a job in time: all are stuck
+            if not done:  # the grace is over: stuck, unless a job began just now
                 deadline = None
-                pool.kill()
+                if not any(pool.started[:]):
+                    pool.kill()
                 continue
             for fut in sorted(done, key=lambda f: pending[f][0].name):
                 spec, meta, slot = pending.pop(fut)

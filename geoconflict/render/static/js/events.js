@@ -300,6 +300,7 @@ var EventsLayer = L.Layer.extend({
   /* forget the kept frames (the next frame is drawn afresh): tests, benchmarks */
   dropFrames: function () {
     this._pool = [];
+    if (this._freeStore) this._freeStore();
     (this._kf || []).forEach(function (f) {
       f.state = "";
     });

@@ -68,10 +68,7 @@ EventsLayer.include({
     this._W = W;
     this._H = H;
     this._pool = [];
-    if (this._store && this._store.px === W * H) {
-      this._store.free = this._store.free.concat(this._store.used);
-      this._store.used = [];
-    }
+    if (this._store && this._store.px === W * H) this._freeStore();
     this._makeStore();
   },
 
@@ -95,34 +92,54 @@ EventsLayer.include({
 
   /* the system gives the store's memory a page at a time, on first write: on the first
      moves that keep frames, that cost 15-20 ms a step at 2,500,000 events. So once the
-     first draw is done, each page of it is written (with the value it holds), a slot
-     at a time, while the page is idle */
+     first draw is done, each page of it is written (with the value it holds) while the
+     page is idle, a few hundred pages at a time. Not on a print card (it never moves) */
   _warmStore: function () {
     var store = this._store;
-    if (!store || store.warming) return;
+    if (!store || store.warming || this._page.card) return;
     store.warming = true;
     var idle =
       window.requestIdleCallback ||
       function (f) {
         return setTimeout(function () {
-          f({ timeRemaining: function () { return 8; } });
+          var t0 = performance.now();
+          f({
+            timeRemaining: function () {
+              return Math.max(0, 8 - (performance.now() - t0));
+            },
+          });
         }, 16);
       };
+    var arrays = [];
+    store.slots.forEach(function (slot) {
+      arrays.push(slot.d32, slot.last);
+    });
     var k = 0;
+    var at = 0;
     var layer = this;
-    function touch(a) {
-      for (var j = 0; j < a.length; j += 1024) a[j] |= 0;
-    }
     function slice(deadline) {
-      while (k < store.slots.length && deadline.timeRemaining() > 2 && layer._store === store) {
-        touch(store.slots[k].d32);
-        touch(store.slots[k].last);
-        k++;
+      while (k < arrays.length && deadline.timeRemaining() > 2 && layer._store === store) {
+        var a = arrays[k];
+        var stride = 4096 / a.BYTES_PER_ELEMENT;
+        var end = Math.min(a.length, at + 256 * stride);
+        for (; at < end; at += stride) a[at] |= 0;
+        if (at >= a.length) {
+          k++;
+          at = 0;
+        }
       }
-      if (k < store.slots.length && layer._store === store) idle(slice);
-      else store.warm = k === store.slots.length;
+      if (layer._store !== store) return;
+      if (k < arrays.length) idle(slice);
+      else store.warm = true;
     }
     idle(slice);
+  },
+
+  /* every kept frame of the store given back (the pool that named them is gone) */
+  _freeStore: function () {
+    if (!this._store) return;
+    this._store.free = this._store.free.concat(this._store.used);
+    this._store.used = [];
   },
 
   /* [r, g, b, a] at device pixel (px, py): the shown kinds' canvases composited

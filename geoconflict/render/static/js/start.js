@@ -39,9 +39,6 @@ GC.start = function (map, cfg) {
   page.chartDirty = true;
   page.setDate(cfg.date);
   page.arrange();
-  /* the events are drawn once, in the view the panels left (not at each move above) */
-  if (page.events) page.events.release();
-  page.firstDrawMs = performance.now();
 
   var api = {
     page: page,
@@ -97,6 +94,10 @@ GC.start = function (map, cfg) {
   };
   window.geoconflict = api;
   GC.publish(page, api); /* api.js: geoconflict.maps, card mode */
+  /* the events are drawn once, in the view the panels (or the card) left, not at each
+     move above */
+  if (page.events) page.events.release();
+  page.firstDrawMs = performance.now();
   /* Ready once the first frame holding the first draw has been produced:
      two animation frames (or a timer where frames are throttled, e.g. hidden iframes). */
   var fired = false;
