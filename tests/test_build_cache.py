@@ -266,12 +266,16 @@ def test_a_parallel_build_gives_the_same_pages_with_or_without_the_early_worker(
     assert len(_pages(tmp_path / "par")) == 4
 
 
-@pytest.mark.slow
-def test_a_worker_stuck_before_its_first_job_does_not_hold_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A worker can hang for good in a library's fork handler (a lock another thread
-    # held at the fork); the other worker builds every spec, and the build must end.
+def _build_with_stuck_workers(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stuck: int,
+    renderer: Any = None,
+    **graces: float,
+) -> tuple[Any, int]:
+    """Build 3 specs with ``jobs=2`` while the first ``stuck`` forked workers hang in their
+    start, as one can in a library's fork handler (on a lock another thread held at the
+    fork), with the pool's ``graces`` set; the report, and how many workers forked."""
     import threading
 
     import geoconflict.build.pool as pool
@@ -279,74 +283,55 @@ def test_a_worker_stuck_before_its_first_job_does_not_hold_the_build(
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("the pool's workers are forked")
-    ctx = multiprocessing.get_context("fork")
-    first = ctx.Value("i", 0)
+    forks = multiprocessing.get_context("fork").Value("i", 0)
     init = worker.worker_init
 
-    def stuck_once(*args: Any) -> None:
-        with first.get_lock():
-            mine, first.value = first.value == 0, 1
+    def maybe_stuck(*args: Any) -> None:
+        with forks.get_lock():
+            forks.value += 1
+            mine = forks.value <= stuck
         if mine:
             threading.Event().wait()  # forever: only a kill ends this worker
         init(*args)
 
-    monkeypatch.setattr(worker, "worker_init", stuck_once)
-    monkeypatch.setattr(pool, "SHUTDOWN_GRACE", 0.5)
+    monkeypatch.setattr(worker, "worker_init", maybe_stuck)
+    for name, value in graces.items():
+        monkeypatch.setattr(pool, name, value)
     maps = _maps(tmp_path, n=3)
     done: list[Any] = []
     run = threading.Thread(
-        target=lambda: done.append(build_maps(maps, tmp_path / "par", jobs=2, renderer=page)),
+        target=lambda: done.append(
+            build_maps(maps, tmp_path / "par", jobs=2, renderer=renderer or page)
+        ),
         daemon=True,
     )
     run.start()
     run.join(120)  # a guard against hanging the suite, not a time limit on the build
-    assert not run.is_alive(), "the build waited for its stuck worker"
-    assert done[0].summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
+    assert not run.is_alive(), "the build waited for its stuck workers"
     assert len(_pages(tmp_path / "par")) == 3
     assert not [c for c in multiprocessing.active_children() if c.is_alive()]
+    return done[0], forks.value
+
+
+@pytest.mark.slow
+def test_a_worker_stuck_before_its_first_job_does_not_hold_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The other worker builds every spec, and the build must end.
+    report, _ = _build_with_stuck_workers(tmp_path, monkeypatch, 1, SHUTDOWN_GRACE=0.5)
+    assert report.summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
 
 
 @pytest.mark.slow
 def test_workers_all_stuck_before_their_first_job_are_killed_and_the_specs_go_round_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Both workers of the first pool hang in their start (as in a fork handler): no job
-    # begins within START_GRACE, so they are killed and a fresh pool builds every spec.
-    import threading
-
-    import geoconflict.build.pool as pool
-    import geoconflict.build.worker as worker
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("the pool's workers are forked")
-    ctx = multiprocessing.get_context("fork")
-    forks = ctx.Value("i", 0)
-    init = worker.worker_init
-
-    def first_two_stuck(*args: Any) -> None:
-        with forks.get_lock():
-            forks.value += 1
-            mine = forks.value <= 2
-        if mine:
-            threading.Event().wait()  # forever: only a kill ends this worker
-        init(*args)
-
-    monkeypatch.setattr(worker, "worker_init", first_two_stuck)
-    monkeypatch.setattr(pool, "START_GRACE", 5.0)
-    monkeypatch.setattr(pool, "SHUTDOWN_GRACE", 0.5)
-    maps = _maps(tmp_path, n=3)
-    done: list[Any] = []
-    run = threading.Thread(
-        target=lambda: done.append(build_maps(maps, tmp_path / "par", jobs=2, renderer=page)),
-        daemon=True,
+    # No job begins within START_GRACE: both are killed, and a fresh pool builds every spec.
+    report, forks = _build_with_stuck_workers(
+        tmp_path, monkeypatch, 2, START_GRACE=5.0, SHUTDOWN_GRACE=0.5
     )
-    run.start()
-    run.join(120)  # a guard against hanging the suite, not a time limit on the build
-    assert not run.is_alive(), "the build waited for its stuck workers"
-    assert forks.value == 4  # the stuck pair, then the pool that built the specs
-    assert done[0].summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
-    assert len(_pages(tmp_path / "par")) == 3
-    assert not [c for c in multiprocessing.active_children() if c.is_alive()]
+    assert forks == 4  # the stuck pair, then the pool that built the specs
+    assert report.summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
 
 
 def slow_page(spec: MapSpec, events: Any, *, asset_dir: str | None = None) -> str:
@@ -362,21 +347,8 @@ def test_a_pool_whose_workers_began_jobs_longer_than_the_start_grace_is_left_alo
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # START_GRACE bounds the wait for a first job to begin, not for jobs to end.
-    import geoconflict.build.pool as pool
-    import geoconflict.build.worker as worker
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("the pool's workers are forked")
-    forks = multiprocessing.get_context("fork").Value("i", 0)
-    init = worker.worker_init
-
-    def counted(*args: Any) -> None:
-        with forks.get_lock():
-            forks.value += 1
-        init(*args)
-
-    monkeypatch.setattr(worker, "worker_init", counted)
-    monkeypatch.setattr(pool, "START_GRACE", 0.5)
-    report = build_maps(_maps(tmp_path, n=3), tmp_path / "par", jobs=2, renderer=slow_page)
+    report, forks = _build_with_stuck_workers(
+        tmp_path, monkeypatch, 0, renderer=slow_page, START_GRACE=0.5
+    )
     assert report.summary() == "built 3, unchanged 0, failed 0 (3 input records rejected)"
-    assert forks.value == 2  # one pool, never killed
+    assert forks == 2  # one pool, never killed
