@@ -92,8 +92,9 @@ EventsLayer.include({
 
   /* the system gives the store's memory a page at a time, on first write: on the first
      moves that keep frames, that cost 15-20 ms a step at 2,500,000 events. So once the
-     first draw is done, each page of it is written (with the value it holds) while the
-     page is idle, a few hundred pages at a time. Not on a print card (it never moves) */
+     first draw is done, each page of its free slots is written (with the value it
+     holds) while the page is idle, a few hundred pages at a time, the slots the next
+     kept frames take first. Not on a print card (it never moves) */
   _warmStore: function () {
     var store = this._store;
     if (!store || store.warming || this._page.card) return;
@@ -110,10 +111,14 @@ EventsLayer.include({
           });
         }, 16);
       };
+    /* in the order frames take them (the free list's last first) */
     var arrays = [];
-    store.slots.forEach(function (slot) {
-      arrays.push(slot.d32, slot.last);
-    });
+    store.free
+      .slice()
+      .reverse()
+      .forEach(function (slot) {
+        arrays.push(slot.d32, slot.last);
+      });
     var k = 0;
     var at = 0;
     var layer = this;
