@@ -48,7 +48,7 @@ def open_map(browser: Any) -> Iterator[Callable[..., Any]]:
     """Open a page with ``GC.webgl`` set (and WebGL removed, ``webgl=None``)."""
     contexts: list[Any] = []
 
-    def open_(url: str, webgl: str | None) -> Any:
+    def open_(url: str, webgl: str | None, ready: str = "window.geoconflictReady === true") -> Any:
         context = browser.new_context(viewport={"width": 900, "height": 700})
         contexts.append(context)
         context.route(
@@ -62,7 +62,7 @@ def open_map(browser: Any) -> Iterator[Callable[..., Any]]:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
-        page.wait_for_function("window.geoconflictReady === true", timeout=60_000)
+        page.wait_for_function(ready, timeout=60_000)
         page.errors = errors
         return page
 
@@ -362,7 +362,7 @@ def test_the_page_draws_its_events_once_as_it_opens_in_the_view_its_panels_leave
 
 
 def test_an_events_layer_on_a_map_without_the_page_controls_is_released_once_the_script_ran(
-    tmp_path: Path, node_modules: Path, browser: Any
+    tmp_path: Path, node_modules: Path, open_map: Any
 ) -> None:
     # Without GC.start (a map of one's own), the layer is released (and draws) once the
     # page's script has run.
@@ -372,20 +372,9 @@ def test_an_events_layer_on_a_map_without_the_page_controls_is_released_once_the
     start = html.index("GC.start(")
     end = html.index(");", start) + 2
     path.write_text(html[:start] + html[end:], encoding="utf-8")
-    context = browser.new_context(viewport={"width": 900, "height": 700})
-    try:
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        page.wait_for_function("GC.pages[0].events.draws === 1", timeout=60_000)
-        assert not page.evaluate("GC.pages[0].events._held")
-        assert errors == []
-    finally:
-        context.close()
+    page = open_map(url, "never", ready="GC.pages[0].events.draws === 1")
+    assert not page.evaluate("GC.pages[0].events._held")
+    assert page.errors == []
 
 
 def test_the_kept_frames_memory_is_touched_once_the_page_is_idle_and_keeps_its_frames(

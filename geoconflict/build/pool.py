@@ -384,7 +384,9 @@ def _rounds(
 class Pool:
     """A started pool: its executor, its jobs in flight and its flags (see :func:`start_pool`)."""
 
-    def __init__(self, executor: Any, stop: Any, started: Any, others: set[Any]) -> None:
+    def __init__(
+        self, executor: Any, stop: Any, started: Any, others: set[Any], forked: bool
+    ) -> None:
         self.executor = executor
         self.stop = stop
         self.started = started
@@ -395,7 +397,7 @@ class Pool:
         self.workers: list[Any] | None = None
         #: Whether the workers are forked (else spawned): only forked ones can inherit
         #: a lock held at the fork (see :data:`START_GRACE`).
-        self.forked = False
+        self.forked = forked
 
     def own_workers(self) -> list[Any]:
         """The pool's worker processes: as recorded when they forked, else the children
@@ -454,8 +456,7 @@ def start_pool(ctx: Any, todo: Todo, n_jobs: int, make_job: MakeJob) -> Pool:
         initializer=worker.worker_init,
         initargs=(os.getpid(), max(1, cpu_count() // n_jobs), stop, started),
     )
-    pool = Pool(executor, stop, started, others)
-    pool.forked = ctx.get_start_method() == "fork"
+    pool = Pool(executor, stop, started, others, ctx.get_start_method() == "fork")
     # The workers fork at the first submit. Frozen, what they inherit is left alone by
     # their garbage collector: a full collection neither walks nor writes to it (so
     # copies none of the parent's memory). This process unfreezes it once they forked.

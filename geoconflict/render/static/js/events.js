@@ -300,7 +300,7 @@ var EventsLayer = L.Layer.extend({
   /* forget the kept frames (the next frame is drawn afresh): tests, benchmarks */
   dropFrames: function () {
     this._pool = [];
-    if (this._freeStore) this._freeStore();
+    this._freeStore();
     (this._kf || []).forEach(function (f) {
       f.state = "";
     });
@@ -545,7 +545,7 @@ EventsLayer.prototype.release = function () {
   if (!this._held) return;
   this._held = false;
   this.redraw();
-  if (this._store) this._warmStore(); /* stamp.js: the kept frames' memory, when idle */
+  this._warmStore(); /* stamp.js: the kept frames' memory, when idle */
 };
 
 FACTORIES.events = function (data, page) {

@@ -83,10 +83,9 @@ EventsLayer.include({
     var count = this._kf.length * (slots.marks + slots.left);
     if (this._store && this._store.px === W * H && this._store.count === count) return;
     var buf = new ArrayBuffer(count * 5 * W * H);
-    this._store = { px: W * H, count: count, free: [], used: [], slots: [] };
+    this._store = { px: W * H, count: count, free: [], used: [] };
     for (var i = 0; i < count; i++)
       this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
-    this._store.slots = this._store.free.slice();
     if (!this._held) this._warmStore();
   },
 
