@@ -407,3 +407,58 @@ def test_the_kept_frames_memory_is_touched_once_the_page_is_idle_and_keeps_its_f
     assert page.evaluate(SAME_FRAME, "kept")
     assert {i for i, px in drawn(page).items() if px[3] > 0} == {"e0", "e1", "e2", "e3", "e4"}
     assert page.errors == []
+
+
+#: The frame of kind ``k`` drawn again by the browser's own compositing: each event's disc
+#: (the page's sprite pixels, as an image) drawn with drawImage, source over, in the
+#: page's draw order. Returns the largest difference from the page's frame in alpha, and
+#: in colour where both pixels are at least half opaque, and how many pixels overlap.
+COMPOSITED_JS = """k => { const ev = window.geoconflict.page.events;
+  const o = ev.order.indexOf(ev.kinds.indexOf(k)), f = ev._kf[o], W = f.img.width, H = f.img.height;
+  const ref = document.createElement("canvas"); ref.width = W; ref.height = H;
+  const g = ref.getContext("2d", {willReadFrequently: true});
+  const perm = ev.kindOrder().perm, sprites = ev._byKind[ev.kinds.indexOf(k)];
+  for (let j = 0; j < ev.n; j++) {
+    const i = perm[j];
+    if (ev.kinds[ev.kind[i]] !== k || !ev.shown(i)) continue;
+    const sp = sprites[(ev.kindOrder().size[j] - 1) / 2];
+    const size = 2 * sp.half + 1, img = new ImageData(size, size);
+    const w32 = new Uint32Array(img.data.buffer);
+    for (let s = 0; s < sp.sword.length; s++)
+      w32[(sp.sdy[s] + sp.half) * size + sp.sdx[s] + sp.half] = sp.sword[s];
+    for (let s = 0; s < sp.eword.length; s++)
+      w32[(sp.edy[s] + sp.half) * size + sp.edx[s] + sp.half] = sp.eword[s];
+    const c = document.createElement("canvas"); c.width = size; c.height = size;
+    c.getContext("2d").putImageData(img, 0, 0);
+    const p = ev.point(i);
+    g.drawImage(c, Math.round(p.x) - sp.half, Math.round(p.y) - sp.half);
+  }
+  const a = f.img.data, b = g.getImageData(0, 0, W, H).data;
+  let alpha = 0, colour = 0, both = 0;
+  for (let q = 0; q < a.length; q += 4) {
+    alpha = Math.max(alpha, Math.abs(a[q + 3] - b[q + 3]));
+    if (a[q + 3] >= 128 && b[q + 3] >= 128) {
+      for (let ch = 0; ch < 3; ch++) colour = Math.max(colour, Math.abs(a[q + ch] - b[q + ch]));
+    }
+    if (a[q + 3] > 0 && a[q + 3] < 255) both++;
+  }
+  return {alpha, colour, edges: both}; }"""
+
+
+def test_overlapping_dots_blend_as_the_browser_composites_them(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = spaced_events()
+    # Two more strikes beside the first, a pixel or two apart at zoom 8: their discs
+    # and white edges overlap, and each is blended over the one before it.
+    extra = events.iloc[[0, 0]].copy()
+    extra["event_id"] = ["e6", "e7"]
+    extra["geometry"] = gpd.points_from_xy([42.604, 42.61], [36.003, 36.0])
+    events = pd.concat([events, extra], ignore_index=True)
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-01-23"), "never")
+    page.evaluate(VIEW_8)
+    got = page.evaluate(COMPOSITED_JS, "strike")
+    assert got["edges"] > 20
+    # The browser composites in premultiplied 8-bit colour: a level or two of rounding.
+    assert got["alpha"] <= 2, got
+    assert got["colour"] <= 3, got

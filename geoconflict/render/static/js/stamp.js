@@ -343,7 +343,6 @@ EventsLayer.include({
     var rings = this._map.getZoom() >= this.ringMinZoom;
     var dpr = this._dpr;
     var img = kf.img;
-    var d8 = img.data;
     var d32 = kf.d32;
     var W = img.width;
     var H = img.height;
@@ -398,8 +397,8 @@ EventsLayer.include({
       var sw = sp.sword;
       if (sp.W !== W) this._offsets(sp, W);
       var inside = px - sp.half >= 0 && py - sp.half >= 0 && px + sp.half < W && py + sp.half < H;
+      var base = py * W + px;
       if (inside) {
-        var base = py * W + px;
         var soff = sp.soff;
         for (s = 0; s < sw.length; s++) d32[base + soff[s]] = sw[s];
       } else {
@@ -409,29 +408,40 @@ EventsLayer.include({
           if (X >= 0 && Y >= 0 && X < W && Y < H) d32[Y * W + X] = sw[s];
         }
       }
+      /* the anti-aliased edge, blended over what is there (source over, straight
+         alpha), one 32-bit read and write a pixel */
       var edx = sp.edx;
       var edy = sp.edy;
-      var erg = sp.ergba;
-      for (s = 0; s < edx.length; s++) {
-        X = px + edx[s];
-        Y = py + edy[s];
-        if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
-        var q = (Y * W + X) * 4;
-        var ea = erg[4 * s + 3];
-        var da = d8[q + 3];
-        if (da === 0) {
-          d8[q] = erg[4 * s];
-          d8[q + 1] = erg[4 * s + 1];
-          d8[q + 2] = erg[4 * s + 2];
-          d8[q + 3] = ea;
-        } else {
-          var keep = (da * (255 - ea)) / 255;
-          var oa = ea + keep;
-          d8[q] = (erg[4 * s] * ea + d8[q] * keep) / oa;
-          d8[q + 1] = (erg[4 * s + 1] * ea + d8[q + 1] * keep) / oa;
-          d8[q + 2] = (erg[4 * s + 2] * ea + d8[q + 2] * keep) / oa;
-          d8[q + 3] = oa;
+      var eoff = sp.eoff;
+      var ew = sp.eword;
+      var ea = sp.ea;
+      var ek = sp.ek;
+      var er = sp.er;
+      var eg = sp.eg;
+      var eb = sp.eb;
+      for (s = 0; s < ew.length; s++) {
+        var p;
+        if (inside) p = base + eoff[s];
+        else {
+          X = px + edx[s];
+          Y = py + edy[s];
+          if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
+          p = Y * W + X;
         }
+        var dw = d32[p];
+        var da = dw >>> 24;
+        if (da === 0) {
+          d32[p] = ew[s];
+          continue;
+        }
+        var keep = da * ek[s];
+        var oa = ea[s] + keep;
+        var inv = 1 / oa;
+        d32[p] =
+          (((oa + 0.5) | 0) << 24) |
+          ((((eb[s] + ((dw >>> 16) & 255) * keep) * inv + 0.5) | 0) << 16) |
+          ((((eg[s] + ((dw >>> 8) & 255) * keep) * inv + 0.5) | 0) << 8) |
+          (((er[s] + (dw & 255) * keep) * inv + 0.5) | 0);
       }
     }
     if (!put) return;
@@ -527,6 +537,9 @@ EventsLayer.include({
     }
     var ns = solid.length / 5;
     var ne = edge.length / 6;
+    /* an edge pixel's colour premultiplied by its alpha (er, eg, eb), its alpha (ea),
+       what it leaves of the pixel under it (ek, per unit of that pixel's alpha), and
+       its 32-bit word for a pixel with nothing under it */
     sp = {
       half: half,
       sdx: new Int16Array(ns),
@@ -535,7 +548,13 @@ EventsLayer.include({
       sword: new Uint32Array(ns),
       edx: new Int16Array(ne),
       edy: new Int16Array(ne),
-      ergba: new Uint8Array(4 * ne),
+      eoff: new Int32Array(ne),
+      eword: new Uint32Array(ne),
+      ea: new Float64Array(ne),
+      ek: new Float64Array(ne),
+      er: new Float64Array(ne),
+      eg: new Float64Array(ne),
+      eb: new Float64Array(ne),
     };
     var word = new Uint32Array(1);
     var wb = new Uint8Array(word.buffer);
@@ -549,9 +568,16 @@ EventsLayer.include({
       sp.sword[i] = word[0];
     }
     for (i = 0; i < ne; i++) {
-      sp.edx[i] = edge[6 * i];
-      sp.edy[i] = edge[6 * i + 1];
-      for (var ch = 0; ch < 4; ch++) sp.ergba[4 * i + ch] = edge[6 * i + 2 + ch];
+      var e = edge.slice(6 * i, 6 * i + 6);
+      sp.edx[i] = e[0];
+      sp.edy[i] = e[1];
+      for (var ch = 0; ch < 4; ch++) wb[ch] = e[2 + ch];
+      sp.eword[i] = word[0];
+      sp.ea[i] = e[5];
+      sp.ek[i] = (255 - e[5]) / 255;
+      sp.er[i] = e[2] * e[5];
+      sp.eg[i] = e[3] * e[5];
+      sp.eb[i] = e[4] * e[5];
     }
     cache[key] = sp;
     return sp;
@@ -559,6 +585,7 @@ EventsLayer.include({
 
   _offsets: function (sp, W) {
     for (var i = 0; i < sp.sdx.length; i++) sp.soff[i] = sp.sdy[i] * W + sp.sdx[i];
+    for (i = 0; i < sp.edx.length; i++) sp.eoff[i] = sp.edy[i] * W + sp.edx[i];
     sp.W = W;
   }
 });
