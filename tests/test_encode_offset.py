@@ -4,11 +4,12 @@ the page's decoder is exercised by the browser tests, which check positions and 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoconflict.render.encode import pack_ints, unpack_ints
+from geoconflict.render.encode import pack_ids, pack_ints, unpack_ints
 
 
 @given(st.lists(st.integers(-(2**31), 2**31 - 1), max_size=50), st.booleans())
@@ -38,3 +39,16 @@ def test_sorted_days_with_an_offset_take_one_byte() -> None:
     packed = pack_ints(days, delta=True, offset=True)
     assert (packed["t"], packed["o"], packed["d"]) == ("u1", 17_000, 1)
     assert unpack_ints(packed).tolist() == days.tolist()
+
+
+def test_numbered_ids_past_65535_take_three_bytes_and_decode_back() -> None:
+    # "syn-0" .. "syn-2499999" (a whole-dataset page): 3 bytes an id, not 4.
+    nums = np.array([0, 70_000, 2_499_999, 16_777_215 - 5], dtype="int64")
+    packed = pack_ids(pd.Series([f"syn-{n}" for n in nums]))
+    assert (packed["p"], packed["n"]["t"]) == ("syn-", "u3")
+    assert unpack_ints(packed["n"]).tolist() == nums.tolist()
+    # Numbered from far above 0: the offset takes the distance back to 3 bytes.
+    high = nums + 100_000_000
+    packed = pack_ids(pd.Series([f"IRQ{n}" for n in high]))
+    assert packed["n"]["t"] == "u3" and packed["n"]["o"] == 100_000_000
+    assert unpack_ints(packed["n"]).tolist() == high.tolist()

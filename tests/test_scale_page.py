@@ -146,6 +146,8 @@ def test_the_count_is_pythons_at_every_date_in_both_modes(
     tmp_path: Path, node_modules: Path, open_map: Any, webgl: str
 ) -> None:
     events = synthetic_events(3000, seed=11)
+    # Ids numbered over more than 65,535: the page decodes them from three bytes each.
+    events["event_id"] = [f"syn-{30 * i + 7}" for i in range(len(events))]
     page = open_map(page_file(tmp_path, events, node_modules, date="2016-06-01"), webgl)
     for day in ["2015-01-01", "2016-03-15", "2016-12-31", "2017-07-01", "2017-12-31"]:
         page.evaluate(f"window.geoconflict.setDate('{day}')")

@@ -394,10 +394,10 @@ def pack_ids(values: Any, order: np.ndarray | None = None) -> dict[str, Any]:
         ok = pc.fill_null(pc.and_not(shaped, padded), False).to_numpy(zero_copy_only=False)
         if ok.all():  # every id has the shape: convert once, then reorder the integers
             nums = pc.cast(rest, pa.int64()).to_numpy(zero_copy_only=False)[idx]
-            return {"p": prefix, "n": pack_ints(nums)}
+            return {"p": prefix, "n": pack_ints(nums, offset=True)}
         if ok[idx].all():  # the kept ones have it
             nums = pc.cast(rest.take(pa.array(idx)), pa.int64()).to_numpy(zero_copy_only=False)
-            return {"p": prefix, "n": pack_ints(nums)}
+            return {"p": prefix, "n": pack_ints(nums, offset=True)}
     return {"s": (arr if order is None else arr.take(pa.array(idx))).to_pylist()}
 
 

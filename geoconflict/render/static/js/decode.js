@@ -43,7 +43,8 @@ GC.ints = function (p) {
   return out;
 };
 
-/* A dictionary-coded text column ({c} or {k, v}) as an accessor i -> string|null. */
+/* A dictionary-coded text column ({c} or {k, v}) as an accessor i -> string|null;
+   its codes decoded when first asked for. */
 GC.text = function (p) {
   if (Object.prototype.hasOwnProperty.call(p, "c")) {
     var c = p.c;
@@ -51,13 +52,15 @@ GC.text = function (p) {
       return c;
     };
   }
-  var codes = GC.ints(p.k);
+  var codes = null;
   var values = p.v;
   return function (i) {
+    if (!codes) codes = GC.ints(p.k); /* on first use: most columns wait for a popup */
     return values[codes[i]];
   };
 };
 
+/* Event ids ({s}: as text; {p, n}: a prefix and numbers) as an accessor i -> id. */
 GC.ids = function (p) {
   if (p.s) {
     var s = p.s;
@@ -65,9 +68,10 @@ GC.ids = function (p) {
       return s[i];
     };
   }
-  var nums = GC.ints(p.n);
+  var nums = null;
   var prefix = p.p;
   return function (i) {
+    if (!nums) nums = GC.ints(p.n); /* on first use (a popup, a link, an export) */
     return prefix + nums[i];
   };
 };
