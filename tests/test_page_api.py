@@ -102,6 +102,40 @@ def test_share_cleared_on_the_page_is_territory_share_cleared(
     page.close()
 
 
+#: The state's counts with the whole world in view (every event: the layer's per-group
+#: counts) and with a view that leaves some out (each event tested against it).
+COUNTS_JS = """() => { const m = geoconflict.maps[0], map = GC.pages[0].map;
+  map.setView([20, 40], 2, {animate: false});
+  const all = m.getState().counts;
+  map.setView([36.3, 43.1], 9, {animate: false});
+  const part = m.getState().counts;
+  return [all, part]; }"""
+
+
+@pytest.mark.parametrize("mode", ["cumulative", "window"])
+def test_counts_by_kind_are_pythons_with_every_event_in_view(
+    browser: Any, built: Path, mode: str
+) -> None:
+    page = _open(browser, built.as_uri())
+    page.evaluate("geoconflict.maps[0].setDate('2017-03-07')")
+    events = _events()
+    keep = events["date_start"] <= "2017-03-07"
+    if mode == "window":
+        page.evaluate("window.geoconflict.setMode('window', 30)")
+        end = events["date_end"].fillna(events["date_start"])
+        keep &= end >= pd.Timestamp("2017-03-07") - pd.Timedelta(days=29)
+    page.evaluate("geoconflict.maps[0].setFilters({kinds: ['strike', 'civcas', 'ground']})")
+    keep &= events["kind"].isin(["strike", "civcas", "ground"])
+    all_, part = page.evaluate(COUNTS_JS)
+    want = events[keep]["kind"].value_counts().to_dict()
+    assert all_["byKind"] == want and all_["shown"] == all_["inView"] == len(events[keep])
+    # A closer view walks the events: the same shown, fewer in view, by kind alike.
+    assert part["shown"] == all_["shown"] and 0 < part["inView"] < part["shown"]
+    assert sum(part["byKind"].values()) == part["inView"]
+    assert all(part["byKind"][k] <= all_["byKind"][k] for k in part["byKind"])
+    page.close()
+
+
 def test_set_filters_and_fly_to(browser: Any, built: Path) -> None:
     page = _open(browser, built.as_uri())
     api = "geoconflict.maps[0]"

@@ -464,3 +464,28 @@ def test_overlapping_dots_blend_as_the_browser_composites_them(
     # The browser composites in premultiplied 8-bit colour: a level or two of rounding.
     assert got["alpha"] <= 2, got
     assert got["colour"] <= 3, got
+
+
+#: The largest distance (world units) between each event's position and Leaflet's own
+#: Web Mercator projection of its latitude and longitude, over every event.
+PROJECTED_JS = """() => { const ev = window.geoconflict.page.events; let dx = 0, dy = 0;
+  for (let i = 0; i < ev.n; i++) {
+    const p = L.CRS.EPSG3857.latLngToPoint(L.latLng(ev.lat[i] * 1e-5, ev.lon[i] * 1e-5), 0);
+    dx = Math.max(dx, Math.abs(ev.wx[i] - p.x / 256));
+    dy = Math.max(dy, Math.abs(ev.wy[i] - p.y / 256));
+  }
+  return [dx, dy, ev.n]; }"""
+
+
+def test_every_event_is_where_leaflet_projects_it(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    events = synthetic_events(3000, seed=13)
+    # The far ends of the table the page reads latitudes from, and a point far south.
+    events.loc[0, "geometry"] = gpd.points_from_xy([38.0], [29.00001])[0]
+    events.loc[1, "geometry"] = gpd.points_from_xy([48.0], [-33.87])[0]
+    page = open_map(page_file(tmp_path, events, node_modules, date="2017-12-31"), "never")
+    dx, dy, n = page.evaluate(PROJECTED_JS)
+    assert n == len(events)
+    # 1e-10 of the world is under a hundredth of a pixel at zoom 18.
+    assert dx < 1e-12 and dy < 1e-10, (dx, dy)
