@@ -575,3 +575,16 @@ def test_render_exports_are_the_functions_whatever_was_imported_first(
     first: str | None, first_imports: dict[str, object]
 ) -> None:
     assert first_imports[first or "-"] == []
+
+
+def test_the_page_is_told_the_events_layers_size_just_before_its_data() -> None:
+    import re
+
+    page = to_html(small_map(), assets="cdn")
+    data_id = re.search(r'GC\.layer\("events", \w+,\s*GC\.readJSON\("(\w+)"\)', page).group(1)
+    call = '<script>if (window.GC && GC.ahead) GC.ahead("events", {"kinds":4,"n":300});</script>'
+    assert page.count(call) == 1  # once, also when the map is rendered again
+    block = page.index(f'<script type="application/json" id="{data_id}">')
+    between = page[page.index(call) + len(call) : block]
+    assert between.strip() == ""  # nothing between the call and the events' data
+    assert to_html(small_map(), assets="cdn") == page

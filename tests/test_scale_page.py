@@ -45,15 +45,20 @@ def page_file(tmp: Path, events: gpd.GeoDataFrame, node_modules: Path, **options
 
 @pytest.fixture
 def open_map(browser: Any) -> Iterator[Callable[..., Any]]:
-    """Open a page with ``GC.webgl`` set (and WebGL removed, ``webgl=None``)."""
+    """Open a page with ``GC.webgl`` set (and WebGL removed, ``webgl=None``; ``init``: a
+    script of the test's own, run first)."""
     contexts: list[Any] = []
 
-    def open_(url: str, webgl: str | None, ready: str = "window.geoconflictReady === true") -> Any:
+    def open_(
+        url: str, webgl: str | None, ready: str = "window.geoconflictReady === true", init: str = ""
+    ) -> Any:
         context = browser.new_context(viewport={"width": 900, "height": 700})
         contexts.append(context)
         context.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
         )
+        if init:
+            context.add_init_script(init)
         if webgl is None:
             context.add_init_script(NO_WEBGL + 'window.GC = {webgl: "always"};')
         else:
@@ -489,3 +494,76 @@ def test_every_event_is_where_leaflet_projects_it(
     assert n == len(events)
     # 1e-10 of the world is under a hundredth of a pixel at zoom 18.
     assert dx < 1e-12 and dy < 1e-10, (dx, dy)
+
+
+#: The kind frames' bytes, hashed (a frame hidden by a filter: "off").
+FRAME_HASHES = """() => window.geoconflict.page.events._kf.map((f) => {
+  if (f.canvas.style.display === "none") return "off";
+  const a = new Uint32Array(f.img.data.buffer); let h = 0;
+  for (let i = 0; i < a.length; i++) h = (Math.imul(h, 31) + a[i]) | 0;
+  return h; })"""
+
+
+#: The test's pages without workers.
+NO_WORKER = "delete window.Worker;"
+#: The worker's message held back 1.5 s: it comes after the page made its store (and
+#: before the page wrote that store while idle: no idle callbacks).
+LATE_WORKER = """(() => { const Real = window.Worker; window.requestIdleCallback = () => 0;
+  window.Worker = function (url) { const w = new Real(url), me = this;
+    w.onmessage = (e) => setTimeout(() => me.onmessage(e), 1500);
+    this.postMessage = (m) => w.postMessage(m); }; })();"""
+
+
+def wait_for_the_memory(url: str) -> str:
+    """The page at ``url`` with its map made only once the memory made ahead has come
+    (a page of 200,000 events parses its data sooner than the worker writes it)."""
+    path = Path(url.removeprefix("file://"))
+    html = path.read_text(encoding="utf-8")
+    at = html.rindex("<script>")
+    body, rest = html[at + len("<script>") :].split("</script>", 1)
+    run = (
+        "<script>window.gcRun = function () {" + body + "};\n"
+        "(function wait() { if (GC._aheadStore && GC._aheadStore.buffer) window.gcRun();"
+        " else setTimeout(wait, 10); })();</script>"
+    )
+    held = path.with_name("held.html")
+    held.write_text(html[:at] + run + rest, encoding="utf-8")
+    return held.as_uri()
+
+
+def test_a_large_layers_kept_frames_memory_is_made_ahead_while_the_page_loads(
+    tmp_path: Path, node_modules: Path, open_map: Any
+) -> None:
+    # 200,000 events: the page asks a worker for the kept frames' memory, written,
+    # before it parses the events' data (taken as the store is made: "made", or moved
+    # into when it comes later: "moved"); without workers the layer writes its own while
+    # idle. The same moves give the same frames all three ways.
+    events = synthetic_events(200_000, seed=21)
+    url = page_file(tmp_path, events, node_modules, date="2016-06-30")
+    store = "window.geoconflict.page.events._store"
+    frames = {}
+    for worker in ("made", "moved", None):
+        if worker == "made":
+            page = open_map(wait_for_the_memory(url), "never")
+        else:
+            page = open_map(url, "never", init=LATE_WORKER if worker else NO_WORKER)
+        if worker:
+            page.wait_for_function(f"{store}.ahead === '{worker}'", timeout=30_000)
+            assert page.evaluate(f"{store}.warm") is True  # nothing left for idle time
+        else:
+            page.wait_for_function(f"{store}.warm === true", timeout=30_000)
+            assert page.evaluate(f"{store}.ahead") is False
+        slots = page.evaluate(
+            "(() => { const ev = window.geoconflict.page.events; const s = ev._poolSize();"
+            " return [ev._kf.length * (s.marks + s.left), ev._store.count]; })()"
+        )
+        assert slots[0] == slots[1]
+        seen = []
+        for day in ["2017-06-30", "2016-09-30", "2017-12-31", "2016-07-15"]:
+            page.evaluate(f"window.geoconflict.setDate('{day}')")
+            seen.append((last_from(page), page.evaluate(FRAME_HASHES)))
+        assert seen[0][0] == "incremental" and seen[1][0] == seen[3][0] == "checkpoint"
+        assert len({str(h) for _, h in seen}) == 4  # four dates, four pictures
+        frames[worker] = seen
+        assert page.errors == []
+    assert frames["made"] == frames["moved"] == frames[None]

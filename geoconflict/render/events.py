@@ -262,7 +262,9 @@ def events_layer(
     (10, 'Events')
     """
     payload, skipped = encode_events(events, start=start, end=end)
-    layer = DataLayer("events", payload, name="Events", show=show)
+    # The page makes the kept frames' memory of a large layer while it parses the data.
+    ahead = {"n": payload["n"], "kinds": len(payload["kinds"])}
+    layer = DataLayer("events", payload, name="Events", show=show, ahead=ahead)
     layer.skipped = skipped
     layer.add_to(m)
     return layer

@@ -20,8 +20,9 @@ _DATA_CLOSE = "</script>"
 
 
 # Keys under which rendering files an element's output in the Figure's header,
-# html and script parts: ``<name>_<id>`` (plus ``_data`` for our data blocks).
-_RENDERED_KEY = re.compile(r"_(?:[0-9a-f]{32}|gc\d{4,})(?:_data|_add)?$")
+# html and script parts: ``<name>_<id>`` (plus ``_data`` for our data blocks and
+# ``_ahead`` for what the page is told before one).
+_RENDERED_KEY = re.compile(r"_(?:[0-9a-f]{32}|gc\d{4,})(?:_data|_ahead|_add)?$")
 
 
 def _walk(element: Any) -> list[Any]:

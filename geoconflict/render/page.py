@@ -30,7 +30,7 @@ from branca.element import Element, Figure
 from geoconflict._io import write_text
 from geoconflict.errors import AssetError
 from geoconflict.render import assets as assets_mod
-from geoconflict.render.encode import data_block
+from geoconflict.render.encode import data_block, to_json
 from geoconflict.render.ids import replace_random_ids, stabilize
 
 #: What folium's viewport tag adds to stop readers zooming the page.
@@ -339,13 +339,25 @@ class DataLayer(folium.map.Layer):
         """
     )
 
-    def __init__(self, kind: str, data: Any, *, name: str, show: bool = True) -> None:
+    def __init__(
+        self, kind: str, data: Any, *, name: str, show: bool = True, ahead: Any = None
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GcLayer"
         self.kind = kind
         self.data = data
+        #: JSON-able facts the page is given before it parses ``data``: the page script
+        #: calls ``GC.ahead(kind, ahead)`` just before the data block (the events layer
+        #: has its kept frames' memory made meanwhile, see stamp.js).
+        self.ahead = ahead
         self.skipped: Any = None
 
     def render(self, **kwargs: Any) -> Any:
+        if self.ahead is not None:
+            figure = self.get_root()
+            assert isinstance(figure, Figure)
+            args = f"{to_json(self.kind)}, {to_json(self.ahead)}"
+            call = f"<script>if (window.GC && GC.ahead) GC.ahead({args});</script>"
+            figure.html.add_child(RawHTML(call), name=self.get_name() + "_ahead")
         add_data(self, self.get_name() + "_data", self.data)
         return super().render(**kwargs)

@@ -18,6 +18,13 @@ function pageFor(map) {
   return map._gcPage;
 }
 
+/* What the page does for a layer before it parses the layer's data block, by kind:
+   GC.ahead(kind, facts) is written into the page just before the block. */
+var AHEAD = {};
+GC.ahead = function (kind, facts) {
+  if (AHEAD[kind]) AHEAD[kind](facts);
+};
+
 var FACTORIES = {};
 GC.layer = function (kind, map, data) {
   var page = pageFor(map);

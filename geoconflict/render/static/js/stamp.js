@@ -1,5 +1,53 @@
 /* stamp.js: The events layer drawn on a 2D canvas: each shown dot stamped into one
    ImageData from pre-rasterised discs (EventsLayer methods; see events.js). */
+
+/* How many kind frames are kept, for n events of nk kinds on frames of px pixels: at
+   most about 200 MB of them (5 bytes a pixel), two frames left per kind (a filter set
+   and set back) and checkpoints (marks: how many per kind, one per 20,000 events up to
+   16: small data draws afresh fast enough) */
+function storeSlots(n, nk, px) {
+  var all = Math.floor(200e6 / (5 * px));
+  return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 2, Math.ceil(n / 20000))), left: 2 };
+}
+
+/* Layers of this many events or more have their kept frames' memory made ahead. */
+var AHEAD_MIN_EVENTS = 200000;
+
+/* The kept frames' memory of a large events layer, made and written by a worker (on
+   another core) while the page still parses the events' data. The system hands memory
+   over a page at a time, on its first write: on the benchmarks' machine 8 us a page
+   never used since it started (11 ms for one 1280 x 800 frame, where copying one takes
+   0.2 ms), so the first moves that keep frames would wait for it. Sized for the window
+   (the map is no larger); the layer takes it if it came in time and is large enough,
+   else makes its own and writes it while idle (_warmStore). Not for small layers,
+   print cards (they never move) or WebGL (it keeps no frames). */
+AHEAD.events = function (facts) {
+  if (GC._aheadStore !== undefined || !(facts.n >= AHEAD_MIN_EVENTS) || typeof Worker !== "function") return;
+  if (new URLSearchParams(window.location.search).has("card") || GLPoints.wanted()) return;
+  var dpr = window.devicePixelRatio || 1;
+  var px = Math.round(window.innerWidth * dpr) * Math.round(window.innerHeight * dpr);
+  var nk = Math.max(1, facts.kinds);
+  var slots = storeSlots(facts.n, nk, px);
+  var bytes = nk * (slots.marks + slots.left) * 5 * px;
+  var src =
+    "onmessage = function (e) { var b = new ArrayBuffer(e.data), a = new Uint8Array(b);" +
+    " for (var i = 0; i < a.length; i += 4096) a[i] = 0; postMessage(b, [b]); close(); };";
+  var ahead = (GC._aheadStore = { buffer: null, taken: null });
+  try {
+    var url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
+    var worker = new Worker(url);
+    worker.onmessage = function (e) {
+      URL.revokeObjectURL(url);
+      /* to the store made meanwhile (_adoptStore), or kept for the layer to come */
+      if (ahead.taken) ahead.taken(e.data);
+      else if (GC._aheadStore === ahead) ahead.buffer = e.data;
+    };
+    worker.postMessage(bytes);
+  } catch (err) {
+    GC._aheadStore = null; /* no worker here: the layer writes its own while idle */
+  }
+};
+
 EventsLayer.include({
   /* Each event's centre pixel in the frame (device pixels, y * width + x) for view v,
      in draw order (kindOrder): -1 when the centre is off the frame but the dot reaches
@@ -75,18 +123,56 @@ EventsLayer.include({
   /* the kept frames' store, made once for this frame size (one allocation: many large
      ones on the way would each cost a garbage collection). It is not written to here:
      filling it now would hold back the first draw (0.3 s at 100,000 events). Its
-     memory is touched after the first draw, when the page is idle (_warmStore) */
+     memory is touched after the first draw, when the page is idle (_warmStore),
+     unless it was made ahead, written already (AHEAD.events) */
   _makeStore: function () {
     var W = this._W;
     var H = this._H;
     var slots = this._poolSize();
     var count = this._kf.length * (slots.marks + slots.left);
     if (this._store && this._store.px === W * H && this._store.count === count) return;
-    var buf = new ArrayBuffer(count * 5 * W * H);
-    this._store = { px: W * H, count: count, free: [], used: [] };
-    for (var i = 0; i < count; i++)
-      this._store.free.push({ d32: new Uint32Array(buf, i * 4 * W * H, W * H), last: new Uint8Array(buf, count * 4 * W * H + i * W * H, W * H) });
+    var need = count * 5 * W * H;
+    /* the memory made ahead (AHEAD.events), written already: taken by the first store
+       made, now or when it comes */
+    var pending = GC._aheadStore || null;
+    if (pending) GC._aheadStore = false;
+    var ahead = pending && pending.buffer && pending.buffer.byteLength >= need ? pending.buffer : null;
+    var buf = ahead || new ArrayBuffer(need);
+    /* ahead: "made" (in the memory made ahead), "moved" (into it, later) or false */
+    var store = (this._store = { px: W * H, count: count, free: [], used: [], ahead: ahead ? "made" : false, warm: !!ahead, warming: !!ahead });
+    for (var i = 0; i < count; i++) store.free.push(this._slot(buf, count, i));
+    if (pending && !pending.buffer) {
+      var layer = this;
+      pending.taken = function (b) {
+        layer._adoptStore(store, b);
+      };
+    }
     if (!this._held) this._warmStore();
+  },
+
+  /* kept frame i of a store of `count` frames in `buf`: its pixels, then its dot sizes */
+  _slot: function (buf, count, i) {
+    var px = this._W * this._H;
+    return { i: i, d32: new Uint32Array(buf, i * 4 * px, px), last: new Uint8Array(buf, count * 4 * px + i * px, px) };
+  },
+
+  /* The memory made ahead, come after `store` was made: the store's frames move into
+     it (what the kept ones hold is copied over), unless the store is gone or written
+     already, or the memory is too small. */
+  _adoptStore: function (store, buf) {
+    if (this._store !== store || store.warm || buf.byteLength < store.count * 5 * store.px) return;
+    var used = store.used;
+    store.free.concat(used).forEach(function (slot) {
+      var moved = this._slot(buf, store.count, slot.i);
+      if (used.indexOf(slot) >= 0) {
+        moved.d32.set(slot.d32);
+        moved.last.set(slot.last);
+      }
+      slot.d32 = moved.d32;
+      slot.last = moved.last;
+    }, this);
+    store.ahead = "moved";
+    store.warm = store.warming = true;
   },
 
   /* the system gives the store's memory a page at a time, on first write: on the first
@@ -122,7 +208,7 @@ EventsLayer.include({
     var at = 0;
     var layer = this;
     function slice(deadline) {
-      while (k < arrays.length && deadline.timeRemaining() > 2 && layer._store === store) {
+      while (k < arrays.length && deadline.timeRemaining() > 2 && layer._store === store && !store.ahead) {
         var a = arrays[k];
         var stride = 4096 / a.BYTES_PER_ELEMENT;
         var end = Math.min(a.length, at + 256 * stride);
@@ -132,7 +218,7 @@ EventsLayer.include({
           at = 0;
         }
       }
-      if (layer._store !== store) return;
+      if (layer._store !== store || store.ahead) return; /* gone, or moved into memory made ahead */
       if (k < arrays.length) idle(slice);
       else store.warm = true;
     }
@@ -250,13 +336,9 @@ EventsLayer.include({
     return out;
   },
 
-  /* how many kind frames are kept: at most about 200 MB of them (5 bytes a pixel),
-     two frames left per kind (a filter set and set back) and checkpoints (marks: how many per kind, one per 20,000
-     events up to 16: small data draws afresh fast enough) */
+  /* how many kind frames this layer keeps (storeSlots) */
   _poolSize: function () {
-    var nk = Math.max(1, this.order.length);
-    var all = Math.floor(200e6 / (5 * this._W * this._H));
-    return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 2, Math.ceil(this.n / 20000))), left: 2 };
+    return storeSlots(this.n, Math.max(1, this.order.length), this._W * this._H);
   },
 
   _poolFind: function (o, state, mask, to) {
@@ -324,7 +406,12 @@ EventsLayer.include({
      first, a dot hidden by a later dot of its size or larger centred on the same pixel
      is left out, so dense data stamps far fewer sprites (zoomed in, every dot is kept:
      each has its precision ring). That pass reads the draw-order columns (kindOrder)
-     in order. */
+     in order. A frame drawn over several passes (steps, a checkpoint and the events
+     after it) can stack such dots otherwise than one pass does: a dot an earlier pass
+     drew stays under the dots drawn over it since, where one pass would leave it out
+     and draw the later one on top (measured: 0.5% of a 1280 x 800 frame's pixels at
+     200,000 events; leaving out only dots of the same day, which makes every path
+     agree, took twice as long a move back at 2,500,000). */
   _stamp: function (v, size, o, lo, hi, fresh, put) {
     var kf = this._kf[o];
     var k = this.order[o];
