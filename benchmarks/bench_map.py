@@ -189,8 +189,6 @@ def bench_ours(
     ours = page_script().replace("</script", "<\\/script")
     for name, init in variants.items():
         page_html = html
-        if name == "at once" and "auto" not in variants:
-            continue
         if name == "before":
             old = baseline_script(BASELINE_REV)
             if old is None:

@@ -105,10 +105,13 @@ def test_share_cleared_on_the_page_is_territory_share_cleared(
 #: The state's counts with the whole world in view (every event: the layer's per-group
 #: counts) and with a view that leaves some out (each event tested against it).
 COUNTS_JS = """() => { const m = geoconflict.maps[0], map = GC.pages[0].map;
+  const ev = GC.pages[0].events;
   map.setView([20, 40], 2, {animate: false});
   const all = m.getState().counts;
+  all.byGroup = ev.countsByGroup(map.getBounds());
   map.setView([36.3, 43.1], 9, {animate: false});
   const part = m.getState().counts;
+  part.byGroup = ev.countsByGroup(map.getBounds());
   return [all, part]; }"""
 
 
@@ -128,6 +131,7 @@ def test_counts_by_kind_are_pythons_with_every_event_in_view(
     keep &= events["kind"].isin(["strike", "civcas", "ground"])
     all_, part = page.evaluate(COUNTS_JS)
     want = events[keep]["kind"].value_counts().to_dict()
+    assert all_["byGroup"] is True and part["byGroup"] is False  # each way was taken
     assert all_["byKind"] == want and all_["shown"] == all_["inView"] == len(events[keep])
     # A closer view walks the events: the same shown, fewer in view, by kind alike.
     assert part["shown"] == all_["shown"] and 0 < part["inView"] < part["shown"]

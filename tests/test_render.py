@@ -580,11 +580,14 @@ def test_render_exports_are_the_functions_whatever_was_imported_first(
 def test_the_page_is_told_the_events_layers_size_just_before_its_data() -> None:
     import re
 
-    page = to_html(small_map(), assets="cdn")
+    m = small_map()
+    page = to_html(m, assets="cdn")
     data_id = re.search(r'GC\.layer\("events", \w+,\s*GC\.readJSON\("(\w+)"\)', page).group(1)
-    call = '<script>if (window.GC && GC.ahead) GC.ahead("events", {"kinds":4,"n":300});</script>'
-    assert page.count(call) == 1  # once, also when the map is rendered again
+    facts = '{"kinds":4,"n":300,"show":true}'
+    call = f'<script>if (window.GC && GC.ahead) GC.ahead("events", {facts});</script>'
+    assert page.count(call) == 1
     block = page.index(f'<script type="application/json" id="{data_id}">')
     between = page[page.index(call) + len(call) : block]
     assert between.strip() == ""  # nothing between the call and the events' data
-    assert to_html(small_map(), assets="cdn") == page
+    # Rendered again (as a notebook shows it, then saves it): once, in the same place.
+    assert to_html(m, assets="cdn") == page

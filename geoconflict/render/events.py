@@ -263,7 +263,7 @@ def events_layer(
     """
     payload, skipped = encode_events(events, start=start, end=end)
     # The page makes the kept frames' memory of a large layer while it parses the data.
-    ahead = {"n": payload["n"], "kinds": len(payload["kinds"])}
+    ahead = {"n": payload["n"], "kinds": len(payload["kinds"]), "show": bool(show)}
     layer = DataLayer("events", payload, name="Events", show=show, ahead=ahead)
     layer.skipped = skipped
     layer.add_to(m)

@@ -95,7 +95,7 @@ function countsInView(page) {
   var out = { shown: 0, inView: 0, byKind: {} };
   if (!ev) return out;
   var b = page.map.getBounds();
-  if (!ev.mask && ev.coversAll(b)) {
+  if (ev.countsByGroup(b)) {
     /* every event in view: the layer's counts per group, without a walk */
     out.byKind = ev.shownByKind();
     for (var k0 in out.byKind) out.shown += out.byKind[k0];
@@ -344,6 +344,11 @@ Page.prototype.setDate = function (day) {
 
 /* Called by GC.start: the map joins geoconflict.maps; ?card (and &date=YYYY-MM-DD) in the
    page's URL lays it out as a card before the page signals ready. */
+/* whether the page's address asks for a print card (?card: a page of one map) */
+function cardAsked() {
+  return new URLSearchParams(window.location.search).has("card");
+}
+
 GC.maps = [];
 GC.publish = function (page, api) {
   var m = new MapApi(page);
@@ -351,7 +356,7 @@ GC.publish = function (page, api) {
   GC.maps.push(m);
   api.maps = GC.maps;
   var query = new URLSearchParams(window.location.search);
-  if (query.has("card") && GC.maps.length === 1) {
+  if (cardAsked() && GC.maps.length === 1) {
     m.card();
     if (query.get("date")) m.setDate(query.get("date"));
   }
@@ -361,6 +366,7 @@ GC.publish = function (page, api) {
 GC.markReady = function (page) {
   if (!page.api || page.api.ready) return;
   page.api.ready = true;
+  GC.dropAhead(); /* stamp.js: memory made ahead that no layer took */
   page.api._emit("ready");
   postUp({ geoconflict: "ready", map: GC.maps.indexOf(page.api), state: page.api.getState() });
 };

@@ -7,13 +7,6 @@ GC.readJSON = function (id) {
   return JSON.parse(document.getElementById(id).textContent);
 };
 
-/* Web Mercator y (0 at the north edge, 1 at the south) of a latitude in degrees */
-GC.mercatorY = function (latDeg) {
-  var s = Math.sin((latDeg * Math.PI) / 180);
-  s = Math.max(Math.min(s, 0.9999999), -0.9999999);
-  return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-};
-
 /* base64 to bytes: natively where the browser can (Uint8Array.fromBase64), else by atob */
 function bytes(b64) {
   if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);

@@ -10,6 +10,12 @@ function storeSlots(n, nk, px) {
   return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 2, Math.ceil(n / 20000))), left: 2 };
 }
 
+/* kept frame i of a store of `count` frames of px pixels in `buf`: its pixels, then
+   (after every frame's pixels) its dot sizes */
+function storeSlot(buf, count, px, i) {
+  return { i: i, d32: new Uint32Array(buf, i * 4 * px, px), last: new Uint8Array(buf, count * 4 * px + i * px, px) };
+}
+
 /* Layers of this many events or more have their kept frames' memory made ahead. */
 var AHEAD_MIN_EVENTS = 200000;
 
@@ -17,35 +23,58 @@ var AHEAD_MIN_EVENTS = 200000;
    another core) while the page still parses the events' data. The system hands memory
    over a page at a time, on its first write: on the benchmarks' machine 8 us a page
    never used since it started (11 ms for one 1280 x 800 frame, where copying one takes
-   0.2 ms), so the first moves that keep frames would wait for it. Sized for the window
-   (the map is no larger); the layer takes it if it came in time and is large enough,
-   else makes its own and writes it while idle (_warmStore). Not for small layers,
-   print cards (they never move) or WebGL (it keeps no frames). */
+   0.2 ms), so the first moves that keep frames would wait for it. Made large enough
+   for any map up to the window's size (aheadBytes); the layer of these facts takes it
+   if it came in time, or moves its store into it when it comes (_adoptStore), else
+   writes its own while idle (_warmStore). Not for small or hidden layers, print cards
+   (they never move) or WebGL (it keeps no frames); dropped if no layer took it by the
+   time the page is ready. */
 AHEAD.events = function (facts) {
-  if (GC._aheadStore !== undefined || !(facts.n >= AHEAD_MIN_EVENTS) || typeof Worker !== "function") return;
-  if (new URLSearchParams(window.location.search).has("card") || GLPoints.wanted()) return;
+  if (GC._aheadStore !== undefined || !(facts.n >= AHEAD_MIN_EVENTS) || !facts.show) return;
+  if (typeof Worker !== "function" || cardAsked() || GLPoints.wanted()) return;
   var dpr = window.devicePixelRatio || 1;
   var px = Math.round(window.innerWidth * dpr) * Math.round(window.innerHeight * dpr);
-  var nk = Math.max(1, facts.kinds);
-  var slots = storeSlots(facts.n, nk, px);
-  var bytes = nk * (slots.marks + slots.left) * 5 * px;
   var src =
-    "onmessage = function (e) { var b = new ArrayBuffer(e.data), a = new Uint8Array(b);" +
-    " for (var i = 0; i < a.length; i += 4096) a[i] = 0; postMessage(b, [b]); close(); };";
-  var ahead = (GC._aheadStore = { buffer: null, taken: null });
-  try {
-    var url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
-    var worker = new Worker(url);
-    worker.onmessage = function (e) {
-      URL.revokeObjectURL(url);
-      /* to the store made meanwhile (_adoptStore), or kept for the layer to come */
-      if (ahead.taken) ahead.taken(e.data);
-      else if (GC._aheadStore === ahead) ahead.buffer = e.data;
-    };
-    worker.postMessage(bytes);
-  } catch (err) {
-    GC._aheadStore = null; /* no worker here: the layer writes its own while idle */
+    "onmessage = function (e) { var b = null; try { b = new ArrayBuffer(e.data);" +
+    " var a = new Uint8Array(b); for (var i = 0; i < a.length; i += 4096) a[i] = 0; }" +
+    " catch (err) { b = null; } postMessage(b, b ? [b] : []); close(); };";
+  var ahead = (GC._aheadStore = { n: facts.n, buffer: null, taken: null });
+  var url = null;
+  var worker = null;
+  function done(buffer) {
+    if (url) URL.revokeObjectURL(url);
+    if (worker) worker.terminate();
+    if (buffer && ahead.taken) ahead.taken(buffer);
+    else if (buffer && GC._aheadStore === ahead) ahead.buffer = buffer;
+    else if (GC._aheadStore === ahead) GC._aheadStore = null; /* none came */
   }
+  try {
+    url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
+    worker = new Worker(url);
+    worker.onmessage = function (e) {
+      done(e.data);
+    };
+    worker.onerror = function () {
+      done(null);
+    };
+    worker.postMessage(aheadBytes(facts.n, Math.max(1, facts.kinds), px));
+  } catch (err) {
+    done(null); /* no worker here: the layer writes its own while idle */
+  }
+};
+
+/* The bytes of a store that holds the kept frames of any map of up to px pixels: its
+   own size's, or (where the 200 MB bound sets the count, which a smaller map can fill
+   with more frames) that bound */
+function aheadBytes(n, nk, px) {
+  var slots = storeSlots(n, nk, px);
+  var most = nk * (Math.min(16, Math.ceil(n / 20000)) + slots.left) * 5 * px;
+  return Math.max(nk * (slots.marks + slots.left) * 5 * px, Math.min(200e6, most));
+}
+
+/* the memory made ahead, not taken by the time the page is ready: dropped */
+GC.dropAhead = function () {
+  if (GC._aheadStore && !GC._aheadStore.taken) GC._aheadStore = false;
 };
 
 EventsLayer.include({
@@ -131,46 +160,40 @@ EventsLayer.include({
     var slots = this._poolSize();
     var count = this._kf.length * (slots.marks + slots.left);
     if (this._store && this._store.px === W * H && this._store.count === count) return;
-    var need = count * 5 * W * H;
-    /* the memory made ahead (AHEAD.events), written already: taken by the first store
-       made, now or when it comes */
-    var pending = GC._aheadStore || null;
+    var px = W * H;
+    /* the memory made ahead for this layer (AHEAD.events), written already: taken by
+       its first store, now or when it comes */
+    var pending = GC._aheadStore && GC._aheadStore.n === this.n ? GC._aheadStore : null;
     if (pending) GC._aheadStore = false;
-    var ahead = pending && pending.buffer && pending.buffer.byteLength >= need ? pending.buffer : null;
-    var buf = ahead || new ArrayBuffer(need);
+    var ahead = pending && pending.buffer && pending.buffer.byteLength >= count * 5 * px ? pending.buffer : null;
+    var buf = ahead || new ArrayBuffer(count * 5 * px);
     /* ahead: "made" (in the memory made ahead), "moved" (into it, later) or false */
-    var store = (this._store = { px: W * H, count: count, free: [], used: [], ahead: ahead ? "made" : false, warm: !!ahead, warming: !!ahead });
-    for (var i = 0; i < count; i++) store.free.push(this._slot(buf, count, i));
+    var store = (this._store = { px: px, count: count, free: [], used: [], ahead: ahead ? "made" : false, warm: !!ahead, warming: !!ahead });
+    for (var i = 0; i < count; i++) store.free.push(storeSlot(buf, count, px, i));
     if (pending && !pending.buffer) {
       var layer = this;
       pending.taken = function (b) {
-        layer._adoptStore(store, b);
+        layer._adoptStore(layer._store, b); /* the store the layer has then */
       };
     }
     if (!this._held) this._warmStore();
   },
 
-  /* kept frame i of a store of `count` frames in `buf`: its pixels, then its dot sizes */
-  _slot: function (buf, count, i) {
-    var px = this._W * this._H;
-    return { i: i, d32: new Uint32Array(buf, i * 4 * px, px), last: new Uint8Array(buf, count * 4 * px + i * px, px) };
-  },
-
   /* The memory made ahead, come after `store` was made: the store's frames move into
-     it (what the kept ones hold is copied over), unless the store is gone or written
-     already, or the memory is too small. */
+     it (what the kept ones hold is copied over), unless there is no store, it is
+     written already, or the memory is too small. */
   _adoptStore: function (store, buf) {
-    if (this._store !== store || store.warm || buf.byteLength < store.count * 5 * store.px) return;
+    if (!store || store.warm || buf.byteLength < store.count * 5 * store.px) return;
     var used = store.used;
     store.free.concat(used).forEach(function (slot) {
-      var moved = this._slot(buf, store.count, slot.i);
+      var moved = storeSlot(buf, store.count, store.px, slot.i);
       if (used.indexOf(slot) >= 0) {
         moved.d32.set(slot.d32);
         moved.last.set(slot.last);
       }
       slot.d32 = moved.d32;
       slot.last = moved.last;
-    }, this);
+    });
     store.ahead = "moved";
     store.warm = store.warming = true;
   },
@@ -497,21 +520,17 @@ EventsLayer.include({
       }
       /* the anti-aliased edge, blended over what is there (source over, straight
          alpha), one 32-bit read and write a pixel */
-      var edx = sp.edx;
-      var edy = sp.edy;
       var eoff = sp.eoff;
       var ew = sp.eword;
       var ea = sp.ea;
       var ek = sp.ek;
-      var er = sp.er;
-      var eg = sp.eg;
-      var eb = sp.eb;
+      var pre = sp.epre;
       for (s = 0; s < ew.length; s++) {
         var p;
         if (inside) p = base + eoff[s];
         else {
-          X = px + edx[s];
-          Y = py + edy[s];
+          X = px + sp.edx[s];
+          Y = py + sp.edy[s];
           if (X < 0 || Y < 0 || X >= W || Y >= H) continue;
           p = Y * W + X;
         }
@@ -526,9 +545,9 @@ EventsLayer.include({
         var inv = 1 / oa;
         d32[p] =
           (((oa + 0.5) | 0) << 24) |
-          ((((eb[s] + ((dw >>> 16) & 255) * keep) * inv + 0.5) | 0) << 16) |
-          ((((eg[s] + ((dw >>> 8) & 255) * keep) * inv + 0.5) | 0) << 8) |
-          (((er[s] + (dw & 255) * keep) * inv + 0.5) | 0);
+          ((((pre[3 * s + 2] + ((dw >>> 16) & 255) * keep) * inv + 0.5) | 0) << 16) |
+          ((((pre[3 * s + 1] + ((dw >>> 8) & 255) * keep) * inv + 0.5) | 0) << 8) |
+          (((pre[3 * s] + (dw & 255) * keep) * inv + 0.5) | 0);
       }
     }
     if (!put) return;
@@ -624,9 +643,9 @@ EventsLayer.include({
     }
     var ns = solid.length / 5;
     var ne = edge.length / 6;
-    /* an edge pixel's colour premultiplied by its alpha (er, eg, eb), its alpha (ea),
-       what it leaves of the pixel under it (ek, per unit of that pixel's alpha), and
-       its 32-bit word for a pixel with nothing under it */
+    /* an edge pixel's colour premultiplied by its alpha (epre: r, g, b), its alpha
+       (ea), what it leaves of the pixel under it (ek, per unit of that pixel's alpha),
+       and its 32-bit word for a pixel with nothing under it */
     sp = {
       half: half,
       sdx: new Int16Array(ns),
@@ -639,9 +658,7 @@ EventsLayer.include({
       eword: new Uint32Array(ne),
       ea: new Float64Array(ne),
       ek: new Float64Array(ne),
-      er: new Float64Array(ne),
-      eg: new Float64Array(ne),
-      eb: new Float64Array(ne),
+      epre: new Float64Array(3 * ne),
     };
     var word = new Uint32Array(1);
     var wb = new Uint8Array(word.buffer);
@@ -662,9 +679,7 @@ EventsLayer.include({
       sp.eword[i] = word[0];
       sp.ea[i] = e[5];
       sp.ek[i] = (255 - e[5]) / 255;
-      sp.er[i] = e[2] * e[5];
-      sp.eg[i] = e[3] * e[5];
-      sp.eb[i] = e[4] * e[5];
+      for (ch = 0; ch < 3; ch++) sp.epre[3 * i + ch] = e[2 + ch] * e[5];
     }
     cache[key] = sp;
     return sp;
