@@ -516,8 +516,11 @@ def _ms(values: Any) -> str:
 
 
 def _median(values: Any) -> float | None:
-    timed = sorted(v for v in values or [] if v is not None)
-    return timed[len(timed) // 2] if timed else None
+    """The median move (the upper one of an even count, as :func:`_ms` prints), a move
+    that did not settle within :data:`MOVE_TIMEOUT_S` counting as longer than any;
+    None when there were no moves."""
+    moves = sorted(float("inf") if v is None else v for v in values or [])
+    return moves[len(moves) // 2] if moves else None
 
 
 def print_rows(alt: dict[str, dict[str, Any]], ours: dict[str, Any]) -> None:
@@ -569,6 +572,10 @@ def print_rows(alt: dict[str, dict[str, Any]], ours: dict[str, Any]) -> None:
         ratios.append(f"memory x{r['rss_mb'] / max(mine['rss_mb'] or 1.0, 1.0):.1f}")
         for key in ("step", "drag"):
             theirs, own = _median(r.get(key)), _median(mine[key])
-            if theirs is not None and own:
+            if theirs is None or not own:
+                continue
+            if theirs == float("inf"):  # the median move took longer than the wait
+                ratios.append(f"{key} > x{MOVE_TIMEOUT_S * 1000 / max(own, 1e-3):.0f}")
+            else:
                 ratios.append(f"{key} x{theirs / max(own, 1e-3):.0f}")
         print(f"  {name} / ours: " + ", ".join(ratios))

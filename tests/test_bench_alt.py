@@ -203,9 +203,10 @@ def test_print_rows_prints_ratios_against_ours(capsys: pytest.CaptureFixture[str
     }  # fmt: skip
     alt.print_rows(rows, ours)
     out = capsys.readouterr().out
+    # One of lonboard's two drags did not settle in 30 s: the median drag is longer than that.
     assert (
-        "lonboard / ours: size x2.5, build x2.0, first draw x4.0, memory x2.0, step x10, drag x100"
-        in out
+        "lonboard / ours: size x2.5, build x2.0, first draw x4.0, memory x2.0, step x10,"
+        " drag > x750" in out
     )
     assert "kepler.gl / ours: size x4.0, build x1.5, no draw in 120 s, memory x1.5" in out
     assert "broken    did not run: build_x.py failed: boom" in out
