@@ -53,11 +53,12 @@ VARIANTS = {
     "webgl": 'window.GC = {webgl: "always"};',
     "before": None,
 }
-#: Whether the page has settled: the memory of its kept frames written while it was
-#: idle after the first draw (stamp.js, ``_warmStore``; a page without a store has
-#: nothing to settle). Until then, a move that keeps a frame can wait for the system
-#: to hand over memory: on this VM, 8 us a page never used since boot (11 ms for one
-#: 1280 x 800 frame), 1.6 us one freed before (2 ms), against 0.2 ms to copy it.
+#: Whether the page has settled: the memory of its kept frames written, by a worker
+#: while the page loaded or while it was idle after the first draw (stamp.js,
+#: ``AHEAD.events``, ``_warmStore``; a page without a store has nothing to settle).
+#: Until then, a move that keeps a frame can wait for the system to hand over memory:
+#: on this VM, 8 us a page never used since boot (11 ms for one 1280 x 800 frame),
+#: 1.6 us one freed before (2 ms), against 0.2 ms to copy it.
 SETTLED_JS = """() => { const ev = window.geoconflict.page.events;
   return !ev._store || ev._store.warm === true; }"""
 

@@ -342,13 +342,13 @@ Page.prototype.setDate = function (day) {
   return ms;
 };
 
-/* Called by GC.start: the map joins geoconflict.maps; ?card (and &date=YYYY-MM-DD) in the
-   page's URL lays it out as a card before the page signals ready. */
 /* whether the page's address asks for a print card (?card: a page of one map) */
 function cardAsked() {
   return new URLSearchParams(window.location.search).has("card");
 }
 
+/* Called by GC.start: the map joins geoconflict.maps; ?card (and &date=YYYY-MM-DD) in the
+   page's URL lays it out as a card before the page signals ready. */
 GC.maps = [];
 GC.publish = function (page, api) {
   var m = new MapApi(page);

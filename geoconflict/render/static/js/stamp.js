@@ -1,13 +1,21 @@
 /* stamp.js: The events layer drawn on a 2D canvas: each shown dot stamped into one
    ImageData from pre-rasterised discs (EventsLayer methods; see events.js). */
 
+/* the kept frames' memory, at most (unless one checkpoint per kind needs more) */
+var STORE_BYTES = 200e6;
+
 /* How many kind frames are kept, for n events of nk kinds on frames of px pixels: at
-   most about 200 MB of them (5 bytes a pixel), two frames left per kind (a filter set
+   most STORE_BYTES of them (5 bytes a pixel), two frames left per kind (a filter set
    and set back) and checkpoints (marks: how many per kind, one per 20,000 events up to
    16: small data draws afresh fast enough) */
 function storeSlots(n, nk, px) {
-  var all = Math.floor(200e6 / (5 * px));
-  return { marks: Math.max(1, Math.min(16, Math.floor(all / nk) - 2, Math.ceil(n / 20000))), left: 2 };
+  var all = Math.floor(STORE_BYTES / (5 * px));
+  return { marks: Math.max(1, Math.min(marksWanted(n), Math.floor(all / nk) - 2)), left: 2 };
+}
+
+/* the checkpoints a kind would have with no bound on memory */
+function marksWanted(n) {
+  return Math.min(16, Math.ceil(n / 20000));
 }
 
 /* kept frame i of a store of `count` frames of px pixels in `buf`: its pixels, then
@@ -46,7 +54,7 @@ AHEAD.events = function (facts) {
     if (worker) worker.terminate();
     if (buffer && ahead.taken) ahead.taken(buffer);
     else if (buffer && GC._aheadStore === ahead) ahead.buffer = buffer;
-    else if (GC._aheadStore === ahead) GC._aheadStore = null; /* none came */
+    else if (GC._aheadStore === ahead) GC._aheadStore = false; /* none came */
   }
   try {
     url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
@@ -68,8 +76,8 @@ AHEAD.events = function (facts) {
    with more frames) that bound */
 function aheadBytes(n, nk, px) {
   var slots = storeSlots(n, nk, px);
-  var most = nk * (Math.min(16, Math.ceil(n / 20000)) + slots.left) * 5 * px;
-  return Math.max(nk * (slots.marks + slots.left) * 5 * px, Math.min(200e6, most));
+  var most = nk * (marksWanted(n) + slots.left) * 5 * px;
+  return Math.max(nk * (slots.marks + slots.left) * 5 * px, Math.min(STORE_BYTES, most));
 }
 
 /* the memory made ahead, not taken by the time the page is ready: dropped */
@@ -231,7 +239,7 @@ EventsLayer.include({
     var at = 0;
     var layer = this;
     function slice(deadline) {
-      while (k < arrays.length && deadline.timeRemaining() > 2 && layer._store === store && !store.ahead) {
+      while (k < arrays.length && deadline.timeRemaining() > 2 && layer._store === store && !store.warm) {
         var a = arrays[k];
         var stride = 4096 / a.BYTES_PER_ELEMENT;
         var end = Math.min(a.length, at + 256 * stride);
@@ -241,7 +249,7 @@ EventsLayer.include({
           at = 0;
         }
       }
-      if (layer._store !== store || store.ahead) return; /* gone, or moved into memory made ahead */
+      if (layer._store !== store || store.warm) return; /* gone, or moved into memory made ahead */
       if (k < arrays.length) idle(slice);
       else store.warm = true;
     }
