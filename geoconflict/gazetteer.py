@@ -1,12 +1,12 @@
 """Place names to coordinates: the shipped gazetteer of strike-release places, or your own.
 
-A gazetteer is a table with one row per place: ``name`` and ``lat``/``lon`` at least,
-and optionally ``place_id``, ``variants`` (other spellings, separated by ``|``),
-``country`` (``IQ``/``SY`` or ``Iraq``/``Syria``), ``accuracy_m`` (radius of the
-coordinate's uncertainty), ``geonames_id`` and ``source``. A row with empty ``lat`` and
-``lon`` is a known place without a sourced coordinate: it is found by name but not
-located, so its records are refused as "place without a sourced coordinate" instead of
-"unknown place" (and never guessed).
+A gazetteer is a table with one row per place: ``name`` and ``lat``/``lon`` at least
+(header names in any case), and optionally ``place_id``, ``variants`` (other
+spellings, separated by ``|``), ``country`` (``IQ``/``SY`` or ``Iraq``/``Syria``),
+``accuracy_m`` (radius of the coordinate's uncertainty), ``geonames_id`` and
+``source``. A row with empty ``lat`` and ``lon`` is a known place without a sourced
+coordinate: it is found by name but not located, so its records are refused as "place
+without a sourced coordinate" instead of "unknown place" (and never guessed).
 
 The shipped gazetteer (``data/gazetteer.csv``, provenance in ``data/GAZETTEER.md``)
 holds every place the CENTCOM / CJTF-OIR strike releases of 2014–2017 name.
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
+from geoconflict.vocab import header_key
 
 #: Country names and codes -> the ISO 3166 code the gazetteer uses.
 COUNTRY_CODES: dict[str, str] = {
@@ -46,6 +47,10 @@ COUNTRY_NAMES: dict[str, str] = {"IQ": "Iraq", "SY": "Syria"}
 UNKNOWN = "unknown place"
 AMBIGUOUS = "ambiguous place (several gazetteer entries)"
 UNLOCATED = "place without a sourced coordinate"
+#: The columns a gazetteer may have; its header names them in any case.
+COLUMNS = (
+    "place_id", "name", "variants", "country", "lat", "lon", "accuracy_m", "geonames_id", "source",
+)  # fmt: skip
 
 _ARTICLE = r"^(?:al|ar|as|at|ad|an|ash|ath|az|el|ul)\s+(?=\S)"
 
@@ -134,6 +139,7 @@ def load(gazetteer: Any = None) -> pd.DataFrame:
             raise SourceFormatError(f"cannot read the gazetteer: {exc}", path=path) from exc
     else:
         table = pd.DataFrame(gazetteer).copy()
+    table = _named(table)
     missing = [c for c in ("name", "lat", "lon") if c not in table.columns]
     if missing:
         raise SourceFormatError(f"gazetteer lacks columns {missing}", path=path)
@@ -169,6 +175,27 @@ def load(gazetteer: Any = None) -> pd.DataFrame:
     table["country"] = country_code(table["country"])
     table.attrs["gazetteer"] = True
     return table
+
+
+def _named(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its known columns under their own names, whatever the header's case.
+
+    A column already named exactly keeps its name (and wins over one named otherwise).
+
+    Examples
+    --------
+    >>> _named(pd.DataFrame(columns=["\\ufeffName", "LAT", "Lon", "Notes"])).columns.tolist()
+    ['name', 'lat', 'lon', 'Notes']
+    """
+    by_key: dict[str, Any] = {}
+    for col in table.columns:
+        by_key.setdefault(header_key(col), col)
+    rename = {
+        col: key
+        for key, col in by_key.items()
+        if key in COLUMNS and col != key and key not in table.columns
+    }
+    return table.rename(columns=rename) if rename else table
 
 
 def name_index(gazetteer: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """The allowed values of the event table's categorical columns and of the map's controls.
 
 One home for each list: the readers, the event-table checks, the map options, the spec
-validator and the CLIs all take their allowed values from here.
+validator and the CLIs all take their allowed values from here; and one home for how
+a file's header names a column (:func:`header_key`).
 
 >>> "civcas" in KINDS
 True
@@ -23,3 +24,17 @@ STEPS: tuple[str, ...] = ("day", "week", "month")
 FORMATS: tuple[str, ...] = ("acled", "ucdp", "airwars", "csv", "releases", "parquet")
 #: Summary periods by their word (CLI ``--freq``, spec values) -> pandas offset alias.
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W", "month": "MS", "year": "YS"}
+
+
+def header_key(name: object) -> str:
+    """How a column's header is matched: case, a byte-order mark and outer spaces ignored.
+
+    The readers (:class:`geoconflict.sources.columns.Columns`) and a user's gazetteer
+    (:func:`geoconflict.gazetteer.load`) look columns up by this key.
+
+    Examples
+    --------
+    >>> header_key("\\ufeffEVENT_DATE "), header_key("Lat")
+    ('event_date', 'lat')
+    """
+    return str(name).replace("\ufeff", "").strip().lower()

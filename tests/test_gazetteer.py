@@ -101,3 +101,25 @@ def test_a_users_gazetteer_is_checked_by_file_record_and_field(tmp_path):
 
 def test_shipped_file_is_registered():
     assert datasets.path("gazetteer").name == "gazetteer.csv"
+
+
+def test_a_users_gazetteer_header_is_matched_in_any_case(tmp_path):
+    mine = tmp_path / "gaz.csv"
+    mine.write_text(
+        "\ufeffName,LAT,Lon,Country,Accuracy_M\nKisik,36.3,42.9,Iraq,5000\n", encoding="utf-8"
+    )
+    gaz = gazetteer.load(mine)
+    assert gaz.loc[0, ["name", "lat", "lon", "country", "accuracy_m"]].tolist() == [
+        "Kisik",
+        36.3,
+        42.9,
+        "IQ",
+        5000.0,
+    ]
+    out = gazetteer.lookup(["kisik"], ["Iraq"], gaz)
+    assert out["gaz_row"].tolist() == [0]
+    # A column named exactly wins over one that only matches in another case.
+    both = gazetteer.load(
+        pd.DataFrame({"NAME": ["x"], "name": ["Kisik"], "lat": [1.0], "lon": [2.0]})
+    )
+    assert both["name"].tolist() == ["Kisik"] and "NAME" in both.columns

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
+from geoconflict.vocab import header_key
 
 #: Text read as a missing value in counts and ranges.
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"})
@@ -201,7 +202,7 @@ class Columns:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self.by_lower = {str(c).replace("\ufeff", "").strip().lower(): c for c in frame.columns}
+        self.by_lower = {header_key(c): c for c in frame.columns}
         self._empty = pd.Series("", index=frame.index, dtype="str")
 
     def __contains__(self, name: object) -> bool:
