@@ -144,6 +144,7 @@ def hostile_events() -> gpd.GeoDataFrame:
     ev["civilians_killed_max"] = pd.array([141, 2, 7, 0], dtype="Int64")
     ev["kind"] = "civcas"
     ev["grading"] = "confirmed"
+    ev["location_precision_m"] = [10500.0, 850.0, 2000.0, 50.0]
     return ev
 
 
@@ -186,6 +187,7 @@ def test_hostile_text_runs_no_script_and_shows_as_text(
     assert text(".gc-p-mgrs .gc-v") == "38SLF1234567890"
     assert text(".gc-p-casualties .gc-v") == "105–141"
     assert text(".gc-p-date .gc-v") == "17 Mar 2017 (day precision)"  # a date for readers
+    assert text(".gc-p-precision .gc-v") == "10.5 km"  # a distance for readers
     # javascript: is not a link; the popup has no element children beyond our rows
     assert p.js("document.querySelectorAll('.leaflet-popup-content a').length") == 0
     assert p.js("document.querySelectorAll('.leaflet-popup-content script, img').length") == 0
@@ -200,6 +202,10 @@ def test_hostile_text_runs_no_script_and_shows_as_text(
     assert p.js("document.querySelectorAll('.leaflet-popup-content a').length") == 0
     assert text(".gc-p-place .gc-v") == "q\"uote's `tick`"
     assert text(".gc-p-casualties .gc-v") == "7"
+    assert text(".gc-p-precision .gc-v") == "2.0 km"
+    assert p.js("window.geoconflict.openPopup('x2')")
+    assert text(".gc-p-precision .gc-v") == "850 m"
+    assert p.js("window.geoconflict.openPopup('x3')")
     assert p.js("window.geoconflict.openPopup('x4')")
     assert text(".gc-p-notes .gc-v") == "{{ 7*7 }}"
     assert p.js("typeof window.pwned") == "undefined"

@@ -81,7 +81,14 @@ def test_a_card_shows_its_date_counts_share_cleared_and_no_controls(
     west = round(100 * territory.share_cleared("mosul_west", "2017-01-24"))
     assert f"East Mosul (left bank) {east}%" in text and f"West Mosul (right bank) {west}%" in text
     shown = page.evaluate("geoconflict.maps[0].getState().counts.shown")
-    assert f"{shown} events to this date" in text
+    assert f"{shown} {'event' if shown == 1 else 'events'} to this date" in text
+    # The card's key says the kinds in words, as the page's legend does, and the
+    # schematic zones are said to be schematic on the card too.
+    keys = page.evaluate(
+        "Array.from(document.querySelectorAll('.gc-card-key')).map((e) => e.textContent)"
+    )
+    assert "civilian harm" in keys and "civcas" not in keys
+    assert "Zone shapes are schematic" in text
     assert page.evaluate("document.querySelector('.gc-card-title').textContent") == "Mosul, card"
     # No control is visible; the scale bar is.
     visible = page.evaluate(
@@ -106,6 +113,25 @@ def test_a_card_shows_its_date_counts_share_cleared_and_no_controls(
     for sel, box in boxes.items():
         assert white_share(shown_controls, box, 1) > 0.5, sel  # the control is white
         assert white_share(card, box, 1) < 0.1, sel  # the card has map there
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_card_without_the_territory_gives_no_share_cleared(
+    browser: Any, tmp_path: Path, node_modules: Path
+) -> None:
+    (tmp_path / "maps").mkdir()
+    spec = SPEC.replace("[outputs]", "[layers]\nterritory = false\n[outputs]")
+    (tmp_path / "maps" / "card.toml").write_text(spec, encoding="utf-8")
+    report = build_maps(tmp_path / "maps", tmp_path / "dist", jobs=1, asset_dir=node_modules)
+    assert report.summary() == "built 1, unchanged 0, failed 0"
+    page = browser.new_page(viewport={"width": 1200, "height": 675})
+    page.goto((tmp_path / "dist" / "card.html").as_uri() + card_query("2017-01-24"))
+    page.wait_for_function("window.geoconflictReady === true")
+    text = page.evaluate("document.querySelector('.gc-card-foot').innerText")
+    page.close()
+    assert "24 January 2017" in text and "to this date" in text
+    assert "Cleared" not in text and "schematic" not in text
 
 
 @pytest.mark.browser

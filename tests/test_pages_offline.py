@@ -51,6 +51,8 @@ def test_failed_tiles_are_said_and_the_context_is_shown(
     p.wait_for_selector(".gc-offline:not([hidden])")
     assert tiles and all("tile.openstreetmap.org" in u for u in tiles)
     assert p.evaluate("document.querySelector('.gc-offline').textContent") == OFFLINE_NOTE
+    # The note is a line of the title box: it covers neither the map nor another panel.
+    assert p.evaluate("document.querySelector('.gc-title .gc-offline') !== null")
     on_map = p.evaluate(
         "(() => { const pg = window.geoconflict.page;"
         " return pg.map.hasLayer(pg.layers.context); })()"

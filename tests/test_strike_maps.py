@@ -415,6 +415,11 @@ def test_page_draws_the_strikes_of_the_slider_window(
         got = {(r[0], r[1]): r[2] for r in rows}
         # window mode, 30 days: 2016-02-19 .. 2016-03-19
         assert got == _window(strikes, "2016-02-19", "2016-03-19")
+        in_window = _window(strikes, "2016-02-19", "2016-03-19")
+        assert page.inner_text(".gc-strikes-count") == (
+            f"{sum(in_window.values())} strikes at {len(in_window)} places"
+            " in the 30 days to 19 Mar 2016"
+        )
         radius = page.evaluate("window.geoconflict.page.layers.strikes.radiusOf(100)")
         assert radius == pytest.approx(12.0)
         for r in rows:
@@ -428,7 +433,7 @@ def test_page_draws_the_strikes_of_the_slider_window(
         total = sum(_window(strikes, "2014-12-01", "2016-03-19").values())
         places = len(_window(strikes, "2014-12-01", "2016-03-19"))
         assert page.inner_text(".gc-strikes-count") == (
-            f"{total} strikes at {places} places in the window"
+            f"{total} strikes at {places} places to 19 Mar 2016"
         )
     finally:
         page.close()

@@ -1,90 +1,16 @@
 /* api.js: window.geoconflict.maps, the API a story page drives (setDate, getState, setFilters,
    flyTo, on), and card mode: the page laid out as a print or social card (URL flag ?card). */
-var RAD = Math.PI / 180;
-var EARTH_RADIUS_M = 6378137;
 var MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 
-/* area of a GeoJSON ring ([lon, lat] pairs) on the sphere, in square metres */
-function ringArea(ring) {
-  var sum = 0;
-  for (var i = 0, n = ring.length; i < n; i++) {
-    var a = ring[i];
-    var b = ring[(i + 1) % n];
-    sum += (b[0] - a[0]) * RAD * (2 + Math.sin(a[1] * RAD) + Math.sin(b[1] * RAD));
-  }
-  return Math.abs((sum * EARTH_RADIUS_M * EARTH_RADIUS_M) / 2);
-}
-
-function geometryArea(g) {
-  var polygons = !g ? [] : g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-  var total = 0;
-  polygons.forEach(function (rings) {
-    rings.forEach(function (ring, i) {
-      total += i ? -ringArea(ring) : ringArea(ring);
-    });
-  });
-  return total;
-}
-
-/* The study areas whose share cleared the page can tell: each study area on the page
-   with zones of its own or of its parts (the areas' parent links); without study areas,
-   every area the zones name. Sizes are areas on the sphere: their ratios are those of
-   geoconflict.territory.share_cleared's equal-area sizes. */
-function shareGroups(page) {
-  if (page._shareGroups) return page._shareGroups;
-  var zones = [];
-  if (page.layers.territory)
-    page.layers.territory.eachLayer(function (l) {
-      var p = l.feature.properties;
-      zones.push({ area: p.area_id, props: p, size: geometryArea(l.feature.geometry) });
-    });
-  var ids = [];
-  var names = {};
-  var parent = {};
-  if (page.layers.areas)
-    page.layers.areas.eachLayer(function (l) {
-      var p = l.feature.properties;
-      ids.push(p.area_id);
-      names[p.area_id] = p.name || p.area_id;
-      if (p.parent) parent[p.area_id] = p.parent;
-    });
-  function zonesOf(id) {
-    return zones.filter(function (z) {
-      return z.area === id || parent[z.area] === id;
-    });
-  }
-  var groups = ids
-    .map(function (id) {
-      return { id: id, name: names[id], zones: zonesOf(id) };
-    })
-    .filter(function (g) {
-      return g.zones.length > 0;
-    });
-  if (!groups.length) {
-    var seen = {};
-    zones.forEach(function (z) {
-      if (z.area && !seen[z.area]) {
-        seen[z.area] = true;
-        groups.push({ id: z.area, name: z.area, zones: zonesOf(z.area) });
-      }
-    });
-  }
-  page._shareGroups = groups;
-  return groups;
-}
-
-/* {area id: share 0..1 cleared at the page's date} (the status rule of zoneStatusAt) */
+/* {area id: share 0..1 cleared at the page's date}: the steps of
+   geoconflict.territory.share_cleared the page carries (cfg.shares), which its share
+   chart and lines also read; none when the page opens without its zones */
 function clearedShares(page) {
   var out = {};
-  shareGroups(page).forEach(function (g) {
-    var all = 0;
-    var cleared = 0;
-    g.zones.forEach(function (z) {
-      all += z.size;
-      if (zoneStatusAt(z.props, page.day) === "cleared") cleared += z.size;
-    });
-    if (all > 0) out[g.id] = cleared / all;
+  page.cfg.shares.forEach(function (a) {
+    var s = shareAt(a.steps, page.day);
+    out[a.area_id] = s ? s[1] : 0;
   });
   return out;
 }
@@ -282,21 +208,26 @@ MapApi.prototype.card = function () {
   var counts = el("div", "gc-card-counts", "", facts);
   var cleared = el("div", "gc-card-cleared", "", facts);
   foot.appendChild(cardLegend(page));
-  if (cfg.credits) el("p", "gc-card-credits", cfg.credits, foot);
+  var terr = page.layers.territory;
+  var zones = !!terr && page.map.hasLayer(terr);
+  /* the note on schematic zones leads the credits line (one line of the card's height) */
+  var credits = [cfg.schematic && zones ? SCHEMATIC_NOTE : "", cfg.credits || ""].filter(Boolean);
+  if (credits.length) el("p", "gc-card-credits", credits.join(" "), foot);
   mapEl.parentNode.insertBefore(foot, mapEl.nextSibling);
-  var groups = shareGroups(page);
+  /* the share cleared only where the card shows the zones it describes */
+  var groups = zones ? page.cfg.shares : [];
   page.card = {
     update: function () {
       date.textContent = longDay(page.day);
       var c = countsInView(page);
       var what = page.mode === "window" ? " in the " + page.windowDays + " days to this date" : " to this date";
-      counts.textContent = page.events ? c.shown + " events" + what : "";
+      counts.textContent = page.events ? plural(c.shown, "event") + what : "";
       var shares = clearedShares(page);
       cleared.textContent = groups.length
         ? "Cleared: " +
           groups
             .map(function (g) {
-              return g.name + " " + Math.round(100 * shares[g.id]) + "%";
+              return g.name + " " + Math.round(100 * shares[g.area_id]) + "%";
             })
             .join(" · ")
         : "";
@@ -317,7 +248,7 @@ function cardLegend(page) {
       if (!ev.kindOn[i]) return;
       var item = el("span", "gc-card-key", null, box);
       el("span", "gc-swatch gc-swatch-dot", null, item).style.background = cfg.kindColours[k] || "#444";
-      el("span", null, k, item);
+      el("span", null, GC.kindWord(k), item);
     });
   var terr = page.layers.territory;
   if (terr && page.map.hasLayer(terr))

@@ -70,6 +70,11 @@ function rowHead(box, cls, label) {
   return r;
 }
 
+/* a distance as the page shows it: "850 m", "10.5 km" */
+function distanceText(metres) {
+  return metres >= 1000 ? (metres / 1000).toFixed(1) + " km" : Math.round(metres) + " m";
+}
+
 /* a count range as the page shows it (a negative end is unknown): "13–46", "13", or "" */
 function countRange(lo, hi) {
   if (lo >= 0 && hi >= 0 && lo !== hi) return lo + "–" + hi;

@@ -576,7 +576,7 @@ var EventsLayer = L.Layer.extend({
     var mgrsRef = t.mgrs(i);
     if (mgrsRef !== null) row("gc-p-mgrs", "MGRS", mgrsRef);
     var pm = this.precValues[this.precCodes[i]];
-    if (pm) row("gc-p-precision", "Location within", pm + " m");
+    if (pm) row("gc-p-precision", "Location within", distanceText(pm));
     var lo = this.cmin[i];
     var hi = this.cmax[i];
     if (lo >= 0 || hi >= 0) row("gc-p-casualties", "Civilians killed", countRange(lo, hi));

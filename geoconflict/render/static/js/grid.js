@@ -1,5 +1,5 @@
 /* grid.js: The MGRS grid layer: 100 km lines and labels, 10 km lines when zoomed in. */
-FACTORIES.grid = function (data) {
+FACTORIES.grid = function (data, page) {
   function lines(list, style) {
     var group = L.layerGroup();
     for (var i = 0; i < list.length; i++) {
@@ -16,7 +16,9 @@ FACTORIES.grid = function (data) {
   group.addLayer(coarse);
   data.labels.forEach(function (lab) {
     var icon = L.divIcon({ className: "gc-grid-label", html: textLabel(lab.text), iconSize: null });
-    group.addLayer(L.marker([lab.lat, lab.lon], { icon: icon, interactive: false, keyboard: false }));
+    group.addLayer(
+      L.marker([lab.lat, lab.lon], { icon: icon, interactive: false, keyboard: false, pane: labelPane(page.map) })
+    );
   });
   function update() {
     if (!group._map) return;

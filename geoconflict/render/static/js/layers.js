@@ -4,6 +4,18 @@ function textLabel(text, cls) {
   return el("span", cls, text);
 }
 
+/* The permanent labels' pane: under the events (450) and the links (440), over the
+   declared strikes (420), the study areas and the territory, so that a label never
+   hides an event. */
+function labelPane(map) {
+  if (!map.getPane("gcLabels")) {
+    var pane = map.createPane("gcLabels");
+    pane.style.zIndex = 430;
+    pane.style.pointerEvents = "none";
+  }
+  return "gcLabels";
+}
+
 /* label priority (0 first) and the zoom a label appears from, by kind of place */
 var LABEL_RANK = { area: [0, 0], city: [1, 0], town: [2, 7], neighbourhood: [3, 12] };
 
@@ -86,6 +98,7 @@ FACTORIES.areas = function (data, page) {
           permanent: true,
           direction: "center",
           className: "gc-label",
+          pane: labelPane(page.map),
         });
     },
   });
@@ -100,7 +113,7 @@ FACTORIES.rivers = function (data) {
   });
 };
 
-function pointsLayer(data, style, permanent) {
+function pointsLayer(data, style, permanent, map) {
   return L.geoJSON(data, {
     pointToLayer: function (f, latlng) {
       return L.circleMarker(latlng, style);
@@ -109,22 +122,21 @@ function pointsLayer(data, style, permanent) {
       return style;
     },
     onEachFeature: function (f, l) {
-      if (f.properties.name)
-        l.bindTooltip(textLabel(f.properties.name, "gc-place-label"), {
-          permanent: permanent && f.properties.label !== false,
-          direction: "right",
-          className: "gc-label",
-        });
+      if (!f.properties.name) return;
+      var fixed = permanent && f.properties.label !== false;
+      var opts = { permanent: fixed, direction: "right", className: "gc-label" };
+      if (fixed) opts.pane = labelPane(map);
+      l.bindTooltip(textLabel(f.properties.name, "gc-place-label"), opts);
     },
   });
 }
 
 FACTORIES.places = function (data, page) {
   hookDeclutter(page);
-  return pointsLayer(data, { radius: 3, color: "#222", weight: 1, fillColor: "#fff", fillOpacity: 1 }, true);
+  return pointsLayer(data, { radius: 3, color: "#222", weight: 1, fillColor: "#fff", fillOpacity: 1 }, true, page.map);
 };
 FACTORIES.protected = function (data) {
-  return pointsLayer(data, { radius: 6, color: "#b8860b", weight: 2, fillColor: "#fff3c4", fillOpacity: 1 }, false);
+  return pointsLayer(data, { radius: 6, color: "#b8860b", weight: 2, fillColor: "#fff3c4", fillOpacity: 1 }, false, null);
 };
 /* under the territory (350) and the other layers, over the tiles (200) */
 FACTORIES.context = function (data, page) {

@@ -14,6 +14,8 @@ var GRADING_WORDS = {
   discounted: "judged not caused by the belligerent named",
   unknown: "not graded by the source",
 };
+/* what the page and its card say under schematic zone shapes */
+var SCHEMATIC_NOTE = "Zone shapes are schematic; dates and shares are sourced.";
 GC.kindWord = function (k) {
   return (KIND_WORDS[k] || [k])[0];
 };
@@ -27,7 +29,7 @@ function buildLegend(page) {
   el("summary", "gc-legend-summary", "Legend & filters", det);
   var body = el("div", "gc-legend-body", null, det);
   if (cfg.schematic && page.layers.territory)
-    el("div", "gc-schematic", "Zone shapes are schematic; dates and shares are sourced.", box);
+    el("div", "gc-schematic", SCHEMATIC_NOTE, box);
   page.filterInputs = { kinds: {}, gradings: {} };
   if (ev) {
     el("div", "gc-legend-head", "Events (dot size: civilians killed)", body);
@@ -98,6 +100,13 @@ function buildLegend(page) {
   ["strikes", "links"].forEach(function (k) {
     if (page.layers[k] && page.layers[k].legend) page.layers[k].legend(layerKeys || body);
   });
+  /* on a phone the title box shows the title alone: its subtitle and sources are here */
+  if (cfg.subtitle || cfg.credits) {
+    var about = el("div", "gc-legend-about", null, body);
+    el("div", "gc-legend-head", "About this map", about);
+    if (cfg.subtitle) el("p", "gc-about-subtitle", cfg.subtitle, about);
+    if (cfg.credits) el("p", "gc-about-credits", cfg.credits, about);
+  }
   return box;
 }
 

@@ -39,7 +39,7 @@ function linkPopup(left, right, i, j, metres, days) {
   side("Declared strike", "gc-link-right", right, j);
   if (right.strikes[j] >= 0) row("gc-link-right-strikes", "Strikes", String(right.strikes[j]));
   el("div", "gc-link-head", "Link", box);
-  row("gc-link-distance", "Distance", metres >= 1000 ? (metres / 1000).toFixed(1) + " km" : metres + " m");
+  row("gc-link-distance", "Distance", distanceText(metres));
   row("gc-link-days", "Days apart", days === 0 ? "0 (same day or overlapping dates)" : String(days));
   return box;
 }

@@ -205,7 +205,9 @@ Page.prototype.arrange = function () {
   declutter(this);
 };
 
-/* when the basemap's tiles cannot load, the page says so and shows the vector context */
+/* when the basemap's tiles cannot load, the page says so and shows the vector context;
+   the note is a line of the title box (of the card's footer on a card), so it covers
+   neither the map nor another panel; a map without a title box shows it over the map */
 Page.prototype.watchTiles = function () {
   var page = this;
   var map = this.map;
@@ -217,18 +219,24 @@ Page.prototype.watchTiles = function () {
   var note = null;
   function offline() {
     if (!note) {
-      note = el("div", "gc-offline", "Map tiles could not load (offline?): showing the outline map instead.", map.getContainer());
+      var text = "Map tiles could not load (offline?): showing the outline map instead.";
+      var host = document.querySelector(".gc-card-foot") || map.getContainer().querySelector(".gc-title");
+      note = el(host ? "p" : "div", host ? "gc-offline gc-offline-line" : "gc-offline", text, host || map.getContainer());
       note.setAttribute("role", "status");
       L.DomEvent.disableClickPropagation(note);
     }
     note.hidden = false;
+    map.fire("gc:panels");
     var ctx = page.layers.context;
     if (ctx && !map.hasLayer(ctx)) ctx.addTo(map);
   }
   tiles.forEach(function (t) {
     t.on("tileload", function () {
       loaded++;
-      if (note) note.hidden = true;
+      if (note && !note.hidden) {
+        note.hidden = true;
+        map.fire("gc:panels");
+      }
     });
     t.on("tileerror", function () {
       if (!loaded) offline();

@@ -96,7 +96,10 @@ FACTORIES.strikes = function (data, page) {
       if (!on && group.hasLayer(circles[p])) group.removeLayer(circles[p]);
     }
     group.shownTotal = total;
-    if (group.countLabel) group.countLabel.textContent = total + " strikes at " + places + (places === 1 ? " place" : " places") + " in the window";
+    /* the period the circles sum, as the page's mode has it */
+    var period = page.mode === "window" ? " in the " + page.windowDays + " days to " : " to ";
+    if (group.countLabel)
+      group.countLabel.textContent = plural(total, "strike") + " at " + plural(places, "place") + period + readerDay(d);
   };
   /* place name -> strikes in the window (places with a line in it) */
   group.totals = function () {
@@ -127,7 +130,7 @@ FACTORIES.strikes = function (data, page) {
       sw.style.verticalAlign = "middle";
       el("span", null, " " + s + " ", row);
     });
-    el("div", "gc-legend-note", "Circle: strikes declared near a place in the slider's window", body);
+    el("div", "gc-legend-note", "Circle: strikes declared near a place in the period below", body);
     group.countLabel = el("div", "gc-legend-note gc-strikes-count", "", body);
     if (group.day !== null) group.setDate(group.day);
   };
