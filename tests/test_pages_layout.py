@@ -207,3 +207,25 @@ def test_the_share_cleared_is_one_rule_on_the_page_its_api_and_its_card(
         pct = round(100 * cleared[area])
         assert f"{name} {pct}%" in card
         assert any(line.startswith(f"{name}: {pct}% cleared") for line in panel), panel
+
+
+@pytest.mark.parametrize("name", ["mosul-2016-17", "raqqa-2017", "western-desert-2016-17"])
+def test_the_territory_key_shows_without_scrolling_the_legend(
+    shipped: dict[str, Shipped], opened: Any, name: str
+) -> None:
+    """At desk size the zones' key (what the colours mean) is in the legend's first view,
+    before the grading filters."""
+    p = opened(shipped[name], DESKTOP)
+    box = p.evaluate(
+        """(() => { const body = document.querySelector('.gc-legend-body');
+          const key = body.querySelector('.gc-territory-key');
+          const heads = [...body.querySelectorAll('.gc-legend-head')].map((e) => e.textContent);
+          const b = body.getBoundingClientRect(), k = key.getBoundingClientRect();
+          return { heads: heads, inside: k.top >= b.top && k.bottom <= b.bottom,
+                   scrolled: body.scrollTop }; })()"""
+    )
+    heads = box["heads"]
+    territory = heads.index("Territory at the slider date")
+    grading = next(i for i, h in enumerate(heads) if h.startswith("Grading"))
+    assert territory < grading, heads
+    assert box["inside"] and box["scrolled"] == 0

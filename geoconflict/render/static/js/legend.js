@@ -52,7 +52,7 @@ function buildLegend(page) {
     });
     /* the page's own layers (declared strikes, links) come next, before the filters */
     var layerKeys = el("div", "gc-layer-keys", null, body);
-    el("div", "gc-legend-head", "Grading: how well the report is sourced", body);
+    var gradingHead = el("div", "gc-legend-head", "Grading: how well the report is sourced", body);
     var grid = el("div", "gc-gradings", null, body);
     ev.gradings.forEach(function (g, i) {
       var lab = el("label", "gc-check", null, grid);
@@ -83,7 +83,9 @@ function buildLegend(page) {
   }
   if (page.layers.territory) {
     /* the zones' key only while the zones are on the map (the layer control toggles them) */
-    var zoneKey = el("div", "gc-territory-key", null, body);
+    /* the story's key: after the kinds and the page's layers, before the filters */
+    var zoneKey = el("div", "gc-territory-key", null, null);
+    body.insertBefore(zoneKey, gradingHead || null);
     el("div", "gc-legend-head", "Territory at the slider date", zoneKey);
     ["isis", "contested", "cleared"].forEach(function (s) {
       var row = el("div", "gc-check", null, zoneKey);
