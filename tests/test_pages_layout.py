@@ -229,3 +229,21 @@ def test_the_territory_key_shows_without_scrolling_the_legend(
     grading = next(i for i, h in enumerate(heads) if h.startswith("Grading"))
     assert territory < grading, heads
     assert box["inside"] and box["scrolled"] == 0
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_schematic_note_goes_with_the_zones_and_popups_keep_their_text_inside(
+    shipped: dict[str, Shipped], opened: Any, size: tuple[int, int]
+) -> None:
+    note = "document.querySelector('.gc-schematic')?.checkVisibility() === true"
+    assert opened(shipped["mosul-2016-17"], size).evaluate(note)
+    p = opened(shipped["strikes-2014-16"], size)  # the zones are off on this page
+    assert not p.evaluate(note)
+    # The opening incident's popup: its long source link wraps inside the popup.
+    ids = p.evaluate("window.geoconflict.visibleEventIds()")
+    assert p.evaluate(f"window.geoconflict.openPopup({ids[0]!r})")
+    wide = p.evaluate(
+        """[...document.querySelectorAll('.leaflet-popup-content .gc-p')]
+          .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.className)"""
+    )
+    assert wide == []

@@ -28,8 +28,7 @@ function buildLegend(page) {
   if (page.map.getSize().x >= 640) det.open = true;
   el("summary", "gc-legend-summary", "Legend & filters", det);
   var body = el("div", "gc-legend-body", null, det);
-  if (cfg.schematic && page.layers.territory)
-    el("div", "gc-schematic", SCHEMATIC_NOTE, box);
+  var schematic = cfg.schematic && page.layers.territory ? el("div", "gc-schematic", SCHEMATIC_NOTE, box) : null;
   page.filterInputs = { kinds: {}, gradings: {} };
   if (ev) {
     el("div", "gc-legend-head", "Events (dot size: civilians killed)", body);
@@ -93,8 +92,10 @@ function buildLegend(page) {
       sw.style.background = cfg.statusColours[s];
       el("span", null, cfg.statusLabels[s], row);
     });
+    /* and the note on their shapes with them */
     var showKey = function () {
       zoneKey.hidden = !page.map.hasLayer(page.layers.territory);
+      if (schematic) schematic.hidden = zoneKey.hidden;
     };
     page.map.on("layeradd layerremove", showKey);
     showKey();
