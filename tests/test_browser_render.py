@@ -501,6 +501,30 @@ def test_shipped_data_page_draws_every_layer(
     names = p.js("[...document.querySelectorAll('.gc-place-label')].map(e => e.textContent)")
     assert "Mosul" in names
     assert np.isfinite(p.js("window.geoconflict.lastRedrawMs()"))
+    # The weapons chart: a month without a published figure is a grey stub, not a gap
+    # that reads as zero, and not a bar.
+    weapons = datasets.load("weapons_monthly")
+    feb = (pd.Timestamp("2016-02-01") - pd.Timestamp("1970-01-01")).days
+    aug = (pd.Timestamp("2017-08-01") - pd.Timestamp("1970-01-01")).days
+    assert pd.isna(weapons.loc[weapons["month"] == "2016-02-01", "weapons"].iloc[0])
+    chart = p.js(
+        """(([feb, aug]) => { const c = document.querySelector('.gc-chart');
+          const f = c._gcFrame, cfg = GC.pages[0].cfg, span = cfg.end - cfg.start + 1;
+          const at = (day, dy) => {
+            const x = f.x0 + ((day + 14 - cfg.start) / span) * (f.x1 - f.x0);
+            const r = window.devicePixelRatio || 1;
+            return Array.from(c.getContext('2d').getImageData(Math.round(x * r),
+              Math.round((f.y1 - dy) * r), 1, 1).data.slice(0, 3)); };
+          const value = (day) => c._gcSeries.find((s) => s[0] === day)[2];
+          return { feb: value(feb), aug: value(aug), stub: at(feb, 1), above: at(feb, 4),
+                   bar: at(aug, 1), title: document.querySelector('.gc-chart-title').textContent };
+        })""",
+        [feb, aug],
+    )
+    assert chart["feb"] == -1 and chart["aug"] == 5075
+    assert chart["stub"] == [0x8A, 0x90, 0x99] and chart["bar"] == [0x5F, 0x66, 0x70]
+    assert chart["above"] != chart["stub"]  # a stub, not a bar
+    assert chart["title"] == "Coalition weapons released per month (stub: no published figure)"
     p.check_clean()
 
 

@@ -52,10 +52,13 @@ class Controls(folium.MacroElement):
 def weapons_series(frame: pd.DataFrame | None) -> list[list[int]]:
     """``[[day, weapons], ...]`` from a weapons-per-month table (first date and count columns).
 
+    A month the table lists without a figure is ``-1``: the chart marks it as missing,
+    not zero.
+
     Examples
     --------
-    >>> weapons_series(pd.DataFrame({"month": ["2017-08"], "weapons": [5075]}))
-    [[17379, 5075]]
+    >>> weapons_series(pd.DataFrame({"month": ["2017-08", "2017-07"], "weapons": [5075, None]}))
+    [[17348, -1], [17379, 5075]]
     """
     if frame is None or len(frame) == 0:
         return []
@@ -69,6 +72,7 @@ def weapons_series(frame: pd.DataFrame | None) -> list[list[int]]:
         return []
     days = to_days(frame[date_col].astype(str))
     vals = pd.to_numeric(frame[num_col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    ok = ~np.isnan(days) & ~np.isnan(vals)
+    ok = ~np.isnan(days)
+    vals = np.where(np.isnan(vals), -1.0, vals)
     order = np.argsort(days[ok], kind="stable")
     return [[int(d), int(v)] for d, v in zip(days[ok][order], vals[ok][order], strict=True)]

@@ -14,6 +14,9 @@ function plural(n, one, many) {
 GC.plural = plural;
 
 var CHART = { h: 54, left: 30, right: 6, top: 4, bottom: 14 };
+/* the weapons chart: its title, and the stub of a month without a published figure */
+var WEAPONS_TITLE = "Coalition weapons released per month (stub: no published figure)";
+var MISSING_FILL = "#8a9099";
 var SHARE_COLOURS = ["#1f4e79", "#b2182b", "#5e3c99", "#1b7837", "#8c510a"];
 
 function bins(page) {
@@ -177,12 +180,13 @@ function drawChart(page, canvas) {
   var span = cfg.end - cfg.start + 1;
   var ctx = f.ctx;
   var plotH = f.y1 - f.y0;
-  ctx.fillStyle = "#5f6670";
   series.forEach(function (s) {
     if (!s[2]) return;
     var x0 = f.x0 + ((s[0] - cfg.start) / span) * (f.x1 - f.x0);
     var x1 = f.x0 + ((s[1] - cfg.start) / span) * (f.x1 - f.x0);
-    var h = (s[2] / top) * plotH;
+    /* a month without a published figure (-1): a low stub of its own grey, missing, not zero */
+    var h = s[2] < 0 ? 2 : (s[2] / top) * plotH;
+    ctx.fillStyle = s[2] < 0 ? MISSING_FILL : "#5f6670";
     ctx.fillRect(x0 + 0.5, f.y1 - h, Math.max(1, x1 - x0 - 0.5), h);
   });
   axes(f, cfg, [
@@ -207,7 +211,8 @@ function chartHover(page, canvas, clientX) {
     if (day >= s[0] && day < s[1]) {
       if (cfg.options.chart === "weapons") {
         var d = new Date(s[0] * DAY_MS);
-        return MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() + ": " + s[2].toLocaleString("en") + " weapons released";
+        var month = MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear() + ": ";
+        return month + (s[2] < 0 ? "no published figure" : s[2].toLocaleString("en") + " weapons released");
       }
       var step = page.chartStep || page.step;
       var when = step === "day" ? readerDay(s[0]) : step === "week" ? "week of " + readerDay(s[0]) : MONTHS[new Date(s[0] * DAY_MS).getUTCMonth()] + " " + new Date(s[0] * DAY_MS).getUTCFullYear();
