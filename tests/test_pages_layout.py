@@ -198,9 +198,7 @@ def test_the_share_cleared_is_one_rule_on_the_page_its_api_and_its_card(
     assert set(cleared) == {"mosul", "raqqa", "western_desert"}
     for area, share in cleared.items():
         assert share == pytest.approx(territory.share_cleared(area, "2017-08-31"), abs=1e-4)
-    panel = p.evaluate(
-        "[...document.querySelectorAll('.gc-share-text')].map((e) => e.textContent)"
-    )
+    panel = p.evaluate("[...document.querySelectorAll('.gc-share-text')].map((e) => e.textContent)")
     p.evaluate("geoconflict.maps[0].card()")
     card = p.evaluate("document.querySelector('.gc-card-cleared').textContent")
     for area, name in (("mosul", "Mosul"), ("raqqa", "Raqqa")):
