@@ -524,7 +524,7 @@ def test_shipped_data_page_draws_every_layer(
     assert chart["feb"] == -1 and chart["aug"] == 5075
     assert chart["stub"] == [0x8A, 0x90, 0x99] and chart["bar"] == [0x5F, 0x66, 0x70]
     assert chart["above"] != chart["stub"]  # a stub, not a bar
-    assert chart["title"] == "Coalition weapons released per month (stub: no published figure)"
+    assert chart["title"] == "Weapons released per month (stub: no figure)"
     p.check_clean()
 
 

@@ -15,7 +15,7 @@ GC.plural = plural;
 
 var CHART = { h: 54, left: 30, right: 6, top: 4, bottom: 14 };
 /* the weapons chart: its title, and the stub of a month without a published figure */
-var WEAPONS_TITLE = "Coalition weapons released per month (stub: no published figure)";
+var WEAPONS_TITLE = "Weapons released per month (stub: no figure)";
 var MISSING_FILL = "#8a9099";
 var SHARE_COLOURS = ["#1f4e79", "#b2182b", "#5e3c99", "#1b7837", "#8c510a"];
 
