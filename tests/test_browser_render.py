@@ -205,7 +205,6 @@ def test_hostile_text_runs_no_script_and_shows_as_text(
     assert text(".gc-p-precision .gc-v") == "2.0 km"
     assert p.js("window.geoconflict.openPopup('x2')")
     assert text(".gc-p-precision .gc-v") == "850 m"
-    assert p.js("window.geoconflict.openPopup('x3')")
     assert p.js("window.geoconflict.openPopup('x4')")
     assert text(".gc-p-notes .gc-v") == "{{ 7*7 }}"
     assert p.js("typeof window.pwned") == "undefined"
@@ -524,7 +523,7 @@ def test_shipped_data_page_draws_every_layer(
     assert chart["feb"] == -1 and chart["aug"] == 5075
     assert chart["stub"] == [0x8A, 0x90, 0x99] and chart["bar"] == [0x5F, 0x66, 0x70]
     assert chart["above"] != chart["stub"]  # a stub, not a bar
-    assert chart["title"] == "Weapons released per month (stub: no figure)"
+    assert chart["title"] == "Weapons released per month (grey: no figure)"
     p.check_clean()
 
 

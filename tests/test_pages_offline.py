@@ -60,6 +60,17 @@ def test_failed_tiles_are_said_and_the_context_is_shown(
     assert on_map
     drawn = p.evaluate("document.querySelectorAll('.leaflet-gcContext-pane path').length")
     assert drawn > 10  # borders, rivers and lakes of the context layer
+
+    # On a card, the note is a line of the footer, and the map was told its box shrank.
+    p = context.new_page()
+    p.goto(path.as_uri() + "?card")
+    p.wait_for_function("window.geoconflictReady === true")
+    p.wait_for_selector(".gc-card-foot .gc-offline:not([hidden])")
+    sizes = p.evaluate(
+        "(() => { const map = window.geoconflict.page.map, box = map.getContainer();"
+        " const s = map.getSize(); return [s.x, s.y, box.clientWidth, box.clientHeight]; })()"
+    )
+    assert sizes[:2] == sizes[2:]
     context.close()
 
     # With tiles that load, the context stays off and nothing is said.

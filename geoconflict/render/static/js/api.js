@@ -8,7 +8,7 @@ var MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July
    chart and lines also read; none when the page opens without its zones */
 function clearedShares(page) {
   var out = {};
-  page.cfg.shares.forEach(function (a) {
+  (page.cfg.shares || []).forEach(function (a) {
     var s = shareAt(a.steps, page.day);
     out[a.area_id] = s ? s[1] : 0;
   });
@@ -215,8 +215,9 @@ MapApi.prototype.card = function () {
   if (credits.length) el("p", "gc-card-credits", credits.join(" "), foot);
   mapEl.parentNode.insertBefore(foot, mapEl.nextSibling);
   /* the share cleared only where the card shows the zones it describes */
-  var groups = zones ? page.cfg.shares : [];
+  var groups = zones ? page.cfg.shares || [] : [];
   page.card = {
+    foot: foot,
     update: function () {
       date.textContent = longDay(page.day);
       var c = countsInView(page);
@@ -233,6 +234,8 @@ MapApi.prototype.card = function () {
         : "";
     },
   };
+  /* a tiles-offline note already shown moves from the (hidden) title box to the footer */
+  if (page.offlineNote) page.placeNote(page.offlineNote);
   page.map.invalidateSize({ animate: false, pan: false });
   page.map.fitBounds(cfg.bounds, { animate: false });
   page.card.update();

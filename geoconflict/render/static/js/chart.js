@@ -14,9 +14,15 @@ function plural(n, one, many) {
 GC.plural = plural;
 
 var CHART = { h: 54, left: 30, right: 6, top: 4, bottom: 14 };
-/* the weapons chart: its title, and the stub of a month without a published figure */
-var WEAPONS_TITLE = "Weapons released per month (stub: no figure)";
+/* the weapons chart: the grey of a month without a published figure, and the title,
+   which keys that grey when the page's period has such a month (one line at desk width) */
 var MISSING_FILL = "#8a9099";
+function weaponsTitle(cfg) {
+  var missing = cfg.weapons.some(function (p) {
+    return p[1] < 0 && p[0] >= cfg.start && p[0] <= cfg.end;
+  });
+  return missing ? "Weapons released per month (grey: no figure)" : "Coalition weapons released per month";
+}
 var SHARE_COLOURS = ["#1f4e79", "#b2182b", "#5e3c99", "#1b7837", "#8c510a"];
 
 function bins(page) {
@@ -181,9 +187,9 @@ function drawChart(page, canvas) {
   var ctx = f.ctx;
   var plotH = f.y1 - f.y0;
   series.forEach(function (s) {
-    if (!s[2]) return;
-    var x0 = f.x0 + ((s[0] - cfg.start) / span) * (f.x1 - f.x0);
-    var x1 = f.x0 + ((s[1] - cfg.start) / span) * (f.x1 - f.x0);
+    if (!s[2] || s[1] <= cfg.start || s[0] > cfg.end) return; /* only the page's period */
+    var x0 = f.x0 + ((Math.max(s[0], cfg.start) - cfg.start) / span) * (f.x1 - f.x0);
+    var x1 = f.x0 + ((Math.min(s[1], cfg.end + 1) - cfg.start) / span) * (f.x1 - f.x0);
     /* a month without a published figure (-1): a low stub of its own grey, missing, not zero */
     var h = s[2] < 0 ? 2 : (s[2] / top) * plotH;
     ctx.fillStyle = s[2] < 0 ? MISSING_FILL : "#5f6670";

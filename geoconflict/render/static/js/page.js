@@ -205,6 +205,20 @@ Page.prototype.arrange = function () {
   declutter(this);
 };
 
+/* where the tiles-offline note goes: a line of the card's footer (the map box then
+   shrinks: Leaflet is told, and the card's view fitted again), of the title box, or,
+   on a map without either, over the map */
+Page.prototype.placeNote = function (note) {
+  var foot = this.card ? this.card.foot : null;
+  var host = foot || this.map.getContainer().querySelector(".gc-title");
+  note.className = host ? "gc-offline gc-offline-line" : "gc-offline";
+  (host || this.map.getContainer()).appendChild(note);
+  if (foot) {
+    this.map.invalidateSize({ animate: false, pan: false });
+    this.map.fitBounds(this.cfg.bounds, { animate: false });
+  }
+};
+
 /* when the basemap's tiles cannot load, the page says so and shows the vector context;
    the note is a line of the title box (of the card's footer on a card), so it covers
    neither the map nor another panel; a map without a title box shows it over the map */
@@ -218,15 +232,16 @@ Page.prototype.watchTiles = function () {
   var loaded = 0;
   var note = null;
   function offline() {
+    var shown = !!note && !note.hidden;
     if (!note) {
-      var text = "Map tiles could not load (offline?): showing the outline map instead.";
-      var host = document.querySelector(".gc-card-foot") || map.getContainer().querySelector(".gc-title");
-      note = el(host ? "p" : "div", host ? "gc-offline gc-offline-line" : "gc-offline", text, host || map.getContainer());
+      note = el("p", "gc-offline", "Map tiles could not load (offline?): showing the outline map instead.");
       note.setAttribute("role", "status");
       L.DomEvent.disableClickPropagation(note);
+      page.offlineNote = note;
+      page.placeNote(note);
     }
     note.hidden = false;
-    map.fire("gc:panels");
+    if (!shown) map.fire("gc:panels");
     var ctx = page.layers.context;
     if (ctx && !map.hasLayer(ctx)) ctx.addTo(map);
   }

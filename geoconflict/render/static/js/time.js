@@ -65,7 +65,7 @@ function buildTime(page) {
   win.setAttribute("aria-label", "window days");
   el("span", "gc-window-unit", "days", row2);
   var weapons = cfg.options.chart === "weapons";
-  var chartTitle = el("div", "gc-chart-title", weapons ? WEAPONS_TITLE : "", details);
+  var chartTitle = el("div", "gc-chart-title", weapons ? weaponsTitle(cfg) : "", details);
   var chart = el("canvas", "gc-chart", null, details);
   chart.height = CHART.h;
   chart.setAttribute("role", "img");
@@ -97,7 +97,7 @@ function buildTime(page) {
   live.setAttribute("role", "status");
 
   function chartTitleText() {
-    if (weapons) return WEAPONS_TITLE;
+    if (weapons) return weaponsTitle(cfg);
     var step = page.chartStep || page.step;
     return "Events in view per " + step;
   }
