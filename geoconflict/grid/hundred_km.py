@@ -237,6 +237,8 @@ def squares(bounds: tuple[float, float, float, float]) -> Any:
     for zone, band, box in _zone_band_boxes((lon0, lat0, lon1, lat1)):
         cell = shapely.box(*box)
         clip = shapely.intersection(cell, extent)
+        if not isinstance(clip, shapely.Polygon) or clip.area <= 0:
+            continue  # the extent only touches this band or zone (an edge, a corner)
         # the grid metres the clipped cell spans (its edges, sampled: parallels curve)
         ring = shapely.get_coordinates(shapely.segmentize(clip.exterior, 0.5))
         x, y = utm_forward(np.full(len(ring), zone), ring[:, 1], ring[:, 0])
