@@ -2,7 +2,7 @@
 
 One home for each list: the readers, the event-table checks, the map options, the spec
 validator and the CLIs all take their allowed values from here; and one home for how
-a file's header names a column (:func:`header_key`).
+a file's header names a column (:func:`header_text`, :func:`header_key`).
 
 >>> "civcas" in KINDS
 True
@@ -26,8 +26,19 @@ FORMATS: tuple[str, ...] = ("acled", "ucdp", "airwars", "csv", "releases", "parq
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W", "month": "MS", "year": "YS"}
 
 
+def header_text(name: object) -> str:
+    """A header name as the file means it: a byte-order mark and outer spaces dropped.
+
+    Examples
+    --------
+    >>> header_text("\\ufeffEVENT_DATE ")
+    'EVENT_DATE'
+    """
+    return str(name).replace("\ufeff", "").strip()
+
+
 def header_key(name: object) -> str:
-    """How a column's header is matched: case, a byte-order mark and outer spaces ignored.
+    """How a column's header is matched: :func:`header_text`, case ignored.
 
     The readers (:class:`geoconflict.sources.columns.Columns`) and a user's gazetteer
     (:func:`geoconflict.gazetteer.load`) look columns up by this key.
@@ -37,4 +48,4 @@ def header_key(name: object) -> str:
     >>> header_key("\\ufeffEVENT_DATE "), header_key("Lat")
     ('event_date', 'lat')
     """
-    return str(name).replace("\ufeff", "").strip().lower()
+    return header_text(name).lower()

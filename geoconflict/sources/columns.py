@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geoconflict.errors import SourceFormatError
-from geoconflict.vocab import header_key
+from geoconflict.vocab import header_key, header_text
 
 #: Text read as a missing value in counts and ranges.
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"})
@@ -175,7 +175,7 @@ def normalise_header(columns: Iterable[object]) -> list[str]:
     >>> normalise_header(["\\ufeffEVENT_ID_CNTY", " event_date "])
     ['EVENT_ID_CNTY', 'event_date']
     """
-    return [str(c).replace("\ufeff", "").strip() for c in columns]
+    return [header_text(c) for c in columns]
 
 
 class Columns:

@@ -93,7 +93,7 @@ def detect_table(columns: Sequence[str], first_row: Sequence[str] | None = None)
     >>> detect_table(["a", "b"])
     ''
     """
-    lower = {str(c).replace("\ufeff", "").strip().lower() for c in columns}
+    lower = {vocab.header_key(c) for c in columns}
     if {"event_id", "dataset", "kind", "date_start", "geometry"} <= lower:
         return "parquet"
     if {"event_id_cnty", "event_date"} <= lower:

@@ -18,6 +18,7 @@ from typing import Any
 from geoconflict.errors import SourceFormatError
 from geoconflict.sources.columns import is_hashtag_row, normalise_header
 from geoconflict.sources.detect import detect_table, looks_like_release, ucdp_headerless
+from geoconflict.vocab import header_key
 
 HEAD_BYTES = 65_536
 #: Vector files read through GDAL (suffix -> name): their attributes are a table.
@@ -305,7 +306,7 @@ def header_names(src: Source) -> list[str]:
     if not first:
         raise SourceFormatError("the file has no header row", path=src.name)
     names = normalise_header(first)
-    folded = [n.replace("\ufeff", "").strip().lower() for n in names]
+    folded = [header_key(n) for n in names]
     twice = sorted({n for n in folded if n and folded.count(n) > 1})
     if twice:
         raise SourceFormatError(

@@ -25,7 +25,7 @@ from geoconflict.sources.coordinates import locate_latlon, locate_mgrs, split_pa
 from geoconflict.sources.datetimes import DayFirst, end_dates, parse_date_columns
 from geoconflict.sources.numbers import parse_count, parse_range
 from geoconflict.sources.rejects import Problems
-from geoconflict.vocab import GRADINGS, KINDS
+from geoconflict.vocab import GRADINGS, KINDS, header_key
 
 #: Contract column (or helper name) -> header names recognised for it (normalised).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -61,7 +61,7 @@ MAPPABLE: tuple[str, ...] = tuple(k for k in ALIASES if k != "mgrs_precision")
 
 
 def _norm(name: object) -> str:
-    return re.sub(r"[\s\-/.]+", "_", str(name).replace("\ufeff", "").strip().lower())
+    return re.sub(r"[\s\-/.]+", "_", header_key(name))
 
 
 def find_location_columns(columns: Sequence[str]) -> dict[str, str]:
