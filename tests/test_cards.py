@@ -120,14 +120,17 @@ def test_a_card_shows_its_date_counts_share_cleared_and_no_controls(
 def test_a_card_without_the_territory_gives_no_share_cleared(
     browser: Any, tmp_path: Path, node_modules: Path
 ) -> None:
-    (tmp_path / "maps").mkdir()
-    spec = SPEC.replace("[outputs]", "[layers]\nterritory = false\n[outputs]")
-    (tmp_path / "maps" / "card.toml").write_text(spec, encoding="utf-8")
-    report = build_maps(tmp_path / "maps", tmp_path / "dist", jobs=1, asset_dir=node_modules)
-    assert report.summary() == "built 1, unchanged 0, failed 0"
+    """The page carries its shares, but a card made with the zones off the map states
+    none of them, nor the note on their shapes."""
+    out = _build(tmp_path, node_modules)
     page = browser.new_page(viewport={"width": 1200, "height": 675})
-    page.goto((tmp_path / "dist" / "card.html").as_uri() + card_query("2017-01-24"))
+    page.goto((out / "card.html").as_uri())
     page.wait_for_function("window.geoconflictReady === true")
+    assert page.evaluate("GC.pages[0].cfg.shares.length") == 2  # east and west
+    page.evaluate(
+        "(() => { const pg = GC.pages[0]; pg.map.removeLayer(pg.layers.territory);"
+        " geoconflict.maps[0].card(); geoconflict.maps[0].setDate('2017-01-24'); })()"
+    )
     text = page.evaluate("document.querySelector('.gc-card-foot').innerText")
     page.close()
     assert "24 January 2017" in text and "to this date" in text

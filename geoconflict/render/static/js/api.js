@@ -234,10 +234,13 @@ MapApi.prototype.card = function () {
         : "";
     },
   };
-  /* a tiles-offline note already shown moves from the (hidden) title box to the footer */
+  /* a tiles-offline note already shown moves from the (hidden) title box to the footer
+     (placeNote then sizes the map to its box and fits the card's view, as below) */
   if (page.offlineNote) page.placeNote(page.offlineNote);
-  page.map.invalidateSize({ animate: false, pan: false });
-  page.map.fitBounds(cfg.bounds, { animate: false });
+  else {
+    page.map.invalidateSize({ animate: false, pan: false });
+    page.map.fitBounds(cfg.bounds, { animate: false });
+  }
   page.card.update();
   return this;
 };

@@ -230,8 +230,8 @@ Page.prototype.watchTiles = function () {
     if (l instanceof L.TileLayer) tiles.push(l);
   });
   var loaded = 0;
-  var note = null;
   function offline() {
+    var note = page.offlineNote;
     var shown = !!note && !note.hidden;
     if (!note) {
       note = el("p", "gc-offline", "Map tiles could not load (offline?): showing the outline map instead.");
@@ -248,6 +248,7 @@ Page.prototype.watchTiles = function () {
   tiles.forEach(function (t) {
     t.on("tileload", function () {
       loaded++;
+      var note = page.offlineNote;
       if (note && !note.hidden) {
         note.hidden = true;
         map.fire("gc:panels");

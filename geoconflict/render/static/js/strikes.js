@@ -96,10 +96,11 @@ FACTORIES.strikes = function (data, page) {
       if (!on && group.hasLayer(circles[p])) group.removeLayer(circles[p]);
     }
     group.shownTotal = total;
-    /* the period the circles sum, as the page's mode has it */
-    var period = page.mode === "window" ? " in the " + page.windowDays + " days to " : " to ";
-    if (group.countLabel)
+    if (group.countLabel) {
+      /* the period the circles sum, as the page's mode has it */
+      var period = page.mode === "window" ? " in the " + page.windowDays + " days to " : " to ";
       group.countLabel.textContent = plural(total, "strike") + " at " + plural(places, "place") + period + readerDay(d);
+    }
   };
   /* place name -> strikes in the window (places with a line in it) */
   group.totals = function () {

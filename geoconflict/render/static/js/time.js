@@ -65,7 +65,8 @@ function buildTime(page) {
   win.setAttribute("aria-label", "window days");
   el("span", "gc-window-unit", "days", row2);
   var weapons = cfg.options.chart === "weapons";
-  var chartTitle = el("div", "gc-chart-title", weapons ? weaponsTitle(cfg) : "", details);
+  var weaponsText = weapons ? weaponsTitle(cfg) : "";
+  var chartTitle = el("div", "gc-chart-title", weaponsText, details);
   var chart = el("canvas", "gc-chart", null, details);
   chart.height = CHART.h;
   chart.setAttribute("role", "img");
@@ -97,7 +98,7 @@ function buildTime(page) {
   live.setAttribute("role", "status");
 
   function chartTitleText() {
-    if (weapons) return weaponsTitle(cfg);
+    if (weapons) return weaponsText;
     var step = page.chartStep || page.step;
     return "Events in view per " + step;
   }
