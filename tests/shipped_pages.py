@@ -83,14 +83,15 @@ def build_all(out: Path, node_modules: Path) -> dict[str, Shipped]:
 
 @contextlib.contextmanager
 def page_opener(browser: Any, default_size: tuple[int, int] = DESKTOP) -> Iterator[Any]:
-    """``opener(shipped, size)``: the page open at that viewport after its ready signal.
+    """``opener(shipped, size, query="")``: the page (its URL and ``query``, e.g. ``"?card"``)
+    open at that viewport after its ready signal.
 
     Only ``file:`` and ``data:`` requests go through; the others are aborted and listed in
     the page's ``outside`` attribute. The contexts close when the block ends.
     """
     contexts: list[Any] = []
 
-    def opener(page: Shipped, size: tuple[int, int] = default_size) -> Any:
+    def opener(page: Shipped, size: tuple[int, int] = default_size, query: str = "") -> Any:
         context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         contexts.append(context)
         outside: list[str] = []
@@ -104,7 +105,7 @@ def page_opener(browser: Any, default_size: tuple[int, int] = DESKTOP) -> Iterat
 
         context.route("**/*", route)
         p = context.new_page()
-        p.goto(page.url)
+        p.goto(page.url + query)
         p.wait_for_function("window.geoconflictReady === true")
         p.outside = outside
         return p

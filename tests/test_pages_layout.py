@@ -98,6 +98,45 @@ def test_labels_never_collide(
         assert len(texts) == len(set(texts)), texts  # one label per place
 
 
+AREA_LABELS_AND_MARKS = """(() => {
+  const page = window.geoconflict.page;
+  const map = page.map;
+  const origin = map.getContainer().getBoundingClientRect();
+  const box = (r) => [r.left - origin.left, r.top - origin.top, r.right - origin.left,
+                      r.bottom - origin.top];
+  const labels = {};
+  page.layers.areas.eachLayer((l) => {
+    const t = l.getTooltip && l.getTooltip();
+    if (!t || !t.getElement()) return;
+    const e = t.getElement();
+    const b = l.getBounds();
+    const nw = map.latLngToContainerPoint(b.getNorthWest());
+    const se = map.latLngToContainerPoint(b.getSouthEast());
+    labels[l.feature.properties.area_id] = { text: e.textContent,
+      shown: getComputedStyle(e).visibility !== 'hidden', box: box(e.getBoundingClientRect()),
+      area: [nw.x, nw.y, se.x, se.y] };
+  });
+  const marks = page.events.inView().map((i) => {
+    const p = page.events.point(i); return [p.x, p.y, page.events.radius[i]]; });
+  if (page.layers.strikes && map.hasLayer(page.layers.strikes))
+    page.layers.strikes.eachLayer((c) => {
+      const p = map.latLngToContainerPoint(c.getLatLng());
+      marks.push([p.x, p.y, c.getRadius()]); });
+  return { labels: labels, marks: marks };
+})()"""
+
+
+def covered_by(box: list[float], marks: list[list[float]]) -> list[list[float]]:
+    """The discs [x, y, r] that reach into ``box`` [x0, y0, x1, y1]."""
+    out = []
+    for x, y, r in marks:
+        dx = max(box[0] - x, 0.0, x - box[2])
+        dy = max(box[1] - y, 0.0, y - box[3])
+        if dx * dx + dy * dy < r * r:
+            out.append([x, y, r])
+    return out
+
+
 LABEL_PANES = """(() => {
   const z = (e) => Number(getComputedStyle(e.closest('.leaflet-pane')).zIndex);
   const events = document.querySelector('.gc-events-canvas');
@@ -118,13 +157,12 @@ def test_no_label_hides_an_event(
     assert panes["labels"], "the page has labels"
     above = [(text, z) for text, z in panes["labels"] if z >= panes["events"]]
     assert not above, (panes["events"], above)
-    if name == "mosul-2016-17" and size == DESKTOP:
-        # the case that needs it: events of the opening view under the banks' labels
-        labels = [lab["box"] for lab in p.evaluate(LABELS)]
-        points = p.evaluate(MEASURE)["points"]
-        under = [pt for pt in points if any(b[0] <= pt[0] <= b[2] and b[1] <= pt[1] <= b[3]
-                                            for b in labels)]  # fmt: skip
-        assert under, "an event of the opening view lies under a label"
+    if name == "air-campaign-overview" and size == DESKTOP:
+        # the case that needs it: dots of the opening view over a town's label (a study
+        # area's name moves beside its dots, a town's stays by its town)
+        marks = p.evaluate(AREA_LABELS_AND_MARKS)["marks"]
+        under = [lab["text"] for lab in p.evaluate(LABELS) if covered_by(lab["box"], marks)]
+        assert under, "a dot of the opening view lies over a label"
 
 
 def test_one_label_per_place_and_labels_appear_as_you_zoom(
@@ -245,3 +283,53 @@ def test_the_schematic_note_goes_with_the_zones_and_popups_keep_their_text_insid
           .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.className)"""
     )
     assert wide == []
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_story_areas_stay_named_beside_their_dots(
+    shipped: dict[str, Shipped], opened: Any, size: tuple[int, int]
+) -> None:
+    """On the overview the dots and strike circles of Mosul and Raqqa cover their places:
+    each area's name moves beside them (near its area, still under the events), at the
+    opening date and again once the slider rests at another date."""
+    p = opened(shipped["air-campaign-overview"], size)
+    for date in (None, "2017-08-31"):
+        if date:
+            # from the first step (few dots: the names sit on their places, placed again
+            # by a move of the map) to a date whose dots cover those places
+            p.evaluate("""() => { const m = geoconflict.maps[0]; m.setDate(m.steps()[0]);
+                geoconflict.page.map.panBy([1, 0], {animate: false}); }""")
+            p.wait_for_timeout(600)
+            p.evaluate("d => geoconflict.maps[0].setDate(d)", date)
+            p.wait_for_timeout(600)  # the labels are placed again once the slider rests
+        seen = p.evaluate(AREA_LABELS_AND_MARKS)
+        assert seen["marks"], "the view shows dots"
+        for area in ("mosul", "raqqa"):
+            lab = seen["labels"][area]
+            assert lab["shown"], (area, date)
+            assert not covered_by(lab["box"], seen["marks"]), (area, date, lab)
+            a, b = lab["box"], lab["area"]
+            gap = max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0.0)
+            assert gap <= 100, (area, date, gap)  # beside its own area
+
+
+def test_a_card_places_the_area_names_for_its_own_date(
+    shipped: dict[str, Shipped], opened: Any
+) -> None:
+    """A card (or a video frame) is captured right after its date is set: the names are
+    placed for that date at once, where a card opened at that date has them."""
+    places = """() => [...document.querySelectorAll('.gc-area-label')].map((e) =>
+        [e.textContent, e.closest('.leaflet-tooltip').style.translate])"""
+    page = shipped["air-campaign-overview"]
+    fresh = opened(page, DESKTOP, query="?card&date=2017-08-31")
+    # a card of the first weeks (few dots), then its date moved to the end (many)
+    moved = opened(page, DESKTOP, query="?card&date=2016-01-01")
+    before = moved.evaluate(places)
+    moved.evaluate("geoconflict.maps[0].setDate('2017-08-31')")
+    after = moved.evaluate(places)
+    assert after != before  # the dots moved the names
+    assert after == fresh.evaluate(places)
+    seen = moved.evaluate(AREA_LABELS_AND_MARKS)
+    for area in ("mosul", "raqqa"):
+        lab = seen["labels"][area]
+        assert lab["shown"] and not covered_by(lab["box"], seen["marks"]), (area, lab)

@@ -271,6 +271,7 @@ var setDateWithoutApi = Page.prototype.setDate;
 Page.prototype.setDate = function (day) {
   var before = this.day;
   var ms = setDateWithoutApi.call(this, day);
+  relabel(this, !!this.card);
   if (this.card) this.card.update();
   if (this.api && this.day !== before) {
     this.api._emit("date", GC.fmtDay(this.day));

@@ -19,10 +19,75 @@ function labelPane(map) {
 /* label priority (0 first) and the zoom a label appears from, by kind of place */
 var LABEL_RANK = { area: [0, 0], city: [1, 0], town: [2, 7], neighbourhood: [3, 12] };
 
+/* The drawn marks that could cover a label inside `box` (container px): the events
+   shown at the slider date and the declared-strike circles, as discs {x, y, r}; null
+   when more than `cap` are there (a dense cluster: nothing near it is clear). */
+function marksIn(page, box, cap) {
+  var map = page.map;
+  var out = [];
+  var ev = page.events;
+  if (ev && map.hasLayer(ev) && ev.n) {
+    if (ev._maxRadius === undefined) {
+      var big = 0;
+      for (var k = 0; k < ev.n; k++) big = Math.max(big, ev.radius[k]);
+      ev._maxRadius = big;
+    }
+    var pad = ev._maxRadius + 1;
+    var nw = map.containerPointToLatLng([box.x0 - pad, box.y0 - pad]);
+    var se = map.containerPointToLatLng([box.x1 + pad, box.y1 + pad]);
+    var s = se.lat * 1e5;
+    var n = nw.lat * 1e5;
+    var w = nw.lng * 1e5;
+    var e = se.lng * 1e5;
+    for (var i = ev.lo; i < ev.hi; i++) {
+      var la = ev.lat[i];
+      var lo = ev.lon[i];
+      if (la < s || la > n || lo < w || lo > e || !ev.shown(i)) continue;
+      var pt = ev.point(i);
+      out.push({ x: pt.x, y: pt.y, r: ev.radius[i] });
+      if (out.length > cap) return null;
+    }
+  }
+  var strikes = page.layers.strikes;
+  if (strikes && map.hasLayer(strikes))
+    strikes.eachLayer(function (c) {
+      if (!c.getRadius) return;
+      var q = map.latLngToContainerPoint(c.getLatLng());
+      out.push({ x: q.x, y: q.y, r: c.getRadius() });
+    });
+  return out;
+}
+
+/* whether a disc {x, y, r} reaches into the box (1 px of air kept) */
+function discMeets(d, b) {
+  var dx = Math.max(b.x0 - d.x, 0, d.x - b.x1);
+  var dy = Math.max(b.y0 - d.y, 0, d.y - b.y1);
+  return dx * dx + dy * dy < (d.r + 1) * (d.r + 1);
+}
+
+function boxesMeet(a, b) {
+  return a.x0 < b.x1 && a.x1 > b.x0 && a.y0 < b.y1 && a.y1 > b.y0;
+}
+
+/* The shifts a study area's label may take, nearest first: none, then above, below,
+   right and left of its place by one to five label heights. A label whose place is
+   covered by dots (Mosul's and Raqqa's on the overview) moves beside them, so the
+   story's places stay named; it stays under the events either way. */
+function labelShifts(w, h) {
+  var out = [[0, 0]];
+  for (var k = 1; k <= 5; k++) {
+    var d = k * (h + 2);
+    out.push([0, -d], [0, d], [w / 2 + d, 0], [-(w / 2 + d), 0]);
+  }
+  return out;
+}
+
 /* One pass over the permanent labels, by priority (study areas, cities, towns,
    neighbourhoods): a label is shown when its zoom is reached, it is on the map, clear
    of every label shown before it and of the panels, and no study area already names
-   its place (one label per place). Hidden labels keep their box (visibility). */
+   its place (one label per place). A study area's label takes the nearest place
+   (labelShifts) clear of the drawn marks as well. Hidden labels keep their box
+   (visibility). */
 function declutter(page) {
   var map = page.map;
   var zoom = map.getZoom();
@@ -46,14 +111,42 @@ function declutter(page) {
     return a.rank[0] - b.rank[0];
   });
   var kept = page.panelRects();
+  function clear(box, marks) {
+    if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) return false;
+    for (var i = 0; i < kept.length; i++) if (boxesMeet(box, kept[i])) return false;
+    for (var j = 0; marks && j < marks.length; j++) if (discMeets(marks[j], box)) return false;
+    return true;
+  }
   labels.forEach(function (lab) {
+    if (lab.area) lab.el.style.translate = "";
     var r = lab.el.getBoundingClientRect();
     var box = { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
     var show = zoom >= lab.rank[1] && !(lab.id && !lab.area && named[lab.id]);
-    show = show && box.x0 >= 0 && box.y0 >= 0 && box.x1 <= size.x && box.y1 <= size.y;
-    for (var i = 0; show && i < kept.length; i++) {
-      var q = kept[i];
-      if (box.x0 < q.x1 && box.x1 > q.x0 && box.y0 < q.y1 && box.y1 > q.y0) show = false;
+    if (show && lab.area) {
+      var shifts = labelShifts(r.width, r.height);
+      /* the marks anywhere the label may go (the union of its shifted boxes) */
+      var fx = 0;
+      var fy = 0;
+      shifts.forEach(function (d) {
+        fx = Math.max(fx, Math.abs(d[0]));
+        fy = Math.max(fy, Math.abs(d[1]));
+      });
+      var marks = marksIn(page, { x0: box.x0 - fx, y0: box.y0 - fy, x1: box.x1 + fx, y1: box.y1 + fy }, 2000);
+      var at = null;
+      for (var s = 0; marks && s < shifts.length && !at; s++) {
+        var dx = shifts[s][0];
+        var dy = shifts[s][1];
+        var moved = { x0: box.x0 + dx, y0: box.y0 + dy, x1: box.x1 + dx, y1: box.y1 + dy };
+        if (clear(moved, marks)) at = [dx, dy, moved];
+      }
+      /* nowhere clear of the marks: it stays on its place, under them */
+      if (at && (at[0] || at[1])) {
+        lab.el.style.translate = at[0] + "px " + at[1] + "px";
+        box = at[2];
+      }
+      show = clear(box, null);
+    } else {
+      show = show && clear(box, null);
     }
     lab.el.style.visibility = show ? "" : "hidden";
     lab.el.setAttribute("aria-hidden", show ? "false" : "true");
@@ -76,6 +169,22 @@ function declutter(page) {
   }
 }
 GC.declutter = declutter;
+
+/* Milliseconds the slider rests before the labels are placed again for the new marks
+   (not at each step while it plays or is dragged). */
+var RELABEL_MS = 300;
+
+/* After a date change, when the page declutters its labels: once the slider rests, or
+   at once (`now`: a card, whose frame is captured right after the date is set). */
+function relabel(page, now) {
+  if (!page._declutter) return;
+  clearTimeout(page._relabel);
+  if (now) declutter(page);
+  else
+    page._relabel = setTimeout(function () {
+      declutter(page);
+    }, RELABEL_MS);
+}
 
 function hookDeclutter(page) {
   if (page._declutter) return;
