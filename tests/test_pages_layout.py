@@ -122,7 +122,14 @@ AREA_LABELS_AND_MARKS = """(() => {
     page.layers.strikes.eachLayer((c) => {
       const p = map.latLngToContainerPoint(c.getLatLng());
       marks.push([p.x, p.y, c.getRadius()]); });
-  return { labels: labels, marks: marks };
+  const markers = [];
+  ['places', 'protected'].forEach((k) => {
+    const layer = page.layers[k];
+    if (layer && map.hasLayer(layer)) layer.eachLayer((c) => {
+      const p = map.latLngToContainerPoint(c.getLatLng());
+      markers.push([p.x, p.y, c.getRadius() + 6]); });
+  });
+  return { labels: labels, marks: marks, markers: markers };
 })()"""
 
 
@@ -308,6 +315,8 @@ def test_the_story_areas_stay_named_beside_their_dots(
             lab = seen["labels"][area]
             assert lab["shown"], (area, date)
             assert not covered_by(lab["box"], seen["marks"]), (area, date, lab)
+            # nor next to another place's marker, whose name it would read as
+            assert not covered_by(lab["box"], seen["markers"]), (area, date, lab)
             a, b = lab["box"], lab["area"]
             gap = max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0.0)
             assert gap <= 100, (area, date, gap)  # beside its own area

@@ -19,43 +19,59 @@ function labelPane(map) {
 /* label priority (0 first) and the zoom a label appears from, by kind of place */
 var LABEL_RANK = { area: [0, 0], city: [1, 0], town: [2, 7], neighbourhood: [3, 12] };
 
-/* The drawn marks that could cover a label inside `box` (container px): the events
-   shown at the slider date and the declared-strike circles, as discs {x, y, r}; null
-   when more than `cap` are there (a dense cluster: nothing near it is clear). */
-function marksIn(page, box, cap) {
+/* The drawn marks that could cover a label inside each of `boxes` (container px): the
+   events shown at the slider date (one pass over them for all the boxes), the
+   declared-strike circles and the place and site markers, as discs {x, y, r}; a box's
+   list is null when more than `cap` events are there (a dense cluster: nothing near it
+   is clear). */
+var MARKER_MARGIN = 8;
+
+function marksIn(page, boxes, cap) {
   var map = page.map;
-  var out = [];
+  var out = boxes.map(function () {
+    return [];
+  });
   var ev = page.events;
-  if (ev && map.hasLayer(ev) && ev.n) {
+  if (ev && map.hasLayer(ev) && ev.n && boxes.length) {
     if (ev._maxRadius === undefined) {
       var big = 0;
       for (var k = 0; k < ev.n; k++) big = Math.max(big, ev.radius[k]);
       ev._maxRadius = big;
     }
     var pad = ev._maxRadius + 1;
-    var nw = map.containerPointToLatLng([box.x0 - pad, box.y0 - pad]);
-    var se = map.containerPointToLatLng([box.x1 + pad, box.y1 + pad]);
-    var s = se.lat * 1e5;
-    var n = nw.lat * 1e5;
-    var w = nw.lng * 1e5;
-    var e = se.lng * 1e5;
+    /* each box in the events' units (degrees x 1e5), grown by the largest dot */
+    var geo = boxes.map(function (box) {
+      var nw = map.containerPointToLatLng([box.x0 - pad, box.y0 - pad]);
+      var se = map.containerPointToLatLng([box.x1 + pad, box.y1 + pad]);
+      return [se.lat * 1e5, nw.lat * 1e5, nw.lng * 1e5, se.lng * 1e5];
+    });
+    var nb = geo.length;
     for (var i = ev.lo; i < ev.hi; i++) {
       var la = ev.lat[i];
       var lo = ev.lon[i];
-      if (la < s || la > n || lo < w || lo > e || !ev.shown(i)) continue;
-      var pt = ev.point(i);
-      out.push({ x: pt.x, y: pt.y, r: ev.radius[i] });
-      if (out.length > cap) return null;
+      for (var j = 0; j < nb; j++) {
+        var g = geo[j];
+        if (la < g[0] || la > g[1] || lo < g[2] || lo > g[3] || !out[j] || !ev.shown(i)) continue;
+        var pt = ev.point(i);
+        out[j].push({ x: pt.x, y: pt.y, r: ev.radius[i] });
+        if (out[j].length > cap) out[j] = null;
+      }
     }
   }
-  var strikes = page.layers.strikes;
-  if (strikes && map.hasLayer(strikes))
-    strikes.eachLayer(function (c) {
+  var fixed = [];
+  ["strikes", "places", "protected"].forEach(function (kind) {
+    var layer = page.layers[kind];
+    if (!layer || !map.hasLayer(layer)) return;
+    layer.eachLayer(function (c) {
       if (!c.getRadius) return;
       var q = map.latLngToContainerPoint(c.getLatLng());
-      out.push({ x: q.x, y: q.y, r: c.getRadius() });
+      /* a marker with a margin, so that a moved name is not read as its place's */
+      fixed.push({ x: q.x, y: q.y, r: c.getRadius() + (kind === "strikes" ? 0 : MARKER_MARGIN) });
     });
-  return out;
+  });
+  return out.map(function (list) {
+    return list ? list.concat(fixed) : null;
+  });
 }
 
 /* whether a disc {x, y, r} reaches into the box (1 px of air kept) */
@@ -117,21 +133,32 @@ function declutter(page) {
     for (var j = 0; marks && j < marks.length; j++) if (discMeets(marks[j], box)) return false;
     return true;
   }
-  labels.forEach(function (lab) {
+  /* the marks anywhere each study area's label may go (the union of its shifted
+     boxes), found in one pass */
+  var areaLabels = labels.filter(function (lab) {
     if (lab.area) lab.el.style.translate = "";
+    return lab.area;
+  });
+  var reach = areaLabels.map(function (lab) {
+    var r = lab.el.getBoundingClientRect();
+    var fx = 0;
+    var fy = 0;
+    labelShifts(r.width, r.height).forEach(function (d) {
+      fx = Math.max(fx, Math.abs(d[0]));
+      fy = Math.max(fy, Math.abs(d[1]));
+    });
+    return { x0: r.left - origin.left - fx, y0: r.top - origin.top - fy, x1: r.right - origin.left + fx, y1: r.bottom - origin.top + fy };
+  });
+  marksIn(page, reach, 2000).forEach(function (marks, k) {
+    areaLabels[k].marks = marks;
+  });
+  labels.forEach(function (lab) {
     var r = lab.el.getBoundingClientRect();
     var box = { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
     var show = zoom >= lab.rank[1] && !(lab.id && !lab.area && named[lab.id]);
     if (show && lab.area) {
       var shifts = labelShifts(r.width, r.height);
-      /* the marks anywhere the label may go (the union of its shifted boxes) */
-      var fx = 0;
-      var fy = 0;
-      shifts.forEach(function (d) {
-        fx = Math.max(fx, Math.abs(d[0]));
-        fy = Math.max(fy, Math.abs(d[1]));
-      });
-      var marks = marksIn(page, { x0: box.x0 - fx, y0: box.y0 - fy, x1: box.x1 + fx, y1: box.y1 + fy }, 2000);
+      var marks = lab.marks;
       var at = null;
       for (var s = 0; marks && s < shifts.length && !at; s++) {
         var dx = shifts[s][0];
@@ -174,10 +201,10 @@ GC.declutter = declutter;
    (not at each step while it plays or is dragged). */
 var RELABEL_MS = 300;
 
-/* After a date change, when the page declutters its labels: once the slider rests, or
-   at once (`now`: a card, whose frame is captured right after the date is set). */
+/* After a date change, when the page declutters its labels: once the slider rests (not
+   while it plays: time.js places them when it stops), or at once (`now`: a card, whose frame is captured right after the date is set). */
 function relabel(page, now) {
-  if (!page._declutter) return;
+  if (!page._declutter || (page.playing && !now)) return;
   clearTimeout(page._relabel);
   if (now) declutter(page);
   else

@@ -150,12 +150,15 @@ function buildTime(page) {
   function stop() {
     if (timer) clearInterval(timer);
     timer = null;
+    page.playing = false;
+    relabel(page);
     play.textContent = "▶";
     play.setAttribute("aria-label", "play");
     play.title = "play";
   }
   function start() {
     if (page.day >= cfg.end) page.setDate(cfg.start);
+    page.playing = true;
     timer = setInterval(function () {
       if (page.day >= cfg.end) return stop();
       page.setDate(GC.stepDay(page.day, page.step, 1));
