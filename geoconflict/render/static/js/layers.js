@@ -19,13 +19,21 @@ function labelPane(map) {
 /* label priority (0 first) and the zoom a label appears from, by kind of place */
 var LABEL_RANK = { area: [0, 0], city: [1, 0], town: [2, 7], neighbourhood: [3, 12] };
 
+/* Pixels kept between a moved study-area name and a place or site marker, so that the
+   name is not read as that place's. */
+var MARKER_MARGIN = 8;
+
+/* an element's box in container pixels {x0, y0, x1, y1} (`origin`: the container's rect) */
+function boxOf(el, origin) {
+  var r = el.getBoundingClientRect();
+  return { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
+}
+
 /* The drawn marks that could cover a label inside each of `boxes` (container px): the
    events shown at the slider date (one pass over them for all the boxes), the
    declared-strike circles and the place and site markers, as discs {x, y, r}; a box's
    list is null when more than `cap` events are there (a dense cluster: nothing near it
    is clear). */
-var MARKER_MARGIN = 8;
-
 function marksIn(page, boxes, cap) {
   var map = page.map;
   var out = boxes.map(function () {
@@ -65,7 +73,6 @@ function marksIn(page, boxes, cap) {
     layer.eachLayer(function (c) {
       if (!c.getRadius) return;
       var q = map.latLngToContainerPoint(c.getLatLng());
-      /* a marker with a margin, so that a moved name is not read as its place's */
       fixed.push({ x: q.x, y: q.y, r: c.getRadius() + (kind === "strikes" ? 0 : MARKER_MARGIN) });
     });
   });
@@ -140,24 +147,23 @@ function declutter(page) {
     return lab.area;
   });
   var reach = areaLabels.map(function (lab) {
-    var r = lab.el.getBoundingClientRect();
+    var b = boxOf(lab.el, origin);
     var fx = 0;
     var fy = 0;
-    labelShifts(r.width, r.height).forEach(function (d) {
+    labelShifts(b.x1 - b.x0, b.y1 - b.y0).forEach(function (d) {
       fx = Math.max(fx, Math.abs(d[0]));
       fy = Math.max(fy, Math.abs(d[1]));
     });
-    return { x0: r.left - origin.left - fx, y0: r.top - origin.top - fy, x1: r.right - origin.left + fx, y1: r.bottom - origin.top + fy };
+    return { x0: b.x0 - fx, y0: b.y0 - fy, x1: b.x1 + fx, y1: b.y1 + fy };
   });
   marksIn(page, reach, 2000).forEach(function (marks, k) {
     areaLabels[k].marks = marks;
   });
   labels.forEach(function (lab) {
-    var r = lab.el.getBoundingClientRect();
-    var box = { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
+    var box = boxOf(lab.el, origin);
     var show = zoom >= lab.rank[1] && !(lab.id && !lab.area && named[lab.id]);
     if (show && lab.area) {
-      var shifts = labelShifts(r.width, r.height);
+      var shifts = labelShifts(box.x1 - box.x0, box.y1 - box.y0);
       var marks = lab.marks;
       var at = null;
       for (var s = 0; marks && s < shifts.length && !at; s++) {
@@ -182,17 +188,10 @@ function declutter(page) {
   /* the grid's references last: hidden where they would cover a place's name */
   var grid = map.getContainer().querySelectorAll(".gc-grid-label span");
   for (var g = 0; g < grid.length; g++) {
-    var r = grid[g].getBoundingClientRect();
-    var x0 = r.left - origin.left;
-    var y0 = r.top - origin.top;
-    var x1 = r.right - origin.left;
-    var y1 = r.bottom - origin.top;
-    var clear = true;
-    for (var i = 0; clear && i < kept.length; i++) {
-      var q = kept[i];
-      if (x0 < q.x1 && x1 > q.x0 && y0 < q.y1 && y1 > q.y0) clear = false;
-    }
-    grid[g].style.visibility = clear ? "" : "hidden";
+    var gb = boxOf(grid[g], origin);
+    var free = true;
+    for (var i = 0; free && i < kept.length; i++) if (boxesMeet(gb, kept[i])) free = false;
+    grid[g].style.visibility = free ? "" : "hidden";
   }
 }
 GC.declutter = declutter;
@@ -202,7 +201,8 @@ GC.declutter = declutter;
 var RELABEL_MS = 300;
 
 /* After a date change, when the page declutters its labels: once the slider rests (not
-   while it plays: time.js places them when it stops), or at once (`now`: a card, whose frame is captured right after the date is set). */
+   while it plays: time.js places them when it stops), or at once (`now`: a card, whose
+   frame is captured right after the date is set). */
 function relabel(page, now) {
   if (!page._declutter || (page.playing && !now)) return;
   clearTimeout(page._relabel);
