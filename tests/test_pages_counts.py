@@ -147,3 +147,11 @@ def test_share_text_is_share_cleared(
     # the stated share names its source
     source = p.evaluate("document.querySelector('.gc-share-source').textContent")
     assert " — " in source and len(source) > 12
+    # ... in full: the line wraps inside the panel (a touch screen has no tooltip)
+    clipped = p.evaluate(
+        "Array.from(document.querySelectorAll('.gc-share-source')).filter(e =>"
+        " e.textContent && (e.scrollWidth > e.clientWidth + 1"
+        " || e.getBoundingClientRect().right > e.closest('.gc-time').getBoundingClientRect().right"
+        " + 1)).map(e => e.textContent)"
+    )
+    assert clipped == []

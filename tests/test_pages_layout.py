@@ -342,3 +342,82 @@ def test_a_card_places_the_area_names_for_its_own_date(
     for area in ("mosul", "raqqa"):
         lab = seen["labels"][area]
         assert lab["shown"] and not covered_by(lab["box"], seen["marks"]), (area, lab)
+
+
+TOWN_LABELS_AND_DOTS = """(() => {
+  const page = window.geoconflict.page;
+  const map = page.map;
+  const origin = map.getContainer().getBoundingClientRect();
+  const towns = [];
+  page.layers.places.eachLayer((l) => {
+    const t = l.getTooltip && l.getTooltip();
+    if (!t || !t.options.permanent || !t.getElement()) return;
+    const e = t.getElement();
+    if (getComputedStyle(e).visibility === 'hidden') return;
+    const r = e.getBoundingClientRect();
+    const at = map.latLngToContainerPoint(l.getLatLng());
+    towns.push({ text: e.textContent, at: [at.x, at.y],
+      box: [r.left - origin.left, r.top - origin.top, r.right - origin.left,
+            r.bottom - origin.top] });
+  });
+  const dots = page.events.inView().map((i) => {
+    const p = page.events.point(i); return [p.x, p.y, page.events.radius[i]]; });
+  if (page.layers.strikes && map.hasLayer(page.layers.strikes))
+    page.layers.strikes.eachLayer((c) => {
+      const p = map.latLngToContainerPoint(c.getLatLng());
+      dots.push([p.x, p.y, c.getRadius()]); });
+  const panels = page.panelRects().map((r) => [r.x0, r.y0, r.x1, r.y1]);
+  return { towns: towns, dots: dots, panels: panels, size: [map.getSize().x, map.getSize().y] };
+})()"""
+
+
+def _beside(box: list[float], at: list[float]) -> list[list[float]]:
+    """The spots a town's label may take beside its marker at ``at``: where it is, mirrored
+    to the marker's left, centred above and centred below."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    x, y = at
+    return [
+        box,
+        [2 * x - box[2], box[1], 2 * x - box[0], box[3]],
+        [x - w / 2, y - h - 6, x + w / 2, y - 6],
+        [x - w / 2, y + 6, x + w / 2, y + h + 6],
+    ]
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_town_name_under_dots_moves_beside_its_town(
+    shipped: dict[str, Shipped], opened: Any, size: tuple[int, int]
+) -> None:
+    """On the overview the strike circles and dots lie over several towns' names where
+    Leaflet puts them (right of the marker): a name takes the first spot beside its own
+    marker (left, above, below) clear of them, and stays where it is only when none is."""
+    p = opened(shipped["air-campaign-overview"], size)
+    seen = p.evaluate(TOWN_LABELS_AND_DOTS)
+    assert seen["towns"], "some town is named"
+    w, h = seen["size"]
+    names = [lab["box"] for lab in p.evaluate(LABELS) if not lab["grid"]]
+
+    def dots_on(box: list[float], at: list[float]) -> list[list[float]]:
+        # a dot on the town's own spot is in the way of every spot beside it
+        others = [d for d in seen["dots"] if (d[0] - at[0]) ** 2 + (d[1] - at[1]) ** 2 > 25]
+        return covered_by(box, others)
+
+    def free(box: list[float], at: list[float], own: list[float]) -> bool:
+        on_screen = box[0] >= 0 and box[1] >= 0 and box[2] <= w and box[3] <= h
+        taken = [b for b in [*names, *seen["panels"]] if b != own]
+        return on_screen and not dots_on(box, at) and not any(overlap(box, b) for b in taken)
+
+    moved = 0
+    for town in seen["towns"]:
+        box, at = town["box"], town["at"]
+        # beside its own marker: within a few pixels of it
+        gap = max(box[0] - at[0], at[0] - box[2], box[1] - at[1], at[1] - box[3], 0.0)
+        assert gap <= 12, (town["text"], gap)
+        if dots_on(box, at):
+            # under dots only when no spot beside the town was clear of them
+            spots = _beside(box, at)[1:]
+            assert not any(free(s, at, box) for s in spots), town["text"]
+        default_left = at[0] + 2
+        moved += box[0] < default_left - 1 or abs((box[1] + box[3]) / 2 - at[1]) > 3
+    if size == DESKTOP:
+        assert moved, "on the opening view some town's name had to move"

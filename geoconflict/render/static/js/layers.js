@@ -23,6 +23,9 @@ var LABEL_RANK = { area: [0, 0], city: [1, 0], town: [2, 7], neighbourhood: [3, 
    name is not read as that place's. */
 var MARKER_MARGIN = 8;
 
+/* Pixels within which a mark is on a town's own spot (its marker, a site in it). */
+var SAME_SPOT = 5;
+
 /* an element's box in container pixels {x0, y0, x1, y1} (`origin`: the container's rect) */
 function boxOf(el, origin) {
   var r = el.getBoundingClientRect();
@@ -105,11 +108,27 @@ function labelShifts(w, h) {
   return out;
 }
 
+/* The places a town's label may take, nearest first: to the right of its marker (where
+   Leaflet puts it), to the left, above and below it; each hugs the marker, so the name
+   is still read as that place's. `b`: the label's box, `at`: its marker (container px). */
+function placeShifts(b, at) {
+  var h = b.y1 - b.y0;
+  var centre = at.x - (b.x0 + b.x1) / 2;
+  var middle = at.y - (b.y0 + b.y1) / 2;
+  return [
+    [0, 0],
+    [2 * at.x - b.x0 - b.x1, 0],
+    [centre, middle - h / 2 - 6],
+    [centre, middle + h / 2 + 6],
+  ];
+}
+
 /* One pass over the permanent labels, by priority (study areas, cities, towns,
    neighbourhoods): a label is shown when its zoom is reached, it is on the map, clear
    of every label shown before it and of the panels, and no study area already names
    its place (one label per place). A study area's label takes the nearest place
-   (labelShifts) clear of the drawn marks as well. Hidden labels keep their box
+   (labelShifts) clear of the drawn marks as well, and a town's the first spot beside
+   its marker (placeShifts) clear of them. Hidden labels keep their box
    (visibility). */
 function declutter(page) {
   var map = page.map;
@@ -127,7 +146,9 @@ function declutter(page) {
       var p = l.feature.properties;
       var rank = LABEL_RANK[kind === "areas" ? "area" : String(p.category || "").toLowerCase()] || [3, 12];
       if (kind === "areas" && p.area_id) named[p.area_id] = true;
-      labels.push({ el: t.getElement(), rank: rank, id: p.place_id, area: kind === "areas" });
+      var lab = { el: t.getElement(), rank: rank, id: p.place_id, area: kind === "areas" };
+      if (!lab.area && l.getLatLng) lab.at = map.latLngToContainerPoint(l.getLatLng());
+      labels.push(lab);
     });
   });
   labels.sort(function (a, b) {
@@ -142,28 +163,42 @@ function declutter(page) {
   }
   /* the marks anywhere each study area's label may go (the union of its shifted
      boxes), found in one pass */
-  var areaLabels = labels.filter(function (lab) {
-    if (lab.area) lab.el.style.translate = "";
-    return lab.area;
+  labels.forEach(function (lab) {
+    lab.el.style.translate = "";
+    var b = boxOf(lab.el, origin);
+    lab.shifts = lab.area ? labelShifts(b.x1 - b.x0, b.y1 - b.y0) : lab.at ? placeShifts(b, lab.at) : [[0, 0]];
   });
-  var reach = areaLabels.map(function (lab) {
+  var moving = labels.filter(function (lab) {
+    return lab.shifts.length > 1 && zoom >= lab.rank[1];
+  });
+  var reach = moving.map(function (lab) {
     var b = boxOf(lab.el, origin);
     var fx = 0;
     var fy = 0;
-    labelShifts(b.x1 - b.x0, b.y1 - b.y0).forEach(function (d) {
+    lab.shifts.forEach(function (d) {
       fx = Math.max(fx, Math.abs(d[0]));
       fy = Math.max(fy, Math.abs(d[1]));
     });
     return { x0: b.x0 - fx, y0: b.y0 - fy, x1: b.x1 + fx, y1: b.y1 + fy };
   });
   marksIn(page, reach, 2000).forEach(function (marks, k) {
-    areaLabels[k].marks = marks;
+    var lab = moving[k];
+    /* a town's own marker, and what is drawn on the same spot (a site in the town at
+       this zoom), are not in its label's way: no place beside the town avoids them */
+    lab.marks =
+      marks && lab.at
+        ? marks.filter(function (d) {
+            var dx = d.x - lab.at.x;
+            var dy = d.y - lab.at.y;
+            return dx * dx + dy * dy > SAME_SPOT * SAME_SPOT;
+          })
+        : marks;
   });
   labels.forEach(function (lab) {
     var box = boxOf(lab.el, origin);
     var show = zoom >= lab.rank[1] && !(lab.id && !lab.area && named[lab.id]);
-    if (show && lab.area) {
-      var shifts = labelShifts(box.x1 - box.x0, box.y1 - box.y0);
+    if (show && lab.marks !== undefined) {
+      var shifts = lab.shifts;
       var marks = lab.marks;
       var at = null;
       for (var s = 0; marks && s < shifts.length && !at; s++) {

@@ -78,7 +78,7 @@ function buildTime(page) {
   var shareCanvas = null;
   var shareText = null;
   if (shares) {
-    el("div", "gc-chart-title", "Share of each area cleared (step per claim, dots: claims' dates)", details);
+    el("div", "gc-chart-title", "Share of each area cleared (a step and a dot per claim)", details);
     shareCanvas = el("canvas", "gc-share-chart", null, details);
     shareCanvas.height = CHART.h;
     shareCanvas.setAttribute("role", "img");
@@ -227,7 +227,6 @@ function buildTime(page) {
         var li = shareText.children[k];
         li.children[1].textContent = line.text;
         li.children[2].textContent = line.source;
-        li.title = line.text + " (" + line.source + ")";
         said.push(line.text);
       });
     }
