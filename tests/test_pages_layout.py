@@ -98,7 +98,18 @@ def test_labels_never_collide(
         assert len(texts) == len(set(texts)), texts  # one label per place
 
 
-AREA_LABELS_AND_MARKS = """(() => {
+#: JS: ``dots``, the drawn events in view and declared-strike circles as [x, y, r] (``page``
+#: and ``map`` in scope).
+DOTS = """  const dots = page.events.inView().map((i) => {
+    const p = page.events.point(i); return [p.x, p.y, page.events.radius[i]]; });
+  if (page.layers.strikes && map.hasLayer(page.layers.strikes))
+    page.layers.strikes.eachLayer((c) => {
+      const p = map.latLngToContainerPoint(c.getLatLng());
+      dots.push([p.x, p.y, c.getRadius()]); });
+"""
+
+AREA_LABELS_AND_MARKS = (
+    """(() => {
   const page = window.geoconflict.page;
   const map = page.map;
   const origin = map.getContainer().getBoundingClientRect();
@@ -116,21 +127,18 @@ AREA_LABELS_AND_MARKS = """(() => {
       shown: getComputedStyle(e).visibility !== 'hidden', box: box(e.getBoundingClientRect()),
       area: [nw.x, nw.y, se.x, se.y] };
   });
-  const marks = page.events.inView().map((i) => {
-    const p = page.events.point(i); return [p.x, p.y, page.events.radius[i]]; });
-  if (page.layers.strikes && map.hasLayer(page.layers.strikes))
-    page.layers.strikes.eachLayer((c) => {
-      const p = map.latLngToContainerPoint(c.getLatLng());
-      marks.push([p.x, p.y, c.getRadius()]); });
-  const markers = [];
+"""
+    + DOTS
+    + """  const markers = [];
   ['places', 'protected'].forEach((k) => {
     const layer = page.layers[k];
     if (layer && map.hasLayer(layer)) layer.eachLayer((c) => {
       const p = map.latLngToContainerPoint(c.getLatLng());
       markers.push([p.x, p.y, c.getRadius() + 6]); });
   });
-  return { labels: labels, marks: marks, markers: markers };
+  return { labels: labels, marks: dots, markers: markers };
 })()"""
+)
 
 
 def covered_by(box: list[float], marks: list[list[float]]) -> list[list[float]]:
@@ -344,7 +352,8 @@ def test_a_card_places_the_area_names_for_its_own_date(
         assert lab["shown"] and not covered_by(lab["box"], seen["marks"]), (area, lab)
 
 
-TOWN_LABELS_AND_DOTS = """(() => {
+TOWN_LABELS_AND_DOTS = (
+    """(() => {
   const page = window.geoconflict.page;
   const map = page.map;
   const origin = map.getContainer().getBoundingClientRect();
@@ -360,15 +369,12 @@ TOWN_LABELS_AND_DOTS = """(() => {
       box: [r.left - origin.left, r.top - origin.top, r.right - origin.left,
             r.bottom - origin.top] });
   });
-  const dots = page.events.inView().map((i) => {
-    const p = page.events.point(i); return [p.x, p.y, page.events.radius[i]]; });
-  if (page.layers.strikes && map.hasLayer(page.layers.strikes))
-    page.layers.strikes.eachLayer((c) => {
-      const p = map.latLngToContainerPoint(c.getLatLng());
-      dots.push([p.x, p.y, c.getRadius()]); });
-  const panels = page.panelRects().map((r) => [r.x0, r.y0, r.x1, r.y1]);
+"""
+    + DOTS
+    + """  const panels = page.panelRects().map((r) => [r.x0, r.y0, r.x1, r.y1]);
   return { towns: towns, dots: dots, panels: panels, size: [map.getSize().x, map.getSize().y] };
 })()"""
+)
 
 
 def _beside(box: list[float], at: list[float]) -> list[list[float]]:
