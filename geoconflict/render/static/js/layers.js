@@ -26,6 +26,9 @@ var MARKER_MARGIN = 8;
 /* Pixels within which a mark is on a town's own spot (its marker, a site in it). */
 var SAME_SPOT = 5;
 
+/* Pixels between a town's marker and its label when the label sits above or below it. */
+var PLACE_GAP = 6;
+
 /* an element's box in container pixels {x0, y0, x1, y1} (`origin`: the container's rect) */
 function boxOf(el, origin) {
   var r = el.getBoundingClientRect();
@@ -118,8 +121,8 @@ function placeShifts(b, at) {
   return [
     [0, 0],
     [2 * at.x - b.x0 - b.x1, 0],
-    [centre, middle - h / 2 - 6],
-    [centre, middle + h / 2 + 6],
+    [centre, middle - h / 2 - PLACE_GAP],
+    [centre, middle + h / 2 + PLACE_GAP],
   ];
 }
 
@@ -161,18 +164,22 @@ function declutter(page) {
     for (var j = 0; marks && j < marks.length; j++) if (discMeets(marks[j], box)) return false;
     return true;
   }
-  /* the marks anywhere each study area's label may go (the union of its shifted
-     boxes), found in one pass */
+  /* every label back where Leaflet puts it, then measured (all the writes before the
+     reads: one layout, not one per label) */
   labels.forEach(function (lab) {
     lab.el.style.translate = "";
-    var b = boxOf(lab.el, origin);
+  });
+  labels.forEach(function (lab) {
+    var b = (lab.home = boxOf(lab.el, origin));
     lab.shifts = lab.area ? labelShifts(b.x1 - b.x0, b.y1 - b.y0) : lab.at ? placeShifts(b, lab.at) : [[0, 0]];
   });
+  /* the marks anywhere each label that may move could go (the union of its shifted
+     boxes), found in one pass */
   var moving = labels.filter(function (lab) {
     return lab.shifts.length > 1 && zoom >= lab.rank[1];
   });
   var reach = moving.map(function (lab) {
-    var b = boxOf(lab.el, origin);
+    var b = lab.home;
     var fx = 0;
     var fy = 0;
     lab.shifts.forEach(function (d) {
@@ -195,9 +202,9 @@ function declutter(page) {
         : marks;
   });
   labels.forEach(function (lab) {
-    var box = boxOf(lab.el, origin);
+    var box = lab.home;
     var show = zoom >= lab.rank[1] && !(lab.id && !lab.area && named[lab.id]);
-    if (show && lab.marks !== undefined) {
+    if (show && lab.shifts.length > 1) {
       var shifts = lab.shifts;
       var marks = lab.marks;
       var at = null;
