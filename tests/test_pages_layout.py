@@ -108,6 +108,16 @@ DOTS = """  const dots = page.events.inView().map((i) => {
       dots.push([p.x, p.y, c.getRadius()]); });
 """
 
+#: JS: ``markers``, the place and site markers on the map as [x, y, r].
+MARKERS = """  const markers = [];
+  ['places', 'protected'].forEach((k) => {
+    const layer = page.layers[k];
+    if (layer && map.hasLayer(layer)) layer.eachLayer((c) => {
+      const p = map.latLngToContainerPoint(c.getLatLng());
+      markers.push([p.x, p.y, c.getRadius()]); });
+  });
+"""
+
 AREA_LABELS_AND_MARKS = (
     """(() => {
   const page = window.geoconflict.page;
@@ -129,14 +139,8 @@ AREA_LABELS_AND_MARKS = (
   });
 """
     + DOTS
-    + """  const markers = [];
-  ['places', 'protected'].forEach((k) => {
-    const layer = page.layers[k];
-    if (layer && map.hasLayer(layer)) layer.eachLayer((c) => {
-      const p = map.latLngToContainerPoint(c.getLatLng());
-      markers.push([p.x, p.y, c.getRadius() + 6]); });
-  });
-  return { labels: labels, marks: dots, markers: markers };
+    + MARKERS
+    + """  return { labels: labels, marks: dots, markers: markers };
 })()"""
 )
 
@@ -324,7 +328,8 @@ def test_the_story_areas_stay_named_beside_their_dots(
             assert lab["shown"], (area, date)
             assert not covered_by(lab["box"], seen["marks"]), (area, date, lab)
             # nor next to another place's marker, whose name it would read as
-            assert not covered_by(lab["box"], seen["markers"]), (area, date, lab)
+            near = [[x, y, r + 6] for x, y, r in seen["markers"]]
+            assert not covered_by(lab["box"], near), (area, date, lab)
             a, b = lab["box"], lab["area"]
             gap = max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0.0)
             assert gap <= 100, (area, date, gap)  # beside its own area
@@ -371,14 +376,8 @@ TOWN_LABELS_AND_DOTS = (
   });
 """
     + DOTS
-    + """  const markers = [];
-  ['places', 'protected'].forEach((k) => {
-    const layer = page.layers[k];
-    if (layer && map.hasLayer(layer)) layer.eachLayer((c) => {
-      const p = map.latLngToContainerPoint(c.getLatLng());
-      markers.push([p.x, p.y, c.getRadius()]); });
-  });
-  const panels = page.panelRects().map((r) => [r.x0, r.y0, r.x1, r.y1]);
+    + MARKERS
+    + """  const panels = page.panelRects().map((r) => [r.x0, r.y0, r.x1, r.y1]);
   return { towns: towns, dots: dots, markers: markers, panels: panels,
            size: [map.getSize().x, map.getSize().y] };
 })()"""
